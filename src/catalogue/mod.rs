@@ -1,0 +1,221 @@
+//! The catalogue: every valid procedure, with the derived facts renderers need
+//! (URL slugs, fields and their members, sort orders), built once per build.
+//!
+//! Renderers read only this; none of them reads files or re-derives a slug.
+
+mod format;
+
+pub use format::*;
+
+use crate::diagnostic::{FieldPath, Finding};
+use crate::load::LoadedRecord;
+use crate::model::{Date, OnlineLevel, Procedure};
+use crate::text::{fold, slugify};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// Longest auto-generated slug, in bytes; long official names are cut at a word.
+const SLUG_MAX: usize = 80;
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub code: String,
+    /// Official name.
+    pub name: String,
+    /// Plain-language name; the official name when the record has none.
+    pub plain_name: String,
+    pub slug: String,
+    pub field: usize,
+    pub procedure: Procedure,
+    /// Markdown guidance for citizens (the body of a `.md` record).
+    pub body: Option<String>,
+    pub source: PathBuf,
+}
+
+impl Entry {
+    pub fn online(&self) -> OnlineLevel {
+        self.procedure
+            .muc_do_truc_tuyen
+            .unwrap_or(OnlineLevel::Khong)
+    }
+    pub fn updated(&self) -> Option<Date> {
+        self.procedure.ngay_cap_nhat
+    }
+    /// Site-relative URL path, e.g. `thu-tuc/dang-ky-khai-sinh/`.
+    pub fn url_path(&self) -> String {
+        format!("thu-tuc/{}/", self.slug)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub slug: String,
+    /// Indices into `Catalogue::entries`, sorted by plain name.
+    pub entries: Vec<usize>,
+}
+
+impl Field {
+    pub fn url_path(&self) -> String {
+        format!("linh-vuc/{}/", self.slug)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Catalogue {
+    /// Sorted by code, so output order never depends on the file system.
+    pub entries: Vec<Entry>,
+    /// Sorted by name without diacritics.
+    pub fields: Vec<Field>,
+    by_code: HashMap<String, usize>,
+}
+
+impl Catalogue {
+    /// Build from records that passed validation. Returns warnings about slugs that
+    /// collided and were disambiguated (an officer may want to set `slug:` by hand).
+    pub fn build(records: &[LoadedRecord]) -> (Catalogue, Vec<(usize, Finding)>) {
+        let mut order: Vec<usize> = (0..records.len()).collect();
+        let code_of = |i: usize| {
+            records[i]
+                .procedure
+                .ma_thu_tuc
+                .as_ref()
+                .map(|c| c.0.clone())
+                .unwrap_or_default()
+        };
+        order.sort_by_key(|&i| (code_of(i), records[i].path.clone()));
+
+        let mut warnings = Vec::new();
+        let mut taken: HashMap<String, usize> = records
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.procedure.slug.clone().map(|s| (s, i)))
+            .collect();
+        let mut field_ids: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let mut entries = Vec::with_capacity(records.len());
+        for &i in &order {
+            let rec = &records[i];
+            let p = &rec.procedure;
+            let code = code_of(i);
+            let name = p.ten_thu_tuc.clone().unwrap_or_default();
+            let slug = match &p.slug {
+                Some(s) => s.clone(),
+                None => {
+                    let base = slugify(strip_thu_tuc(&name), SLUG_MAX);
+                    let base = if base.is_empty() {
+                        slugify(&code, SLUG_MAX)
+                    } else {
+                        base
+                    };
+                    if let Some(&other) = taken.get(&base) {
+                        let slug = format!("{base}-{}", slugify(&code, SLUG_MAX));
+                        warnings.push((
+                            i,
+                            Finding::warning(
+                                FieldPath::root().key("ten_thu_tuc"),
+                                format!(
+                                    "đường dẫn \"{base}\" trùng với {}; dùng \"{slug}\"",
+                                    records[other].path.display()
+                                ),
+                                Some("đặt slug: riêng cho thủ tục này để đường dẫn dễ đọc".into()),
+                            ),
+                        ));
+                        taken.insert(slug.clone(), i);
+                        slug
+                    } else {
+                        taken.insert(base.clone(), i);
+                        base
+                    }
+                }
+            };
+            let field_name = p.linh_vuc.clone().unwrap_or_default();
+            let field_key = fold(&field_name);
+            field_ids
+                .entry(field_key.clone())
+                .or_insert_with(|| (field_name.clone(), slugify(&field_name, SLUG_MAX)));
+            entries.push((
+                field_key,
+                Entry {
+                    plain_name: p.ten_than_thien.clone().unwrap_or_else(|| name.clone()),
+                    code,
+                    name,
+                    slug,
+                    field: 0,
+                    procedure: p.clone(),
+                    body: rec.body().map(str::to_owned),
+                    source: rec.path.clone(),
+                },
+            ));
+        }
+        let keys: Vec<String> = field_ids.keys().cloned().collect();
+        let mut fields: Vec<Field> = field_ids
+            .into_values()
+            .map(|(name, slug)| Field {
+                name,
+                slug,
+                entries: Vec::new(),
+            })
+            .collect();
+        let entries: Vec<Entry> = entries
+            .into_iter()
+            .enumerate()
+            .map(|(idx, (key, mut e))| {
+                let f = keys.binary_search(&key).unwrap_or(0);
+                e.field = f;
+                fields[f].entries.push(idx);
+                e
+            })
+            .collect();
+        for f in &mut fields {
+            f.entries
+                .sort_by_cached_key(|&i| (fold(&entries[i].plain_name), entries[i].code.clone()));
+        }
+        let by_code = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.code.clone(), i))
+            .collect();
+        (
+            Catalogue {
+                entries,
+                fields,
+                by_code,
+            },
+            warnings,
+        )
+    }
+
+    pub fn by_code(&self, code: &str) -> Option<&Entry> {
+        self.by_code.get(code).map(|&i| &self.entries[i])
+    }
+
+    /// Most recently updated first; ties by code. Records without a date come last.
+    pub fn recently_updated(&self, n: usize) -> Vec<&Entry> {
+        let mut v: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|e| e.updated().is_some())
+            .collect();
+        v.sort_by(|a, b| b.updated().cmp(&a.updated()).then(a.code.cmp(&b.code)));
+        v.truncate(n);
+        v
+    }
+
+    /// The latest review date of any record: the site's "updated" date. Derived from
+    /// records, never from the clock, so the same input builds the same bytes.
+    pub fn last_updated(&self) -> Option<Date> {
+        self.entries.iter().filter_map(|e| e.updated()).max()
+    }
+}
+
+/// "Thủ tục đăng ký khai sinh" → "đăng ký khai sinh": every name starts the same way,
+/// which would make every URL start with `thu-tuc-`.
+fn strip_thu_tuc(name: &str) -> &str {
+    let trimmed = name.trim_start();
+    for prefix in ["Thủ tục ", "thủ tục ", "THỦ TỤC "] {
+        if let Some(rest) = trimmed.strip_prefix(prefix) {
+            return rest;
+        }
+    }
+    trimmed
+}

@@ -1,0 +1,152 @@
+//! The vocabulary every stage uses to report a problem in an officer's file:
+//! where (file, line, column, field path), what is wrong, and what to write instead.
+//! Messages are Vietnamese because officers read them. Rendering lives in `report`.
+
+use serde::Serialize;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A path into a record, printed the way officers see their YAML:
+/// `cach_thuc_thuc_hien[1].phi_le_phi[0].muc_thu`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct FieldPath(pub Vec<Seg>);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+impl FieldPath {
+    pub fn root() -> Self {
+        FieldPath(Vec::new())
+    }
+    pub fn key(&self, key: &str) -> Self {
+        let mut segs = self.0.clone();
+        segs.push(Seg::Key(key.to_owned()));
+        FieldPath(segs)
+    }
+    pub fn index(&self, i: usize) -> Self {
+        let mut segs = self.0.clone();
+        segs.push(Seg::Index(i));
+        FieldPath(segs)
+    }
+    pub fn starts_with(&self, prefix: &FieldPath) -> bool {
+        self.0.starts_with(&prefix.0)
+    }
+    pub fn top_key(&self) -> Option<&str> {
+        match self.0.first() {
+            Some(Seg::Key(k)) => Some(k),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Seg::Key(k) if i == 0 => write!(f, "{k}")?,
+                Seg::Key(k) => write!(f, ".{k}")?,
+                Seg::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for FieldPath {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// One problem, already located.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path as given to the loader (relative to the site root when possible).
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters (not bytes: diacritics are multi-byte).
+    pub column: usize,
+    pub field: FieldPath,
+    pub message: String,
+    /// What to write instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    /// The file's text, kept for the snippet in the human report.
+    #[serde(skip)]
+    pub source: Option<Arc<str>>,
+}
+
+/// A problem found before its position is known: the field path is enough to find it later.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub severity: Severity,
+    pub field: FieldPath,
+    pub message: String,
+    pub fix: Option<String>,
+}
+
+impl Finding {
+    pub fn error(field: FieldPath, message: impl Into<String>, fix: Option<String>) -> Self {
+        Finding {
+            severity: Severity::Error,
+            field,
+            message: message.into(),
+            fix,
+        }
+    }
+    pub fn warning(field: FieldPath, message: impl Into<String>, fix: Option<String>) -> Self {
+        Finding {
+            severity: Severity::Warning,
+            field,
+            message: message.into(),
+            fix,
+        }
+    }
+}
+
+/// All problems of a run, sorted by file and position so output is stable.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+    pub fn errors(&self) -> usize {
+        self.0
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.0
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+    pub fn has_errors(&self) -> bool {
+        self.errors() > 0
+    }
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.severity, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
+        });
+    }
+}

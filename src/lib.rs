@@ -1,0 +1,16 @@
+//! niemyet: administrative-procedure records → a public noticeboard.
+//!
+//! Data flows one way: [`load`] reads `content/` into typed records, [`validate`] finds
+//! every problem at once, [`catalogue`] derives what pages need, [`render`] writes each
+//! output kind, and [`writer`] swaps the finished folder in. [`build`] wires them up.
+
+pub mod build;
+pub mod catalogue;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod report;
+pub mod text;
+pub mod validate;
+pub mod writer;

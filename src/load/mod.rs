@@ -1,0 +1,104 @@
+//! Load: read the content folder (or the embedded sample) into typed records.
+//!
+//! What this stage does: walk `thu-tuc/`, normalise text to NFC, split Markdown front
+//! matter, deserialise with serde_yaml, and turn serde's failures into located,
+//! Vietnamese diagnostics. What it does not do: rules about meaning (mandatory parts,
+//! duplicate codes…) — those are `validate`'s.
+
+mod front_matter;
+pub mod locate;
+mod record;
+mod serde_msg;
+
+pub use front_matter::split_front_matter;
+pub use record::{parse_record, parse_yaml_file, LoadedRecord};
+pub use serde_msg::suggest;
+
+use crate::text::normalize;
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// One file of the content tree, its text already normalised.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path shown in messages: relative to the current directory when possible.
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, raw: &str) -> Self {
+        SourceFile {
+            path,
+            text: normalize(raw.strip_prefix('\u{feff}').unwrap_or(raw)),
+        }
+    }
+}
+
+/// The files of a content tree that niemyet reads.
+#[derive(Debug, Clone, Default)]
+pub struct ContentFiles {
+    pub site: Option<SourceFile>,
+    pub records: Vec<SourceFile>,
+    pub synonyms: Option<SourceFile>,
+}
+
+/// Record files live under `thu-tuc/`, in any sub-folder, as `.md`, `.yaml` or `.yml`.
+pub fn is_record_file(rel: &Path) -> bool {
+    let in_records = rel
+        .components()
+        .next()
+        .is_some_and(|c| c.as_os_str() == "thu-tuc");
+    let hidden = rel
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with(['.', '_']));
+    let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
+    in_records && !hidden && matches!(ext, "md" | "yaml" | "yml")
+}
+
+/// Read a content folder from disk.
+pub fn read_dir(content: &Path) -> Result<ContentFiles> {
+    if !content.is_dir() {
+        anyhow::bail!(
+            "không tìm thấy thư mục nội dung {}: tạo thư mục này (có site.yaml và thu-tuc/) hoặc chỉ đường dẫn bằng --content",
+            content.display()
+        );
+    }
+    let mut files = ContentFiles::default();
+    let read = |p: &Path| -> Result<SourceFile> {
+        let raw = std::fs::read(p).with_context(|| format!("không đọc được {}", p.display()))?;
+        let raw = String::from_utf8(raw).map_err(|_| {
+            anyhow::anyhow!(
+                "{}: tệp không phải UTF-8; hãy lưu lại với mã hóa UTF-8",
+                p.display()
+            )
+        })?;
+        Ok(SourceFile::new(p.to_path_buf(), &raw))
+    };
+    let site = content.join("site.yaml");
+    if site.is_file() {
+        files.site = Some(read(&site)?);
+    }
+    let synonyms = content.join("tu-dong-nghia.yaml");
+    if synonyms.is_file() {
+        files.synonyms = Some(read(&synonyms)?);
+    }
+    let mut paths = Vec::new();
+    for entry in WalkDir::new(content).follow_links(true).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("không duyệt được {}", content.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(content).unwrap_or(entry.path());
+        if is_record_file(rel) {
+            paths.push(entry.path().to_path_buf());
+        }
+    }
+    use rayon::prelude::*;
+    files.records = paths
+        .par_iter()
+        .map(|p| read(p))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(files)
+}

@@ -1,0 +1,375 @@
+use super::front_matter::split_front_matter;
+use super::locate::Locator;
+use super::serde_msg::translate;
+use super::SourceFile;
+use crate::diagnostic::{Diagnostic, Diagnostics, FieldPath, Finding, Seg, Severity};
+use crate::model::Procedure;
+use serde::de::DeserializeOwned;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A record file, typed, with what is needed to point at its lines later.
+#[derive(Debug, Clone)]
+pub struct LoadedRecord {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    yaml: Range<usize>,
+    yaml_line_offset: usize,
+    body: Option<Range<usize>>,
+    pub procedure: Procedure,
+    /// Parts that failed to deserialise and were left out of `procedure` or stood in
+    /// for; later checks skip them so one mistake is not reported twice.
+    pub masked: Vec<FieldPath>,
+}
+
+impl LoadedRecord {
+    pub fn body(&self) -> Option<&str> {
+        self.body
+            .clone()
+            .map(|r| &self.text[r])
+            .filter(|b| !b.trim().is_empty())
+    }
+
+    /// Locate findings (path-only) in this file's text.
+    pub fn locate(&self, findings: Vec<Finding>) -> Vec<Diagnostic> {
+        if findings.is_empty() {
+            return Vec::new();
+        }
+        let locator = Locator::new(&self.text[self.yaml.clone()], self.yaml_line_offset);
+        findings
+            .into_iter()
+            .filter(|f| !self.masked.iter().any(|m| f.field.starts_with(m)))
+            .map(|f| {
+                let pos = locator.find(&f.field);
+                Diagnostic {
+                    severity: f.severity,
+                    file: self.path.clone(),
+                    line: pos.line,
+                    column: pos.column,
+                    field: f.field,
+                    message: f.message,
+                    fix: f.fix,
+                    source: Some(self.text.clone()),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Parse one record file. A record comes back whenever the YAML itself could be read,
+/// even with type errors, so that the validator can still report the other problems.
+pub fn parse_record(file: &SourceFile) -> (Option<LoadedRecord>, Diagnostics) {
+    let text: Arc<str> = Arc::from(file.text.as_str());
+    let mut diags = Diagnostics::default();
+    let is_md = file.path.extension().is_some_and(|e| e == "md");
+    let (yaml, offset, body) = if is_md {
+        match split_front_matter(&text) {
+            Some(split) => {
+                let start = split.yaml.as_ptr() as usize - text.as_ptr() as usize;
+                let body_start = split.body.as_ptr() as usize - text.as_ptr() as usize;
+                (
+                    start..start + split.yaml.len(),
+                    split.yaml_line_offset,
+                    Some(body_start..text.len()),
+                )
+            }
+            None => {
+                let opened = text.starts_with("---");
+                diags.push(whole_file_error(
+                    &file.path,
+                    &text,
+                    if opened {
+                        "phần đầu YAML chưa được đóng"
+                    } else {
+                        "tệp .md phải mở đầu bằng phần thông tin YAML"
+                    },
+                    if opened {
+                        "thêm một dòng chỉ có --- sau khóa cuối cùng, trước phần hướng dẫn"
+                    } else {
+                        "dòng đầu tiên ghi ---, tiếp theo các dòng khóa: giá trị, rồi một dòng --- nữa"
+                    },
+                ));
+                return (None, diags);
+            }
+        }
+    } else {
+        (0..text.len(), 0, None)
+    };
+    let (procedure, broken, findings) =
+        deserialize_all::<Procedure>(&file.path, &text, &text[yaml.clone()], offset, &mut diags);
+    let Some(procedure) = procedure else {
+        let located = LoadedRecord {
+            path: file.path.clone(),
+            text: text.clone(),
+            yaml,
+            yaml_line_offset: offset,
+            body,
+            procedure: Procedure::default(),
+            masked: Vec::new(),
+        }
+        .locate(findings);
+        diags.0.extend(located);
+        return (None, diags);
+    };
+    let record = LoadedRecord {
+        path: file.path.clone(),
+        text: text.clone(),
+        yaml,
+        yaml_line_offset: offset,
+        body,
+        procedure,
+        masked: Vec::new(),
+    };
+    diags.0.extend(record.locate(findings));
+    let record = LoadedRecord {
+        masked: broken,
+        ..record
+    };
+    (Some(record), diags)
+}
+
+/// Parse a plain YAML file (site config, synonyms) into `T`, reporting every type error.
+pub fn parse_yaml_file<T: DeserializeOwned>(file: &SourceFile) -> (Option<T>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let source: Arc<str> = Arc::from(file.text.as_str());
+    let (value, _, findings) = deserialize_all::<T>(&file.path, &source, &file.text, 0, &mut diags);
+    let locator = Locator::new(&file.text, 0);
+    for f in findings {
+        let pos = locator.find(&f.field);
+        diags.push(Diagnostic {
+            severity: f.severity,
+            file: file.path.clone(),
+            line: pos.line,
+            column: pos.column,
+            field: f.field,
+            message: f.message,
+            fix: f.fix,
+            source: Some(source.clone()),
+        });
+    }
+    let ok = !diags.has_errors();
+    (value.filter(|_| ok), diags)
+}
+
+/// Deserialise `yaml` into `T`, collecting every type error rather than the first.
+///
+/// The fast path is one serde_yaml call. When it fails, the YAML is read as a `Value`
+/// and deserialised again and again; after each error the offending key is dropped
+/// (or, if it is required, its whole top-level key) so the next error can surface.
+/// Returns the (possibly partial) value, the top-level keys dropped, and the errors.
+fn deserialize_all<T: DeserializeOwned>(
+    path: &Path,
+    full: &Arc<str>,
+    yaml: &str,
+    line_offset: usize,
+    diags: &mut Diagnostics,
+) -> (Option<T>, Vec<FieldPath>, Vec<Finding>) {
+    match serde_yaml::from_str::<T>(yaml) {
+        Ok(v) => return (Some(v), Vec::new(), Vec::new()),
+        Err(e) if e.location().is_some() && !is_data_error(&e) => {
+            // A syntax error: nothing after it can be trusted.
+            let loc = e.location();
+            let (line, column) = loc.map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+            diags.push(Diagnostic {
+                severity: Severity::Error,
+                file: path.to_path_buf(),
+                line: line + line_offset,
+                column,
+                field: FieldPath::root(),
+                message: format!("lỗi cú pháp YAML: {}", strip_location(&e.to_string())),
+                fix: Some(
+                    "kiểm tra thụt lề (dùng dấu cách, không dùng Tab), dấu hai chấm sau mỗi khóa, và đặt chữ có dấu \":\" hoặc \"#\" trong dấu nháy".to_owned(),
+                ),
+                source: Some(full.clone()),
+            });
+            return (None, Vec::new(), Vec::new());
+        }
+        Err(_) => {}
+    }
+    let mut value: serde_yaml::Value = match serde_yaml::from_str(yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((1, 1));
+            diags.push(Diagnostic {
+                severity: Severity::Error,
+                file: path.to_path_buf(),
+                line: line + line_offset,
+                column,
+                field: FieldPath::root(),
+                message: format!("lỗi cú pháp YAML: {}", strip_location(&e.to_string())),
+                fix: None,
+                source: Some(full.clone()),
+            });
+            return (None, Vec::new(), Vec::new());
+        }
+    };
+    if !value.is_mapping() {
+        diags.push(Diagnostic {
+            severity: Severity::Error,
+            file: path.to_path_buf(),
+            line: 1 + line_offset,
+            column: 1,
+            field: FieldPath::root(),
+            message: "tệp phải là các dòng \"khóa: giá trị\"".to_owned(),
+            fix: Some("xem ví dụ đầy đủ trong docs/record-format.md".to_owned()),
+            source: Some(full.clone()),
+        });
+        return (None, Vec::new(), Vec::new());
+    }
+    let mut findings = Vec::new();
+    let mut broken: Vec<String> = Vec::new();
+    let mut dropped_leaves: Vec<FieldPath> = Vec::new();
+    let mut masked: Vec<FieldPath> = Vec::new();
+    for _ in 0..256 {
+        let result: Result<T, _> = serde_path_to_error::deserialize(value.clone());
+        let err = match result {
+            Ok(v) => return (Some(v), masks(broken, masked), findings),
+            Err(e) => e,
+        };
+        let field = convert_path(err.path());
+        let t = translate(&err.inner().to_string());
+        if let Some(name) = &t.unknown_field {
+            // serde_path_to_error already ends the path with the unknown key.
+            let at = match field.0.last() {
+                Some(Seg::Key(k)) if k == name => field.clone(),
+                _ => field.key(name),
+            };
+            if dropped_leaves.contains(&at) {
+                drop_top(&mut value, &at, &mut broken);
+                continue;
+            }
+            dropped_leaves.push(at.clone());
+            remove(&mut value, &at);
+            findings.push(Finding::error(at, t.message, t.fix));
+            continue;
+        }
+        if let Some(name) = &t.missing_field {
+            let at = field.key(name);
+            if dropped_leaves.contains(&at) {
+                // We dropped a required key ourselves: drop its whole top-level key instead.
+                drop_top(&mut value, &at, &mut broken);
+                continue;
+            }
+            findings.push(Finding::error(at.clone(), t.message, t.fix));
+            if !drop_top(&mut value, &at, &mut broken) {
+                return (None, masks(broken, masked), findings);
+            }
+            continue;
+        }
+        findings.push(Finding::error(field.clone(), t.message, t.fix));
+        if let Some(stand_in) = t.placeholder.filter(|_| !masked.contains(&field)) {
+            // Keep the shape (and list indices) intact; checks skip the stand-in.
+            set(&mut value, &field, stand_in);
+            masked.push(field);
+        } else if matches!(field.0.last(), Some(Seg::Key(_))) && field.0.len() > 1 {
+            remove(&mut value, &field);
+            dropped_leaves.push(field);
+        } else if !drop_top(&mut value, &field, &mut broken) {
+            return (None, masks(broken, masked), findings);
+        }
+    }
+    (None, masks(broken, masked), findings)
+}
+
+fn masks(broken: Vec<String>, mut masked: Vec<FieldPath>) -> Vec<FieldPath> {
+    masked.extend(broken.iter().map(|k| FieldPath::root().key(k)));
+    masked
+}
+
+fn set(value: &mut serde_yaml::Value, path: &FieldPath, new: serde_yaml::Value) {
+    let mut node = value;
+    for seg in &path.0 {
+        let next = match seg {
+            Seg::Key(k) => node.get_mut(k.as_str()),
+            Seg::Index(i) => node.get_mut(*i),
+        };
+        match next {
+            Some(n) => node = n,
+            None => return,
+        }
+    }
+    *node = new;
+}
+
+/// serde_yaml reports type errors with a location too; those are not syntax errors.
+fn is_data_error(e: &serde_yaml::Error) -> bool {
+    let s = e.to_string();
+    [
+        "invalid type",
+        "invalid value",
+        "unknown field",
+        "unknown variant",
+        "missing field",
+        "ngày không hợp lệ",
+        "invalid length",
+    ]
+    .iter()
+    .any(|p| s.contains(p))
+        || s.contains("; ")
+}
+
+fn strip_location(s: &str) -> String {
+    match s.find(" at line ") {
+        Some(i) => s[..i].to_owned(),
+        None => s.to_owned(),
+    }
+}
+
+fn convert_path(p: &serde_path_to_error::Path) -> FieldPath {
+    use serde_path_to_error::Segment;
+    FieldPath(
+        p.iter()
+            .filter_map(|s| match s {
+                Segment::Seq { index } => Some(Seg::Index(*index)),
+                Segment::Map { key } => Some(Seg::Key(key.clone())),
+                Segment::Enum { .. } | Segment::Unknown => None,
+            })
+            .collect(),
+    )
+}
+
+fn remove(value: &mut serde_yaml::Value, path: &FieldPath) {
+    let Some((last, parents)) = path.0.split_last() else {
+        return;
+    };
+    let mut node = value;
+    for seg in parents {
+        let next = match seg {
+            Seg::Key(k) => node.get_mut(k.as_str()),
+            Seg::Index(i) => node.get_mut(*i),
+        };
+        match next {
+            Some(n) => node = n,
+            None => return,
+        }
+    }
+    if let (Seg::Key(k), Some(map)) = (last, node.as_mapping_mut()) {
+        map.remove(k.as_str());
+    }
+}
+
+fn drop_top(value: &mut serde_yaml::Value, path: &FieldPath, broken: &mut Vec<String>) -> bool {
+    let Some(top) = path.top_key() else {
+        return false;
+    };
+    let removed = value.as_mapping_mut().and_then(|m| m.remove(top)).is_some();
+    broken.push(top.to_owned());
+    removed
+}
+
+fn whole_file_error(path: &Path, text: &str, message: &str, fix: &str) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        file: path.to_path_buf(),
+        line: 1,
+        column: 1,
+        field: FieldPath::root(),
+        message: message.to_owned(),
+        fix: Some(fix.to_owned()),
+        source: Some(Arc::from(text)),
+    }
+}

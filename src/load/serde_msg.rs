@@ -1,0 +1,217 @@
+//! Turns serde's English messages into Vietnamese ones with a fix.
+//! serde's wording is stable (`invalid type: …, expected …`, `unknown field …`), which is
+//! what lets a type error say in the officer's language what to write instead.
+
+use crate::text::fold;
+
+pub struct Translated {
+    pub message: String,
+    pub fix: Option<String>,
+    /// The unknown key, when the error is about one (its position is the key's).
+    pub unknown_field: Option<String>,
+    /// The field serde found missing.
+    pub missing_field: Option<String>,
+    /// A value of the expected type to put in place of the bad one, so the rest of the
+    /// record can still be checked (`None` when no safe stand-in exists).
+    pub placeholder: Option<serde_yaml::Value>,
+}
+
+pub fn translate(msg: &str) -> Translated {
+    let mut t = Translated {
+        message: msg.to_owned(),
+        fix: None,
+        unknown_field: None,
+        missing_field: None,
+        placeholder: None,
+    };
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
+        let (name, expected) = split_expected(rest);
+        t.message = format!("khóa \"{name}\" không có trong mẫu hồ sơ");
+        t.fix = Some(match suggest(&name, &expected) {
+            Some(best) => format!("có phải ý bạn là \"{best}\"? Sửa thành: {best}:"),
+            None if expected.is_empty() => "xóa khóa này".to_owned(),
+            None => format!(
+                "xóa khóa này, hoặc dùng một trong các khóa: {}",
+                expected.join(", ")
+            ),
+        });
+        t.unknown_field = Some(name);
+    } else if let Some(rest) = msg.strip_prefix("unknown variant ") {
+        let (name, expected) = split_expected(rest);
+        let expected = canonical_only(expected);
+        t.placeholder = expected
+            .first()
+            .map(|v| serde_yaml::Value::String(v.clone()));
+        t.message = format!("giá trị \"{name}\" không được chấp nhận");
+        let list = expected
+            .iter()
+            .map(|e| format!("\"{e}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        t.fix = Some(match suggest(&name, &expected) {
+            Some(best) => format!("có phải ý bạn là \"{best}\"? Các giá trị hợp lệ: {list}"),
+            None => format!("viết một trong các giá trị: {list}"),
+        });
+    } else if let Some(rest) = msg.strip_prefix("missing field ") {
+        let name = rest.trim_matches('`').to_owned();
+        t.message = format!("thiếu khóa bắt buộc \"{name}\"");
+        t.fix = Some(format!("thêm dòng {name}: …"));
+        t.missing_field = Some(name);
+    } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            t.message = format!(
+                "sai kiểu dữ liệu: đang ghi {}, cần {}",
+                found_vi(found),
+                expected_vi(expected)
+            );
+            t.fix = Some(fix_for(expected));
+            t.placeholder = placeholder(expected);
+        }
+    } else if let Some(rest) = msg.strip_prefix("invalid value: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            t.message = format!(
+                "giá trị không hợp lệ: {}, cần {}",
+                found_vi(found),
+                expected_vi(expected)
+            );
+            t.fix = Some(fix_for(expected));
+            t.placeholder = placeholder(expected);
+        }
+    } else if let Some((msg, fix)) = msg.split_once("; ") {
+        // Our own custom messages carry their fix after "; ".
+        t.message = msg.to_owned();
+        t.fix = Some(fix.to_owned());
+    }
+    t
+}
+
+/// "`x`, expected one of `a`, `b`" → ("x", ["a", "b"]).
+fn split_expected(rest: &str) -> (String, Vec<String>) {
+    let (name, expected) = match rest.split_once(", expected ") {
+        Some((n, e)) => (n, e),
+        None => (rest.split(", there are no").next().unwrap_or(rest), ""),
+    };
+    let name = name.trim().trim_matches('`').to_owned();
+    let expected = expected
+        .trim_start_matches("one of ")
+        .split(", ")
+        .map(|s| s.trim().trim_matches('`').to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    (name, expected)
+}
+
+/// Enum values accept ASCII aliases (`truc_tiep` for `Trực tiếp`); show officers the
+/// proper Vietnamese spelling only.
+fn canonical_only(values: Vec<String>) -> Vec<String> {
+    let key = |v: &str| fold(v).replace(' ', "_");
+    values
+        .iter()
+        .filter(|v| !(v.is_ascii() && values.iter().any(|o| !o.is_ascii() && key(o) == key(v))))
+        .cloned()
+        .collect()
+}
+
+fn placeholder(expected: &str) -> Option<serde_yaml::Value> {
+    use serde_yaml::Value;
+    match expected {
+        "a string" => Some(Value::String("?".into())),
+        "u32" | "u64" | "usize" | "f64" | "f32" | "i64" => Some(Value::Number(1.into())),
+        "a boolean" => Some(Value::Bool(false)),
+        "a sequence" => Some(Value::Sequence(Vec::new())),
+        _ => None,
+    }
+}
+
+/// The closest candidate, compared without diacritics or case, if it is close enough.
+pub fn suggest(name: &str, candidates: &[String]) -> Option<String> {
+    let folded = fold(name).replace(' ', "_");
+    candidates
+        .iter()
+        .map(|c| {
+            let fc = fold(c).replace(' ', "_");
+            (strsim::jaro_winkler(&folded, &fc), c)
+        })
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.clone())
+}
+
+fn found_vi(found: &str) -> String {
+    if let Some(v) = found.strip_prefix("string ") {
+        return format!("chữ {v}");
+    }
+    if let Some(v) = found
+        .strip_prefix("integer ")
+        .or_else(|| found.strip_prefix("floating point "))
+    {
+        return format!("số {}", v.trim_matches('`'));
+    }
+    if let Some(v) = found.strip_prefix("boolean ") {
+        return format!("giá trị đúng/sai {}", v.trim_matches('`'));
+    }
+    match found {
+        "sequence" => "một danh sách".to_owned(),
+        "map" => "một nhóm khóa: giá trị".to_owned(),
+        "unit value" => "giá trị rỗng (null)".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn expected_vi(expected: &str) -> String {
+    match expected {
+        "a string" => "một dòng chữ".to_owned(),
+        "u32" | "u64" | "usize" => "một số nguyên không âm".to_owned(),
+        "f64" | "f32" => "một số".to_owned(),
+        "a sequence" => "một danh sách".to_owned(),
+        "a boolean" => "true hoặc false".to_owned(),
+        e if e.starts_with("struct ") || e == "a map" => "một nhóm khóa: giá trị".to_owned(),
+        e if e.starts_with("enum ") => "một giá trị trong danh sách cho phép".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn fix_for(expected: &str) -> String {
+    match expected {
+        "a string" => "ghi nội dung dạng chữ; nếu có dấu hai chấm hoặc bắt đầu bằng số, đặt trong dấu nháy \"…\"".to_owned(),
+        "u32" | "u64" | "usize" => "ghi một số nguyên, ví dụ: 1".to_owned(),
+        "f64" | "f32" => "ghi số không có đơn vị và dấu chấm ngăn cách, ví dụ: 200000".to_owned(),
+        "a sequence" => "ghi dạng danh sách, mỗi mục một dòng bắt đầu bằng \"- \"".to_owned(),
+        "a boolean" => "ghi true (có) hoặc false (không)".to_owned(),
+        e if e.starts_with("struct ") || e == "a map" => {
+            "ghi dạng các dòng \"khóa: giá trị\" thụt vào dưới dòng này".to_owned()
+        }
+        _ => "xem docs/record-format.md".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_field_suggests() {
+        let t =
+            translate("unknown field `ten_thu_tuk`, expected one of `ma_thu_tuc`, `ten_thu_tuc`");
+        assert_eq!(t.unknown_field.as_deref(), Some("ten_thu_tuk"));
+        assert!(t.fix.unwrap_or_default().contains("\"ten_thu_tuc\""));
+    }
+
+    #[test]
+    fn variant_suggests_without_diacritics() {
+        let t = translate("unknown variant `Truc tiep`, expected one of `Trực tiếp`, `Trực tuyến`, `Dịch vụ bưu chính`");
+        assert!(t
+            .fix
+            .unwrap_or_default()
+            .starts_with("có phải ý bạn là \"Trực tiếp\""));
+    }
+
+    #[test]
+    fn invalid_type_is_vietnamese() {
+        let t = translate("invalid type: string \"hai\", expected f64");
+        assert_eq!(
+            t.message,
+            "sai kiểu dữ liệu: đang ghi chữ \"hai\", cần một số"
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! The `niemyet` command line: a thin shell over the library's pipeline.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use niemyet::build::{self, BuildOptions, Source};
+use niemyet::model::Date;
+use niemyet::report;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "niemyet",
+    version,
+    about = "Dựng trang niêm yết thủ tục hành chính từ thư mục hồ sơ (YAML / Markdown)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Kiểm tra toàn bộ hồ sơ và báo mọi lỗi (tệp:dòng:cột, trường, cách sửa)
+    Check {
+        /// Thư mục nội dung (mặc định: ./content, hoặc bộ mẫu có sẵn)
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// Định dạng báo cáo
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Dựng trang web vào thư mục đầu ra (chỉ thay thế khi dựng thành công)
+    Build {
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// Thư mục đầu ra (mặc định: ./output)
+        #[arg(long, default_value = "output")]
+        output: PathBuf,
+        /// Ngày áp dụng, dạng 31/10/2025 hoặc 2025-10-31 (mặc định: hôm nay)
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Không in cảnh báo, chỉ in lỗi và dòng tổng kết
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("lỗi: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Check { content, format } => {
+            let source = Source::resolve(content.as_deref());
+            note_embedded(&source);
+            let files = source.read()?;
+            let checked = build::check(&files);
+            let d = &checked.diagnostics;
+            match format {
+                Format::Json => println!("{}", report::render_json(d)),
+                Format::Text => {
+                    eprint!("{}", report::render_text(d));
+                    eprintln!(
+                        "Đã kiểm tra {} thủ tục: {}",
+                        files.records.len(),
+                        report::counts(d)
+                    );
+                }
+            }
+            Ok(if d.has_errors() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Build {
+            content,
+            output,
+            as_of,
+            quiet,
+        } => {
+            let source = Source::resolve(content.as_deref());
+            note_embedded(&source);
+            let opts = BuildOptions {
+                source,
+                output: output.clone(),
+                as_of: as_of.unwrap_or_else(Date::today),
+            };
+            let result = build::build(&opts)?;
+            let d = &result.diagnostics;
+            for diag in &d.0 {
+                if !quiet || diag.severity == niemyet::diagnostic::Severity::Error {
+                    eprintln!("{}", report::render_one(diag));
+                }
+            }
+            match result.summary {
+                Some(s) => {
+                    println!(
+                        "Đã dựng {} thủ tục, {} lĩnh vực, {} trang ({} tệp, {:.1} MB) vào {} — {} cảnh báo, {:.2} s",
+                        s.procedures,
+                        s.fields,
+                        s.pages,
+                        s.files,
+                        s.bytes as f64 / 1_000_000.0,
+                        output.display(),
+                        s.warnings,
+                        s.elapsed.as_secs_f64()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                None => {
+                    eprintln!(
+                        "Không dựng: {}. Thư mục {} giữ nguyên như lần dựng trước.",
+                        report::counts(d),
+                        output.display()
+                    );
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+    }
+}
+
+fn note_embedded(source: &Source) {
+    if matches!(source, Source::Embedded) {
+        eprintln!("Không có thư mục ./content: dùng bộ thủ tục mẫu có sẵn.");
+    }
+}

@@ -1,0 +1,441 @@
+use super::Date;
+use serde::{de, Deserialize, Deserializer, Serialize};
+use std::fmt;
+
+/// One administrative procedure ("thủ tục hành chính"), as an officer writes it.
+///
+/// Mandatory parts (Nghị định 63/2010, Điều 8.2) are `Option`/empty-able here on purpose:
+/// the validator reports every missing part at once instead of serde stopping at the first.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Procedure {
+    /// Mã thủ tục: national code, e.g. `1.001193`.
+    #[serde(default)]
+    pub ma_thu_tuc: Option<Code>,
+    /// Tên thủ tục: the official name.
+    #[serde(default)]
+    pub ten_thu_tuc: Option<String>,
+    /// Plain-language name citizens use ("Làm giấy khai sinh cho con").
+    #[serde(default)]
+    pub ten_than_thien: Option<String>,
+    /// Overrides the URL slug derived from the official name.
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// Lĩnh vực.
+    #[serde(default)]
+    pub linh_vuc: Option<String>,
+    #[serde(default)]
+    pub ma_linh_vuc: Option<String>,
+    /// Cấp thực hiện: Bộ / Tỉnh / Xã / Cơ quan khác.
+    #[serde(default)]
+    pub cap_thuc_hien: Vec<String>,
+    /// Loại thủ tục (e.g. "TTHC được luật giao quy định chi tiết").
+    #[serde(default)]
+    pub loai_thu_tuc: Option<String>,
+    #[serde(default)]
+    pub mo_ta: Option<String>,
+    /// Trình tự thực hiện.
+    #[serde(default)]
+    pub trinh_tu_thuc_hien: Vec<Step>,
+    /// Cách thức thực hiện: one entry per channel.
+    #[serde(default)]
+    pub cach_thuc_thuc_hien: Vec<Channel>,
+    /// Thành phần hồ sơ, grouped by case.
+    #[serde(default)]
+    pub thanh_phan_ho_so: Vec<DocumentGroup>,
+    /// Số lượng hồ sơ (sets to submit).
+    #[serde(default)]
+    pub so_luong_ho_so: Option<u32>,
+    /// Đối tượng thực hiện.
+    #[serde(default)]
+    pub doi_tuong_thuc_hien: Vec<String>,
+    /// Cơ quan thực hiện.
+    #[serde(default)]
+    pub co_quan_thuc_hien: Option<String>,
+    #[serde(default)]
+    pub co_quan_co_tham_quyen: Option<String>,
+    #[serde(default)]
+    pub co_quan_duoc_uy_quyen: Option<String>,
+    #[serde(default)]
+    pub co_quan_phoi_hop: Option<String>,
+    /// Địa chỉ tiếp nhận; the authority's address when absent.
+    #[serde(default)]
+    pub dia_chi_tiep_nhan: Option<String>,
+    /// Kết quả thực hiện.
+    #[serde(default)]
+    pub ket_qua_thuc_hien: Vec<String>,
+    /// Căn cứ pháp lý.
+    #[serde(default)]
+    pub can_cu_phap_ly: Vec<LegalBasis>,
+    /// Yêu cầu, điều kiện (nested).
+    #[serde(default)]
+    pub yeu_cau_dieu_kien: Vec<Condition>,
+    /// Số quyết định công bố.
+    #[serde(default)]
+    pub quyet_dinh_cong_bo: Vec<Decision>,
+    /// Ngày hiệu lực of the current text.
+    #[serde(default)]
+    pub ngay_hieu_luc: Option<Date>,
+    /// Last time an officer checked the record against the law.
+    #[serde(default)]
+    pub ngay_cap_nhat: Option<Date>,
+    /// Mức độ dịch vụ công trực tuyến.
+    #[serde(default)]
+    pub muc_do_truc_tuyen: Option<OnlineLevel>,
+    /// The procedure's own id on the national/provincial portal, when verified.
+    #[serde(default)]
+    pub ma_cong_dich_vu_cong: Option<String>,
+    /// A full link to submit online; overrides the portal link built from the config.
+    #[serde(default)]
+    pub lien_ket_truc_tuyen: Option<String>,
+    /// TTHC liên quan (codes).
+    #[serde(default)]
+    pub thu_tuc_lien_quan: Vec<Code>,
+    #[serde(default)]
+    pub tu_khoa: Vec<String>,
+    /// Life events ("Có con mới sinh", "Kết hôn").
+    #[serde(default)]
+    pub su_kien_cuoc_song: Vec<String>,
+}
+
+/// A national procedure code. YAML reads an unquoted `1.001193` as a number; codes always
+/// carry six decimals, so the number is written back with six and nothing is lost.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Code(pub String);
+
+impl Code {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl de::Visitor<'_> for Visitor {
+            type Value = Code;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("một mã thủ tục như \"1.001193\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Code, E> {
+                Ok(Code(v.trim().to_owned()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Code, E> {
+                Ok(Code(format!("{v:.6}")))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Code, E> {
+                Ok(Code(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Code, E> {
+                Ok(Code(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// One numbered step; a step may branch into cases, each with its own steps.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    #[serde(default)]
+    pub ten: Option<String>,
+    #[serde(default)]
+    pub mo_ta: Option<String>,
+    #[serde(default)]
+    pub nhanh: Vec<Branch>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Branch {
+    pub truong_hop: String,
+    #[serde(default)]
+    pub cac_buoc: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+pub enum ChannelKind {
+    #[serde(rename = "Trực tiếp", alias = "truc_tiep")]
+    TrucTiep,
+    #[serde(rename = "Trực tuyến", alias = "truc_tuyen")]
+    TrucTuyen,
+    #[serde(rename = "Dịch vụ bưu chính", alias = "buu_chinh")]
+    BuuChinh,
+}
+
+impl ChannelKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ChannelKind::TrucTiep => "Trực tiếp",
+            ChannelKind::TrucTuyen => "Trực tuyến",
+            ChannelKind::BuuChinh => "Dịch vụ bưu chính",
+        }
+    }
+}
+
+/// One channel ("Cách thức thực hiện"): its own time limit and fees.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    pub hinh_thuc: ChannelKind,
+    #[serde(default)]
+    pub thoi_han: Option<TimeLimit>,
+    /// `None`: nothing said (shown as unknown); `Some([])`: free of charge.
+    #[serde(default)]
+    pub phi_le_phi: Option<Vec<Fee>>,
+    #[serde(default)]
+    pub mo_ta: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum TimeUnit {
+    #[serde(rename = "ngày làm việc", alias = "ngay_lam_viec")]
+    NgayLamViec,
+    #[serde(rename = "ngày", alias = "ngay")]
+    Ngay,
+    #[serde(rename = "giờ làm việc", alias = "gio_lam_viec")]
+    GioLamViec,
+    #[serde(rename = "giờ", alias = "gio")]
+    Gio,
+    #[serde(rename = "khác", alias = "khac")]
+    Khac,
+}
+
+impl TimeUnit {
+    pub fn label(self) -> &'static str {
+        match self {
+            TimeUnit::NgayLamViec => "ngày làm việc",
+            TimeUnit::Ngay => "ngày",
+            TimeUnit::GioLamViec => "giờ làm việc",
+            TimeUnit::Gio => "giờ",
+            TimeUnit::Khac => "khác",
+        }
+    }
+}
+
+/// Thời hạn giải quyết: a number and a unit, or `khác` with a text.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeLimit {
+    #[serde(default)]
+    pub so: Option<f64>,
+    pub don_vi: TimeUnit,
+    #[serde(default)]
+    pub mo_ta: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum FeeKind {
+    #[serde(rename = "Phí", alias = "phi")]
+    Phi,
+    #[serde(rename = "Lệ phí", alias = "le_phi")]
+    LePhi,
+}
+
+impl FeeKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            FeeKind::Phi => "Phí",
+            FeeKind::LePhi => "Lệ phí",
+        }
+    }
+}
+
+/// One fee line. `muc_thu: null` (or absent, with no tiers) means the amount is unknown,
+/// which is shown as such and never as 0.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fee {
+    pub loai: FeeKind,
+    #[serde(default)]
+    pub muc_thu: Option<f64>,
+    /// Per what: "bản", "trang", "hồ sơ", "lần".
+    #[serde(default)]
+    pub don_vi: Option<String>,
+    #[serde(default = "default_currency")]
+    pub tien_te: String,
+    /// Tiers by quantity (e.g. pages 1–2, from page 3).
+    #[serde(default)]
+    pub bac: Vec<FeeTier>,
+    /// Cap per unit of `don_vi_toi_da` (e.g. 200.000 đ per copy).
+    #[serde(default)]
+    pub toi_da: Option<f64>,
+    #[serde(default)]
+    pub don_vi_toi_da: Option<String>,
+    /// The case this fee applies to.
+    #[serde(default)]
+    pub truong_hop: Option<String>,
+    /// Who is exempt (miễn, giảm).
+    #[serde(default)]
+    pub mien_giam: Vec<String>,
+    #[serde(default)]
+    pub ghi_chu: Option<String>,
+}
+
+fn default_currency() -> String {
+    "VND".to_owned()
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeeTier {
+    pub tu: u32,
+    #[serde(default)]
+    pub den: Option<u32>,
+    pub muc_thu: f64,
+}
+
+/// Documents for one case ("Trường hợp …"); no case means "every applicant".
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentGroup {
+    #[serde(default)]
+    pub truong_hop: Option<String>,
+    #[serde(default)]
+    pub giay_to: Vec<Document>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    #[serde(default)]
+    pub ten: Option<String>,
+    #[serde(default)]
+    pub ban_chinh: u32,
+    #[serde(default)]
+    pub ban_sao: u32,
+    /// Shown to the officer and handed back, not kept ("xuất trình").
+    #[serde(default)]
+    pub xuat_trinh: bool,
+    /// Form id (e.g. `TP-HT-2020-TKKS`), resolved against `content/bieu-mau/`.
+    #[serde(default)]
+    pub bieu_mau: Option<String>,
+    #[serde(default)]
+    pub ghi_chu: Option<String>,
+    /// Documents accepted instead of this one.
+    #[serde(default)]
+    pub thay_the: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegalBasis {
+    #[serde(default)]
+    pub so_hieu: Option<String>,
+    #[serde(default)]
+    pub trich_yeu: Option<String>,
+    #[serde(default)]
+    pub ngay_ban_hanh: Option<Date>,
+    #[serde(default)]
+    pub co_quan_ban_hanh: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum DecisionKind {
+    #[serde(rename = "mới", alias = "moi", alias = "mới ban hành")]
+    Moi,
+    #[serde(rename = "sửa đổi, bổ sung", alias = "sua_doi", alias = "sửa đổi")]
+    SuaDoi,
+    #[serde(rename = "thay thế", alias = "thay_the")]
+    ThayThe,
+    #[serde(rename = "bãi bỏ", alias = "bai_bo")]
+    BaiBo,
+}
+
+impl DecisionKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            DecisionKind::Moi => "Mới ban hành",
+            DecisionKind::SuaDoi => "Sửa đổi, bổ sung",
+            DecisionKind::ThayThe => "Thay thế",
+            DecisionKind::BaiBo => "Bãi bỏ",
+        }
+    }
+}
+
+/// Quyết định công bố.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    #[serde(default)]
+    pub so_hieu: Option<String>,
+    #[serde(default)]
+    pub ngay_ban_hanh: Option<Date>,
+    #[serde(default)]
+    pub co_quan_ban_hanh: Option<String>,
+    pub loai: DecisionKind,
+    #[serde(default)]
+    pub ngay_hieu_luc: Option<Date>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+pub enum OnlineLevel {
+    #[serde(rename = "toàn trình", alias = "toan_trinh")]
+    ToanTrinh,
+    #[serde(rename = "một phần", alias = "mot_phan")]
+    MotPhan,
+    #[serde(rename = "không", alias = "khong", alias = "không trực tuyến")]
+    Khong,
+}
+
+impl OnlineLevel {
+    pub fn label(self) -> &'static str {
+        match self {
+            OnlineLevel::ToanTrinh => "Trực tuyến toàn trình",
+            OnlineLevel::MotPhan => "Trực tuyến một phần",
+            OnlineLevel::Khong => "Không trực tuyến",
+        }
+    }
+    pub fn is_online(self) -> bool {
+        self != OnlineLevel::Khong
+    }
+}
+
+/// A condition, nested to any depth. Written either as plain text or as
+/// `{noi_dung: "…", chi_tiet: [ … ]}`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Condition {
+    pub noi_dung: String,
+    pub chi_tiet: Vec<Condition>,
+}
+
+impl<'de> Deserialize<'de> for Condition {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            noi_dung: String,
+            #[serde(default)]
+            chi_tiet: Vec<Condition>,
+        }
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = Condition;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("một điều kiện: một dòng chữ, hoặc noi_dung và chi_tiet")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Condition, E> {
+                Ok(Condition {
+                    noi_dung: v.to_owned(),
+                    chi_tiet: Vec::new(),
+                })
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Condition, A::Error> {
+                let full = Full::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Condition {
+                    noi_dung: full.noi_dung,
+                    chi_tiet: full.chi_tiet,
+                })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}

@@ -1,0 +1,81 @@
+use serde::{Deserialize, Serialize};
+
+/// `content/site.yaml`: who publishes, and how the site is put together.
+/// Everything a page shows that is not in a record comes from here.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Site title, e.g. "Niêm yết thủ tục hành chính — Phường Định Hòa".
+    pub tieu_de: String,
+    /// Public address of the site, e.g. `https://niemyet.dinhhoa.gov.vn/`.
+    pub base_url: String,
+    #[serde(default = "default_lang")]
+    pub ngon_ngu: String,
+    #[serde(default = "default_theme")]
+    pub giao_dien: String,
+    pub co_quan: Authority,
+    /// Where and how to send complaints and suggestions (phản ánh, kiến nghị). Markdown.
+    pub phan_anh_kien_nghi: String,
+    #[serde(default)]
+    pub cong_dich_vu_cong: Option<Portal>,
+    /// How many procedures the home page lists as recently changed.
+    #[serde(default = "default_recent")]
+    pub so_thu_tuc_moi_cap_nhat: usize,
+}
+
+fn default_lang() -> String {
+    "vi".to_owned()
+}
+fn default_theme() -> String {
+    "default".to_owned()
+}
+fn default_recent() -> usize {
+    8
+}
+
+/// The authority that posts the procedures (the People's Committee).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Authority {
+    pub ten: String,
+    /// The higher level, shown above the name ("Tỉnh Bình Dương").
+    #[serde(default)]
+    pub cap_tren: Option<String>,
+    /// Where documents are received ("Bộ phận Một cửa, tầng 1").
+    #[serde(default)]
+    pub bo_phan_tiep_nhan: Option<String>,
+    pub dia_chi: String,
+    pub dien_thoai: String,
+    #[serde(default)]
+    pub duong_day_nong: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub gio_lam_viec: Vec<OpeningHours>,
+    /// A map link or directions, shown on the contact page.
+    #[serde(default)]
+    pub chi_duong: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpeningHours {
+    /// "Thứ Hai – Thứ Sáu".
+    pub ngay: String,
+    /// "Sáng 7:30–11:30, chiều 13:30–17:00".
+    pub gio: String,
+}
+
+/// The public service portal the online button leads to.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Portal {
+    pub ten: String,
+    pub url: String,
+    /// Link to one procedure by the portal's own id; `{ma}` is replaced.
+    #[serde(default)]
+    pub mau_lien_ket_thu_tuc: Option<String>,
+    /// Search link by national code; `{ma}` is replaced.
+    #[serde(default)]
+    pub mau_lien_ket_tim_kiem: Option<String>,
+}

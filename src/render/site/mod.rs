@@ -1,0 +1,211 @@
+//! The public website: home, field pages, one page per procedure, lists, contact, 404.
+//!
+//! Pages use pretty URLs (`thu-tuc/dang-ky-khai-sinh/index.html`) and relative links
+//! (`{{ root }}`), so the output works from any folder of any static host, and every
+//! page reads fully without JavaScript.
+
+pub mod view;
+
+use super::{Output, RenderContext, Renderer, Theme};
+use anyhow::{anyhow, Result};
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+use view::{Card, FieldView, ProcedureView, SiteView};
+
+pub struct SiteRenderer {
+    tera: Tera,
+}
+
+impl SiteRenderer {
+    pub fn new(theme: &Theme) -> Result<Self> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.add_raw_templates(
+            theme
+                .templates
+                .iter()
+                .map(|(n, t)| (n.as_str(), t.as_str())),
+        )
+        .map_err(|e| anyhow!("lỗi mẫu giao diện: {}", tera_error_chain(&e)))?;
+        Ok(SiteRenderer { tera })
+    }
+
+    fn page(
+        &self,
+        ctx: &RenderContext<'_>,
+        out: &Output,
+        site: &SiteView,
+        template: &str,
+        path: &str,
+        extra: impl FnOnce(&mut Context),
+    ) -> Result<()> {
+        let mut c = Context::new();
+        c.insert("site", site);
+        c.insert("root", &root_for(path));
+        c.insert("path", path);
+        c.insert("canonical", &format!("{}{}", site.base_url, path));
+        c.insert("inject", ctx.inject);
+        extra(&mut c);
+        let html = self
+            .tera
+            .render(template, &c)
+            .map_err(|e| anyhow!("{template} ({path}): {}", tera_error_chain(&e)))?;
+        out.write(&format!("{path}index.html"), html.as_bytes())
+    }
+}
+
+/// `thu-tuc/x/` → `../../`; the home page → ``.
+fn root_for(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+fn tera_error_chain(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+#[derive(Serialize)]
+struct FieldPage<'a> {
+    field: &'a FieldView,
+    cards: Vec<Card>,
+}
+
+impl Renderer for SiteRenderer {
+    fn name(&self) -> &'static str {
+        "site"
+    }
+
+    fn render(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
+        let cat = ctx.catalogue;
+        let site = SiteView::new(ctx.site, cat);
+        let fields: Vec<FieldView> = cat
+            .fields
+            .iter()
+            .map(|f| FieldView {
+                name: f.name.clone(),
+                url: f.url_path(),
+                count: f.entries.len(),
+                online_count: f
+                    .entries
+                    .iter()
+                    .filter(|&&i| cat.entries[i].online().is_online())
+                    .count(),
+            })
+            .collect();
+
+        // Procedure pages are most of the work: render them in parallel, straight to disk.
+        cat.entries.par_iter().try_for_each(|e| {
+            let view = ProcedureView::new(e, cat, ctx.site);
+            self.page(ctx, out, &site, "procedure.html", &e.url_path(), |c| {
+                c.insert("p", &view);
+            })
+        })?;
+
+        cat.fields
+            .par_iter()
+            .zip(fields.par_iter())
+            .try_for_each(|(f, fv)| {
+                let cards: Vec<Card> = f
+                    .entries
+                    .iter()
+                    .map(|&i| Card::new(&cat.entries[i], cat))
+                    .collect();
+                self.page(ctx, out, &site, "field.html", &f.url_path(), |c| {
+                    c.insert("page", &FieldPage { field: fv, cards });
+                })
+            })?;
+
+        let recent: Vec<Card> = cat
+            .recently_updated(ctx.site.so_thu_tuc_moi_cap_nhat)
+            .into_iter()
+            .map(|e| Card::new(e, cat))
+            .collect();
+        let online_total = fields.iter().map(|f| f.online_count).sum::<usize>();
+        self.page(ctx, out, &site, "index.html", "", |c| {
+            c.insert("fields", &fields);
+            c.insert("recent", &recent);
+            c.insert("online_total", &online_total);
+        })?;
+
+        let all_cards = |filter: &dyn Fn(&crate::catalogue::Entry) -> bool| -> Vec<Card> {
+            let mut v: Vec<&crate::catalogue::Entry> =
+                cat.entries.iter().filter(|e| filter(e)).collect();
+            v.sort_by_cached_key(|e| (crate::text::fold(&e.plain_name), e.code.clone()));
+            v.into_iter().map(|e| Card::new(e, cat)).collect()
+        };
+        self.page(ctx, out, &site, "list.html", "truc-tuyen/", |c| {
+            c.insert("title", "Làm được trực tuyến");
+            c.insert("cards", &all_cards(&|e| e.online().is_online()));
+            c.insert(
+                "intro",
+                "Các thủ tục nộp hồ sơ được qua mạng, không cần đến trụ sở.",
+            );
+        })?;
+        self.page(ctx, out, &site, "list.html", "thu-tuc/", |c| {
+            c.insert("title", "Tất cả thủ tục");
+            c.insert("cards", &all_cards(&|_| true));
+            c.insert("intro", "Danh sách đầy đủ, xếp theo tên thường gọi.");
+        })?;
+        self.page(ctx, out, &site, "search.html", "tim-kiem/", |c| {
+            c.insert("cards", &all_cards(&|_| true));
+        })?;
+        self.page(ctx, out, &site, "contact.html", "lien-he/", |_| {})?;
+
+        // The 404 page is served at any depth, so its links are absolute from the base URL.
+        let mut c = Context::new();
+        c.insert("site", &site);
+        c.insert("root", &base_path(&site.base_url));
+        c.insert("path", "404.html");
+        c.insert("canonical", &format!("{}404.html", site.base_url));
+        c.insert("inject", ctx.inject);
+        let html = self
+            .tera
+            .render("404.html", &c)
+            .map_err(|e| anyhow!("404.html: {}", tera_error_chain(&e)))?;
+        out.write("404.html", html.as_bytes())?;
+
+        for (rel, bytes) in &ctx.theme.assets {
+            out.write(&format!("static/{rel}"), bytes)?;
+        }
+        Ok(())
+    }
+}
+
+/// The path part of the base URL: `https://x.vn/niem-yet/` → `/niem-yet/`.
+fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map(|(_, r)| r)
+        .unwrap_or(base_url);
+    match after_scheme.find('/') {
+        Some(i) => {
+            let p = &after_scheme[i..];
+            if p.ends_with('/') {
+                p.to_owned()
+            } else {
+                format!("{p}/")
+            }
+        }
+        None => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots() {
+        assert_eq!(root_for(""), "");
+        assert_eq!(root_for("thu-tuc/x/"), "../../");
+        assert_eq!(base_path("https://a.vn"), "/");
+        assert_eq!(base_path("https://a.vn/niem-yet/"), "/niem-yet/");
+    }
+}

@@ -1,0 +1,351 @@
+//! What templates see: plain, serialisable views with every string already worded
+//! (amounts, dates, time limits). Templates only lay out; Tera escapes all of it.
+
+use crate::catalogue::{channel_fees, fee_amount, time_limit, Catalogue, Entry};
+use crate::model::*;
+use crate::render::markdown;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub lang: String,
+    pub base_url: String,
+    pub authority: Authority,
+    pub complaints_html: String,
+    pub portal: Option<Portal>,
+    pub last_updated: Option<String>,
+    pub last_updated_iso: Option<String>,
+    pub procedure_count: usize,
+    pub field_count: usize,
+}
+
+impl SiteView {
+    pub fn new(site: &SiteConfig, cat: &Catalogue) -> Self {
+        let last = cat.last_updated();
+        SiteView {
+            title: site.tieu_de.clone(),
+            lang: site.ngon_ngu.clone(),
+            base_url: site.base_url.trim_end_matches('/').to_owned() + "/",
+            authority: site.co_quan.clone(),
+            complaints_html: markdown::to_html(&site.phan_anh_kien_nghi),
+            portal: site.cong_dich_vu_cong.clone(),
+            last_updated: last.map(|d| d.vn()),
+            last_updated_iso: last.map(|d| d.iso()),
+            procedure_count: cat.entries.len(),
+            field_count: cat.fields.len(),
+        }
+    }
+}
+
+/// One line in a list of procedures.
+#[derive(Serialize)]
+pub struct Card {
+    pub code: String,
+    pub name: String,
+    pub plain_name: String,
+    pub url: String,
+    pub field: String,
+    pub field_url: String,
+    pub online: bool,
+    pub online_label: &'static str,
+    pub time: String,
+    pub fee: String,
+    pub updated: Option<String>,
+    pub updated_iso: Option<String>,
+}
+
+impl Card {
+    pub fn new(e: &Entry, cat: &Catalogue) -> Self {
+        let field = &cat.fields[e.field];
+        let first = e.procedure.cach_thuc_thuc_hien.first();
+        Card {
+            code: e.code.clone(),
+            name: e.name.clone(),
+            plain_name: e.plain_name.clone(),
+            url: e.url_path(),
+            field: field.name.clone(),
+            field_url: field.url_path(),
+            online: e.online().is_online(),
+            online_label: e.online().label(),
+            time: first
+                .and_then(|c| c.thoi_han.as_ref())
+                .map(time_limit)
+                .unwrap_or_default(),
+            fee: first.map(channel_fees).unwrap_or_default(),
+            updated: e.updated().map(|d| d.vn()),
+            updated_iso: e.updated().map(|d| d.iso()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct FieldView {
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+    pub online_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct ProcedureView {
+    pub code: String,
+    pub name: String,
+    pub plain_name: String,
+    pub has_plain_name: bool,
+    pub field: String,
+    pub field_url: String,
+    pub description: Option<String>,
+    pub online: bool,
+    pub online_level: &'static str,
+    pub online_label: &'static str,
+    pub online_url: Option<String>,
+    pub portal_name: Option<String>,
+    pub results: Vec<String>,
+    pub applicants: Vec<String>,
+    pub agency: Option<String>,
+    pub agency_authority: Option<String>,
+    pub agency_delegated: Option<String>,
+    pub agency_coordinating: Option<String>,
+    pub address: String,
+    pub sets: Option<u32>,
+    pub document_groups: Vec<GroupView>,
+    pub document_count: usize,
+    pub channels: Vec<ChannelView>,
+    pub steps: Vec<StepView>,
+    pub conditions: Vec<Condition>,
+    pub legal: Vec<LegalView>,
+    pub decisions: Vec<DecisionView>,
+    pub effective: Option<String>,
+    pub updated: Option<String>,
+    pub updated_iso: Option<String>,
+    pub levels: Vec<String>,
+    pub kind: Option<String>,
+    pub related: Vec<Card>,
+    pub body_html: Option<String>,
+    pub keywords: Vec<String>,
+    pub life_events: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct GroupView {
+    pub case: Option<String>,
+    pub documents: Vec<DocView>,
+}
+
+#[derive(Serialize)]
+pub struct DocView {
+    pub name: String,
+    pub originals: u32,
+    pub copies: u32,
+    pub present_only: bool,
+    pub form: Option<String>,
+    pub note: Option<String>,
+    pub alternatives: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct ChannelView {
+    pub kind: &'static str,
+    pub time: String,
+    pub fee_summary: String,
+    pub free: bool,
+    pub fees: Vec<FeeView>,
+    pub note: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct FeeView {
+    pub kind: &'static str,
+    pub amount: String,
+    pub case: Option<String>,
+    pub exemptions: Vec<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct StepView {
+    pub name: Option<String>,
+    pub text: Option<String>,
+    pub branches: Vec<BranchView>,
+}
+
+#[derive(Serialize)]
+pub struct BranchView {
+    pub case: String,
+    pub steps: Vec<StepView>,
+}
+
+#[derive(Serialize)]
+pub struct LegalView {
+    pub number: Option<String>,
+    pub summary: Option<String>,
+    pub date: Option<String>,
+    pub issuer: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct DecisionView {
+    pub number: Option<String>,
+    pub date: Option<String>,
+    pub issuer: Option<String>,
+    pub kind: &'static str,
+    pub effective: Option<String>,
+}
+
+fn steps(list: &[Step]) -> Vec<StepView> {
+    list.iter()
+        .map(|s| StepView {
+            name: s.ten.clone(),
+            text: s.mo_ta.clone(),
+            branches: s
+                .nhanh
+                .iter()
+                .map(|b| BranchView {
+                    case: b.truong_hop.clone(),
+                    steps: steps(&b.cac_buoc),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The link of the online button: the record's own link, else the portal's page for the
+/// portal id, else the portal's search for the national code, else the portal's home.
+pub fn online_url(p: &Procedure, code: &str, site: &SiteConfig) -> Option<String> {
+    if let Some(url) = &p.lien_ket_truc_tuyen {
+        return Some(url.clone());
+    }
+    let portal = site.cong_dich_vu_cong.as_ref()?;
+    if let (Some(tpl), Some(id)) = (&portal.mau_lien_ket_thu_tuc, &p.ma_cong_dich_vu_cong) {
+        return Some(tpl.replace("{ma}", id));
+    }
+    if let Some(tpl) = &portal.mau_lien_ket_tim_kiem {
+        return Some(tpl.replace("{ma}", code));
+    }
+    Some(portal.url.clone())
+}
+
+impl ProcedureView {
+    pub fn new(e: &Entry, cat: &Catalogue, site: &SiteConfig) -> Self {
+        let p = &e.procedure;
+        let field = &cat.fields[e.field];
+        let level = e.online();
+        let document_groups: Vec<GroupView> = p
+            .thanh_phan_ho_so
+            .iter()
+            .map(|g| GroupView {
+                case: g.truong_hop.clone(),
+                documents: g
+                    .giay_to
+                    .iter()
+                    .map(|d| DocView {
+                        name: d.ten.clone().unwrap_or_default(),
+                        originals: d.ban_chinh,
+                        copies: d.ban_sao,
+                        present_only: d.xuat_trinh,
+                        form: d.bieu_mau.clone(),
+                        note: d.ghi_chu.clone(),
+                        alternatives: d.thay_the.clone(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        ProcedureView {
+            code: e.code.clone(),
+            name: e.name.clone(),
+            plain_name: e.plain_name.clone(),
+            has_plain_name: p.ten_than_thien.is_some(),
+            field: field.name.clone(),
+            field_url: field.url_path(),
+            description: p.mo_ta.clone(),
+            online: level.is_online(),
+            online_level: match level {
+                OnlineLevel::ToanTrinh => "toan-trinh",
+                OnlineLevel::MotPhan => "mot-phan",
+                OnlineLevel::Khong => "khong",
+            },
+            online_label: level.label(),
+            online_url: level
+                .is_online()
+                .then(|| online_url(p, &e.code, site))
+                .flatten(),
+            portal_name: site.cong_dich_vu_cong.as_ref().map(|c| c.ten.clone()),
+            results: p.ket_qua_thuc_hien.clone(),
+            applicants: p.doi_tuong_thuc_hien.clone(),
+            agency: p.co_quan_thuc_hien.clone(),
+            agency_authority: p.co_quan_co_tham_quyen.clone(),
+            agency_delegated: p.co_quan_duoc_uy_quyen.clone(),
+            agency_coordinating: p.co_quan_phoi_hop.clone(),
+            address: p.dia_chi_tiep_nhan.clone().unwrap_or_else(|| {
+                match &site.co_quan.bo_phan_tiep_nhan {
+                    Some(desk) => format!("{desk}, {}", site.co_quan.dia_chi),
+                    None => site.co_quan.dia_chi.clone(),
+                }
+            }),
+            sets: p.so_luong_ho_so,
+            document_count: document_groups.iter().map(|g| g.documents.len()).sum(),
+            document_groups,
+            channels: p
+                .cach_thuc_thuc_hien
+                .iter()
+                .map(|c| ChannelView {
+                    kind: c.hinh_thuc.label(),
+                    time: c.thoi_han.as_ref().map(time_limit).unwrap_or_default(),
+                    fee_summary: channel_fees(c),
+                    free: c.phi_le_phi.as_ref().is_some_and(|f| f.is_empty()),
+                    fees: c
+                        .phi_le_phi
+                        .iter()
+                        .flatten()
+                        .map(|f| FeeView {
+                            kind: f.loai.label(),
+                            amount: fee_amount(f),
+                            case: f.truong_hop.clone(),
+                            exemptions: f.mien_giam.clone(),
+                            note: f.ghi_chu.clone(),
+                        })
+                        .collect(),
+                    note: c.mo_ta.clone(),
+                })
+                .collect(),
+            steps: steps(&p.trinh_tu_thuc_hien),
+            conditions: p.yeu_cau_dieu_kien.clone(),
+            legal: p
+                .can_cu_phap_ly
+                .iter()
+                .map(|l| LegalView {
+                    number: l.so_hieu.clone(),
+                    summary: l.trich_yeu.clone(),
+                    date: l.ngay_ban_hanh.map(|d| d.vn()),
+                    issuer: l.co_quan_ban_hanh.clone(),
+                })
+                .collect(),
+            decisions: p
+                .quyet_dinh_cong_bo
+                .iter()
+                .map(|d| DecisionView {
+                    number: d.so_hieu.clone(),
+                    date: d.ngay_ban_hanh.map(|x| x.vn()),
+                    issuer: d.co_quan_ban_hanh.clone(),
+                    kind: d.loai.label(),
+                    effective: d.ngay_hieu_luc.map(|x| x.vn()),
+                })
+                .collect(),
+            effective: p.ngay_hieu_luc.map(|d| d.vn()),
+            updated: p.ngay_cap_nhat.map(|d| d.vn()),
+            updated_iso: p.ngay_cap_nhat.map(|d| d.iso()),
+            levels: p.cap_thuc_hien.clone(),
+            kind: p.loai_thu_tuc.clone(),
+            related: p
+                .thu_tuc_lien_quan
+                .iter()
+                .filter_map(|c| cat.by_code(c.as_str()))
+                .map(|r| Card::new(r, cat))
+                .collect(),
+            body_html: e.body.as_deref().map(markdown::to_html),
+            keywords: p.tu_khoa.clone(),
+            life_events: p.su_kien_cuoc_song.clone(),
+        }
+    }
+}

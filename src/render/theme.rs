@@ -1,0 +1,124 @@
+//! Themes: templates and static files, from `themes/<name>/` next to the content folder,
+//! or the default theme compiled into the binary. A site overrides any theme template
+//! with a same-named file in its own `templates/` folder (Zola's rule) and adds or
+//! replaces static files with its own `static/` folder.
+
+use anyhow::{Context, Result};
+use include_dir::{include_dir, Dir};
+use std::path::Path;
+use walkdir::WalkDir;
+
+static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+pub struct Theme {
+    pub name: String,
+    /// (name relative to `templates/`, text)
+    pub templates: Vec<(String, String)>,
+    /// (path relative to `static/`, bytes)
+    pub assets: Vec<(String, Vec<u8>)>,
+}
+
+impl Theme {
+    /// `site_root` is the folder holding `content/` (and maybe `themes/`, `templates/`).
+    pub fn load(site_root: Option<&Path>, name: &str) -> Result<Theme> {
+        let on_disk = site_root.map(|r| r.join("themes").join(name));
+        let mut theme = match on_disk {
+            Some(dir) if dir.is_dir() => Theme::from_dir(&dir, name)?,
+            _ if name == "default" => Theme::embedded(),
+            _ => anyhow::bail!(
+                "không tìm thấy giao diện \"{name}\": tạo thư mục themes/{name}/ hoặc ghi giao_dien: default trong site.yaml"
+            ),
+        };
+        if let Some(root) = site_root {
+            let overrides = read_tree(&root.join("templates"))?;
+            for (rel, bytes) in overrides {
+                let text = String::from_utf8(bytes)
+                    .with_context(|| format!("templates/{rel} không phải UTF-8"))?;
+                upsert(&mut theme.templates, rel, text);
+            }
+            for (rel, bytes) in read_tree(&root.join("static"))? {
+                upsert(&mut theme.assets, rel, bytes);
+            }
+        }
+        Ok(theme)
+    }
+
+    pub fn embedded() -> Theme {
+        let mut templates = Vec::new();
+        let mut assets = Vec::new();
+        collect_embedded(&DEFAULT_THEME, &mut |path: &Path, bytes: &[u8]| {
+            let rel = path.to_string_lossy().replace('\\', "/");
+            if let Some(t) = rel.strip_prefix("templates/") {
+                templates.push((t.to_owned(), String::from_utf8_lossy(bytes).into_owned()));
+            } else if let Some(s) = rel.strip_prefix("static/") {
+                assets.push((s.to_owned(), bytes.to_vec()));
+            }
+        });
+        templates.sort();
+        assets.sort();
+        Theme {
+            name: "default".into(),
+            templates,
+            assets,
+        }
+    }
+
+    fn from_dir(dir: &Path, name: &str) -> Result<Theme> {
+        let templates = read_tree(&dir.join("templates"))?
+            .into_iter()
+            .map(|(rel, bytes)| {
+                String::from_utf8(bytes)
+                    .map(|t| (rel.clone(), t))
+                    .with_context(|| format!("{}/templates/{rel} không phải UTF-8", dir.display()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Theme {
+            name: name.to_owned(),
+            templates,
+            assets: read_tree(&dir.join("static"))?,
+        })
+    }
+}
+
+fn upsert<T>(list: &mut Vec<(String, T)>, key: String, value: T) {
+    match list.iter_mut().find(|(k, _)| *k == key) {
+        Some(slot) => slot.1 = value,
+        None => list.push((key, value)),
+    }
+}
+
+fn collect_embedded(dir: &Dir<'_>, f: &mut impl FnMut(&Path, &[u8])) {
+    for file in dir.files() {
+        f(file.path(), file.contents());
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, f);
+    }
+}
+
+/// Every file under `dir` as (relative path with `/`, bytes), sorted; empty if absent.
+fn read_tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("không duyệt được {}", dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel.split('/').any(|c| c.starts_with('.')) {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path())
+            .with_context(|| format!("không đọc được {}", entry.path().display()))?;
+        out.push((rel, bytes));
+    }
+    Ok(out)
+}

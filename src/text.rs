@@ -1,0 +1,161 @@
+//! Vietnamese text handling shared by every stage.
+//!
+//! Record text is *data*: it is normalised to NFC on load and shown with all its
+//! diacritics. Only search keys and URL slugs are folded (marks stripped, `đ` → `d`).
+//! The same folding rules are mirrored in the search client (`themes/*/static/search.js`);
+//! change both together.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalise to NFC and tidy what officers paste from Word: non-breaking and other
+/// exotic spaces become plain spaces, smart quotes stay (they are legitimate text).
+pub fn normalize(input: &str) -> String {
+    let needs_nfc = !unicode_normalization::is_nfc(input);
+    let needs_space = input.chars().any(is_odd_space);
+    if !needs_nfc && !needs_space && !input.contains('\r') {
+        return input.to_owned();
+    }
+    let text: String = if needs_nfc {
+        input.nfc().collect()
+    } else {
+        input.to_owned()
+    };
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .map(|c| if is_odd_space(c) { ' ' } else { c })
+        .collect()
+}
+
+fn is_odd_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2000}'..='\u{200A}' | '\u{3000}'
+    )
+}
+
+/// Fold for matching: lower case, diacritics stripped, `đ` → `d`, anything that is not
+/// a letter or digit becomes a single space. "Đăng ký" → "dang ky".
+pub fn fold(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut pending_space = false;
+    for c in input.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        let c = match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        };
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// URL slug: folded words joined by `-`, at most `max` bytes, cut at a word boundary.
+pub fn slugify(input: &str, max: usize) -> String {
+    let folded = fold(&deunicode::deunicode(&fold_keep_case(input)));
+    let mut slug = String::new();
+    for word in folded.split(' ').filter(|w| !w.is_empty()) {
+        let extra = if slug.is_empty() { 0 } else { 1 } + word.len();
+        if !slug.is_empty() && slug.len() + extra > max {
+            break;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(word);
+    }
+    slug
+}
+
+/// `fold` without lower-casing or punctuation handling; only marks and `đ`.
+fn fold_keep_case(input: &str) -> String {
+    input
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' => 'd',
+            'Đ' => 'D',
+            c => c,
+        })
+        .collect()
+}
+
+/// Format an amount the Vietnamese way: `1.000.000`, decimals after a comma.
+pub fn format_amount(value: f64) -> String {
+    let negative = value < 0.0;
+    let value = value.abs();
+    let cents = (value * 100.0).round() as u128;
+    let (whole, frac) = (cents / 100, cents % 100);
+    let digits = whole.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    if frac != 0 {
+        out.push_str(&format!(",{frac:02}"));
+    }
+    if negative {
+        out.insert(0, '-');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nfd_input_becomes_nfc() {
+        let nfd: String = "Đăng ký khai sinh".nfd().collect();
+        assert_ne!(nfd, "Đăng ký khai sinh");
+        assert_eq!(normalize(&nfd), "Đăng ký khai sinh");
+    }
+
+    #[test]
+    fn word_paste_spaces_are_plain() {
+        assert_eq!(normalize("Lệ\u{00A0}phí\r\n"), "Lệ phí\n");
+    }
+
+    #[test]
+    fn fold_strips_marks_and_d() {
+        assert_eq!(fold("Đăng ký KHAI SINH"), "dang ky khai sinh");
+        assert_eq!(
+            fold("  Xác nhận, tình trạng hôn nhân! "),
+            "xac nhan tinh trang hon nhan"
+        );
+        assert_eq!(fold("CT01"), "ct01");
+        assert_eq!(fold("1.001193"), "1 001193");
+    }
+
+    #[test]
+    fn slug_is_ascii_and_cut_at_words() {
+        assert_eq!(slugify("Đăng ký khai sinh", 80), "dang-ky-khai-sinh");
+        assert_eq!(slugify("Đăng ký khai sinh", 12), "dang-ky-khai");
+        assert_eq!(
+            slugify("Chứng thực bản sao từ bản chính", 80),
+            "chung-thuc-ban-sao-tu-ban-chinh"
+        );
+    }
+
+    #[test]
+    fn amounts_use_dots() {
+        assert_eq!(format_amount(200000.0), "200.000");
+        assert_eq!(format_amount(8000.0), "8.000");
+        assert_eq!(format_amount(950.0), "950");
+        assert_eq!(format_amount(12.5), "12,50");
+    }
+}

@@ -1,0 +1,12 @@
+//! Validate: every rule about what a record *means*, reported all at once.
+//!
+//! `record` holds the rules one file can break on its own (mandatory parts of Nghị định
+//! 63/2010 Điều 8.2, codes, amounts, dates, empty text); `cross` those that need the
+//! whole catalogue (duplicate codes, related codes that do not exist). Shape errors
+//! (types, unknown keys, YAML syntax) are found earlier, by `load`.
+
+mod cross;
+mod record;
+
+pub use cross::check_catalogue;
+pub use record::{check_code, check_record};

@@ -1,0 +1,415 @@
+use crate::diagnostic::{FieldPath, Finding};
+use crate::model::*;
+
+/// Rules a single record can break. Errors stop the build; warnings are advice.
+pub fn check_record(p: &Procedure) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let root = FieldPath::root();
+    mandatory(p, &mut out);
+    if let Some(code) = &p.ma_thu_tuc {
+        if let Err(fix) = check_code(code.as_str()) {
+            out.push(Finding::error(
+                root.key("ma_thu_tuc"),
+                format!("mã thủ tục \"{code}\" không đúng dạng"),
+                Some(fix),
+            ));
+        }
+    }
+    for (i, code) in p.thu_tuc_lien_quan.iter().enumerate() {
+        if let Err(fix) = check_code(code.as_str()) {
+            out.push(Finding::error(
+                root.key("thu_tuc_lien_quan").index(i),
+                format!("mã thủ tục liên quan \"{code}\" không đúng dạng"),
+                Some(fix),
+            ));
+        }
+    }
+    if let Some(slug) = &p.slug {
+        if slug.is_empty()
+            || !slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            out.push(Finding::error(
+                root.key("slug"),
+                format!("đường dẫn \"{slug}\" chỉ được có chữ thường không dấu, số và dấu -"),
+                Some(format!("ví dụ: slug: {}", crate::text::slugify(slug, 80))),
+            ));
+        }
+    }
+    if p.so_luong_ho_so == Some(0) {
+        out.push(Finding::error(
+            root.key("so_luong_ho_so"),
+            "số lượng hồ sơ phải lớn hơn 0",
+            Some("thường là so_luong_ho_so: 1".into()),
+        ));
+    }
+    channels(p, &mut out);
+    documents(p, &mut out);
+    steps(
+        &p.trinh_tu_thuc_hien,
+        &root.key("trinh_tu_thuc_hien"),
+        &mut out,
+    );
+    decisions(p, &mut out);
+    for (key, url) in [("lien_ket_truc_tuyen", &p.lien_ket_truc_tuyen)] {
+        if let Some(url) = url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                out.push(Finding::error(
+                    root.key(key),
+                    format!("liên kết \"{url}\" không phải địa chỉ web"),
+                    Some("ghi đầy đủ, bắt đầu bằng https://".into()),
+                ));
+            }
+        }
+    }
+    recommended(p, &mut out);
+    empty_strings(p, &mut out);
+    out
+}
+
+/// National codes look like `1.001193`, optionally with a local suffix
+/// (`1.001193.000.00.00.H42`). Returns the fix on failure.
+pub fn check_code(code: &str) -> Result<(), String> {
+    let mut parts = code.split('.');
+    let head = parts.next().unwrap_or("");
+    let num = parts.next().unwrap_or("");
+    let suffix_ok = parts.all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let ok = !head.is_empty()
+        && head.bytes().all(|b| b.is_ascii_digit())
+        && num.len() == 6
+        && num.bytes().all(|b| b.is_ascii_digit())
+        && suffix_ok;
+    if ok {
+        Ok(())
+    } else {
+        Err("mã quốc gia có dạng \"1.001193\" (một chữ số, dấu chấm, sáu chữ số), đặt trong dấu nháy".into())
+    }
+}
+
+fn mandatory(p: &Procedure, out: &mut Vec<Finding>) {
+    let root = FieldPath::root();
+    let mut missing = |key: &str, label: &str, absent: bool, example: &str| {
+        if absent {
+            out.push(Finding::error(
+                root.key(key),
+                format!("thiếu {label} (bắt buộc theo Nghị định 63/2010/NĐ-CP, Điều 8)"),
+                Some(format!("thêm: {key}: {example}")),
+            ));
+        }
+    };
+    missing(
+        "ma_thu_tuc",
+        "mã thủ tục",
+        p.ma_thu_tuc.is_none(),
+        "\"1.001193\"",
+    );
+    missing(
+        "ten_thu_tuc",
+        "tên thủ tục",
+        p.ten_thu_tuc.is_none(),
+        "Thủ tục đăng ký khai sinh",
+    );
+    missing("linh_vuc", "lĩnh vực", p.linh_vuc.is_none(), "Hộ tịch");
+    missing(
+        "trinh_tu_thuc_hien",
+        "trình tự thực hiện",
+        p.trinh_tu_thuc_hien.is_empty(),
+        "danh sách các bước (- ten: …  mo_ta: …)",
+    );
+    missing(
+        "cach_thuc_thuc_hien",
+        "cách thức thực hiện",
+        p.cach_thuc_thuc_hien.is_empty(),
+        "danh sách kênh (- hinh_thuc: Trực tiếp …)",
+    );
+    missing(
+        "thanh_phan_ho_so",
+        "thành phần hồ sơ",
+        p.thanh_phan_ho_so.is_empty(),
+        "danh sách nhóm giấy tờ (- giay_to: [ … ])",
+    );
+    missing(
+        "doi_tuong_thuc_hien",
+        "đối tượng thực hiện",
+        p.doi_tuong_thuc_hien.is_empty(),
+        "[Công dân Việt Nam]",
+    );
+    missing(
+        "co_quan_thuc_hien",
+        "cơ quan thực hiện",
+        p.co_quan_thuc_hien.is_none(),
+        "Ủy ban nhân dân cấp xã",
+    );
+    missing(
+        "ket_qua_thuc_hien",
+        "kết quả thực hiện",
+        p.ket_qua_thuc_hien.is_empty(),
+        "[Giấy khai sinh (bản chính)]",
+    );
+}
+
+fn channels(p: &Procedure, out: &mut Vec<Finding>) {
+    let base = FieldPath::root().key("cach_thuc_thuc_hien");
+    for (i, ch) in p.cach_thuc_thuc_hien.iter().enumerate() {
+        let at = base.index(i);
+        match &ch.thoi_han {
+            None => out.push(Finding::error(
+                at.key("thoi_han"),
+                format!(
+                    "kênh \"{}\" thiếu thời hạn giải quyết",
+                    ch.hinh_thuc.label()
+                ),
+                Some("thêm: thoi_han: { so: 3, don_vi: ngày làm việc }".into()),
+            )),
+            Some(t) => match (t.don_vi, t.so) {
+                (TimeUnit::Khac, _) if t.mo_ta.is_none() => out.push(Finding::error(
+                    at.key("thoi_han"),
+                    "thời hạn \"khác\" cần ghi rõ bằng chữ",
+                    Some("thêm mo_ta: \"Ngay trong ngày làm việc\"".into()),
+                )),
+                (TimeUnit::Khac, _) => {}
+                (_, None) => out.push(Finding::error(
+                    at.key("thoi_han"),
+                    "thời hạn thiếu con số",
+                    Some("thêm so: 5 (hoặc don_vi: khác và mo_ta: …)".into()),
+                )),
+                (_, Some(n)) if n <= 0.0 => out.push(Finding::error(
+                    at.key("thoi_han").key("so"),
+                    format!("thời hạn phải lớn hơn 0 (đang ghi {n})"),
+                    Some("ghi số ngày/giờ, ví dụ so: 3".into()),
+                )),
+                _ => {}
+            },
+        }
+        match &ch.phi_le_phi {
+            None => out.push(Finding::warning(
+                at.key("phi_le_phi"),
+                format!("kênh \"{}\" chưa ghi phí, lệ phí", ch.hinh_thuc.label()),
+                Some("nếu miễn phí ghi phi_le_phi: []; nếu chưa rõ mức ghi muc_thu: null".into()),
+            )),
+            Some(fees) => {
+                for (j, fee) in fees.iter().enumerate() {
+                    check_fee(fee, &at.key("phi_le_phi").index(j), out);
+                }
+            }
+        }
+    }
+}
+
+fn check_fee(fee: &Fee, at: &FieldPath, out: &mut Vec<Finding>) {
+    let negative = |v: f64| v < 0.0 || !v.is_finite();
+    let fix = || Some("ghi số tiền từ 0 trở lên, không có dấu chấm ngăn cách: 200000".to_owned());
+    if let Some(v) = fee.muc_thu {
+        if negative(v) {
+            out.push(Finding::error(
+                at.key("muc_thu"),
+                format!("mức thu không được âm (đang ghi {v})"),
+                fix(),
+            ));
+        }
+    }
+    if let Some(v) = fee.toi_da {
+        if negative(v) {
+            out.push(Finding::error(
+                at.key("toi_da"),
+                format!("mức tối đa không được âm (đang ghi {v})"),
+                fix(),
+            ));
+        }
+    }
+    let mut prev_end: Option<u32> = None;
+    for (k, tier) in fee.bac.iter().enumerate() {
+        let tat = at.key("bac").index(k);
+        if negative(tier.muc_thu) {
+            out.push(Finding::error(
+                tat.key("muc_thu"),
+                format!("mức thu không được âm (đang ghi {})", tier.muc_thu),
+                fix(),
+            ));
+        }
+        if tier.tu == 0 || tier.den.is_some_and(|d| d < tier.tu) {
+            out.push(Finding::error(
+                tat,
+                "bậc thu phải có tu ≥ 1 và den ≥ tu",
+                Some("ví dụ: { tu: 1, den: 2, muc_thu: 2000 }".into()),
+            ));
+        } else if prev_end.is_some_and(|e| tier.tu != e + 1) {
+            out.push(Finding::warning(
+                tat.key("tu"),
+                "các bậc thu không nối tiếp nhau",
+                Some(format!(
+                    "bậc này nên bắt đầu từ {}",
+                    prev_end.unwrap_or(0) + 1
+                )),
+            ));
+        }
+        prev_end = tier.den;
+    }
+    if fee.tien_te.len() != 3 || !fee.tien_te.bytes().all(|b| b.is_ascii_uppercase()) {
+        out.push(Finding::error(
+            at.key("tien_te"),
+            format!("đơn vị tiền \"{}\" không đúng mã ISO 4217", fee.tien_te),
+            Some("dùng VND, USD, EUR…".into()),
+        ));
+    }
+    if fee.muc_thu.is_none() && fee.bac.is_empty() {
+        out.push(Finding::warning(
+            at.key("muc_thu"),
+            "chưa rõ mức thu: trang web sẽ ghi \"Chưa có thông tin mức thu\"",
+            Some("ghi mức thu khi có văn bản quy định".into()),
+        ));
+    }
+}
+
+fn documents(p: &Procedure, out: &mut Vec<Finding>) {
+    let base = FieldPath::root().key("thanh_phan_ho_so");
+    for (i, group) in p.thanh_phan_ho_so.iter().enumerate() {
+        let gat = base.index(i);
+        if group.giay_to.is_empty() {
+            out.push(Finding::error(
+                gat.key("giay_to"),
+                "nhóm hồ sơ không có giấy tờ nào",
+                Some("liệt kê giấy tờ: giay_to: [ { ten: …, ban_chinh: 1 } ]".into()),
+            ));
+        }
+        for (j, doc) in group.giay_to.iter().enumerate() {
+            let dat = gat.key("giay_to").index(j);
+            if doc.ten.is_none() {
+                out.push(Finding::error(
+                    dat.key("ten"),
+                    "giấy tờ thiếu tên",
+                    Some("thêm: ten: Tờ khai đăng ký khai sinh".into()),
+                ));
+            }
+            if doc.ban_chinh == 0 && doc.ban_sao == 0 && !doc.xuat_trinh {
+                out.push(Finding::warning(
+                    dat,
+                    "chưa ghi số bản chính, bản sao",
+                    Some("thêm ban_chinh: 1 hoặc ban_sao: 1, hoặc xuat_trinh: true nếu chỉ xuất trình".into()),
+                ));
+            }
+        }
+    }
+}
+
+fn steps(list: &[Step], at: &FieldPath, out: &mut Vec<Finding>) {
+    for (i, step) in list.iter().enumerate() {
+        let sat = at.index(i);
+        if step.ten.is_none() && step.mo_ta.is_none() {
+            out.push(Finding::error(
+                sat.clone(),
+                "bước không có nội dung",
+                Some("ghi ten: và mo_ta: của bước".into()),
+            ));
+        }
+        for (j, branch) in step.nhanh.iter().enumerate() {
+            let bat = sat.key("nhanh").index(j);
+            if branch.cac_buoc.is_empty() {
+                out.push(Finding::error(
+                    bat.key("cac_buoc"),
+                    format!("trường hợp \"{}\" chưa có bước nào", branch.truong_hop),
+                    Some("liệt kê các bước trong cac_buoc".into()),
+                ));
+            }
+            steps(&branch.cac_buoc, &bat.key("cac_buoc"), out);
+        }
+    }
+}
+
+fn decisions(p: &Procedure, out: &mut Vec<Finding>) {
+    for (i, d) in p.quyet_dinh_cong_bo.iter().enumerate() {
+        if let (Some(issued), Some(effective)) = (d.ngay_ban_hanh, d.ngay_hieu_luc) {
+            if effective < issued {
+                out.push(Finding::error(
+                    FieldPath::root()
+                        .key("quyet_dinh_cong_bo")
+                        .index(i)
+                        .key("ngay_hieu_luc"),
+                    format!(
+                        "ngày hiệu lực {} trước ngày ban hành {}",
+                        effective.vn(),
+                        issued.vn()
+                    ),
+                    Some("kiểm tra lại hai ngày trên quyết định".into()),
+                ));
+            }
+        }
+    }
+}
+
+fn recommended(p: &Procedure, out: &mut Vec<Finding>) {
+    let root = FieldPath::root();
+    let mut advise = |key: &str, absent: bool, why: &str, fix: &str| {
+        if absent {
+            out.push(Finding::warning(
+                root.key(key),
+                why.to_owned(),
+                Some(fix.to_owned()),
+            ));
+        }
+    };
+    advise(
+        "ten_than_thien",
+        p.ten_than_thien.is_none(),
+        "nên có tên thường gọi để người dân dễ tìm",
+        "ví dụ: ten_than_thien: Làm giấy khai sinh cho con",
+    );
+    advise(
+        "ngay_cap_nhat",
+        p.ngay_cap_nhat.is_none(),
+        "nên ghi ngày rà soát, cập nhật gần nhất",
+        "ví dụ: ngay_cap_nhat: 31/10/2025",
+    );
+    advise(
+        "can_cu_phap_ly",
+        p.can_cu_phap_ly.is_empty(),
+        "nên ghi căn cứ pháp lý",
+        "danh sách văn bản: - so_hieu: 123/2015/NĐ-CP",
+    );
+    advise(
+        "muc_do_truc_tuyen",
+        p.muc_do_truc_tuyen.is_none(),
+        "nên ghi mức độ dịch vụ công trực tuyến",
+        "muc_do_truc_tuyen: toàn trình | một phần | không",
+    );
+    let has_online = p
+        .cach_thuc_thuc_hien
+        .iter()
+        .any(|c| c.hinh_thuc == ChannelKind::TrucTuyen);
+    if p.muc_do_truc_tuyen.is_some_and(|l| l.is_online()) && !has_online {
+        out.push(Finding::warning(
+            root.key("muc_do_truc_tuyen"),
+            "thủ tục trực tuyến nhưng không có kênh \"Trực tuyến\"",
+            Some("thêm một kênh hinh_thuc: Trực tuyến, hoặc ghi muc_do_truc_tuyen: không".into()),
+        ));
+    }
+}
+
+/// Any text field left empty (`ten: ""` or `ten:` followed by spaces) is an error: an
+/// empty line on a public noticeboard looks like missing information.
+fn empty_strings(p: &Procedure, out: &mut Vec<Finding>) {
+    fn walk(v: &serde_json::Value, at: &FieldPath, out: &mut Vec<Finding>) {
+        match v {
+            serde_json::Value::String(s) if s.trim().is_empty() => out.push(Finding::error(
+                at.clone(),
+                "nội dung để trống",
+                Some("ghi nội dung, hoặc xóa hẳn dòng này".into()),
+            )),
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &at.index(i), out);
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (k, item) in map {
+                    walk(item, &at.key(k), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Ok(v) = serde_json::to_value(p) {
+        walk(&v, &FieldPath::root(), out);
+    }
+}
