@@ -4,7 +4,7 @@
 use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, Diagnostics, FieldPath, Severity};
 use crate::load::{self, ContentFiles, LoadedRecord, SourceFile};
-use crate::model::{Date, SiteConfig};
+use crate::model::{Date, SiteConfig, Synonyms};
 use crate::render::{self, Output, RenderContext, Theme};
 use crate::validate;
 use crate::writer::Staging;
@@ -81,13 +81,16 @@ fn embedded_files() -> ContentFiles {
 /// Loaded and validated content: what `check` reports and `build` renders.
 pub struct Checked {
     pub site: Option<SiteConfig>,
-    pub records: Vec<LoadedRecord>,
+    pub synonyms: Synonyms,
+    /// How many record files were read.
+    pub record_files: usize,
     pub catalogue: Option<Catalogue>,
     pub diagnostics: Diagnostics,
 }
 
 /// Load every file, validate everything, and build the catalogue when there is no error.
-pub fn check(files: &ContentFiles) -> Checked {
+/// Takes the files by value: each text is freed once its record is parsed.
+pub fn check(files: ContentFiles) -> Checked {
     let mut diagnostics = Diagnostics::default();
     let site = match &files.site {
         Some(file) => {
@@ -114,11 +117,21 @@ pub fn check(files: &ContentFiles) -> Checked {
             None
         }
     };
+    let synonyms = match &files.synonyms {
+        Some(file) => {
+            let (syn, diags) = load::parse_yaml_file::<Synonyms>(file);
+            diagnostics.extend(diags);
+            syn.unwrap_or_default()
+        }
+        None => Synonyms::default(),
+    };
+    let record_files = files.records.len();
     let parsed: Vec<(Option<LoadedRecord>, Diagnostics)> = files
         .records
-        .par_iter()
+        .into_par_iter()
         .map(|f| {
-            let (rec, mut diags) = load::parse_record(f);
+            let (rec, mut diags) = load::parse_record(&f);
+            drop(f);
             if let Some(r) = &rec {
                 diags
                     .0
@@ -136,16 +149,15 @@ pub fn check(files: &ContentFiles) -> Checked {
     let catalogue = if diagnostics.has_errors() || site.is_none() {
         None
     } else {
-        let (cat, warnings) = Catalogue::build(&records);
-        for (i, w) in warnings {
-            diagnostics.0.extend(records[i].locate(vec![w]));
-        }
+        let (cat, warnings) = Catalogue::build(records);
+        diagnostics.0.extend(warnings);
         Some(cat)
     };
     diagnostics.sort();
     Checked {
         site,
-        records,
+        synonyms,
+        record_files,
         catalogue,
         diagnostics,
     }
@@ -174,6 +186,15 @@ fn check_site(site: &SiteConfig, file: &SourceFile) -> Vec<Diagnostic> {
     out
 }
 
+/// Work kept between builds (rendered PDFs): `<site root>/.niemyet-cache/`, or a folder
+/// in the system's temporary directory for the embedded sample, which has no site root.
+pub fn cache_dir(source: &Source) -> Option<PathBuf> {
+    Some(match source.site_root() {
+        Some(root) => root.join(".niemyet-cache"),
+        None => std::env::temp_dir().join("niemyet-cache"),
+    })
+}
+
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
     pub source: Source,
@@ -190,6 +211,8 @@ pub struct Summary {
     pub bytes: usize,
     pub warnings: usize,
     pub elapsed: Duration,
+    /// Cumulative time at the end of each stage, for `--timings`.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// What a build did: the diagnostics always, the summary only when it wrote a site.
@@ -201,24 +224,28 @@ pub struct BuildReport {
 /// Full build. On any validation error nothing is written and the previous output stays.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
+    let mut stages = Vec::new();
     let files = opts.source.read()?;
-    let checked = check(&files);
-    drop(files);
+    stages.push(("đọc tệp", start.elapsed()));
+    let checked = check(files);
+    stages.push(("kiểm tra", start.elapsed()));
     let (Some(site), Some(catalogue)) = (checked.site, checked.catalogue) else {
         return Ok(BuildReport {
             diagnostics: checked.diagnostics,
             summary: None,
         });
     };
-    drop(checked.records);
     let theme = Theme::load(opts.source.site_root().as_deref(), &site.giao_dien)?;
     let staging = Staging::new(&opts.output)?;
+    let cache_dir = cache_dir(&opts.source);
     let out = Output::new(staging.path().to_path_buf());
     let ctx = RenderContext {
         catalogue: &catalogue,
         site: &site,
+        synonyms: &checked.synonyms,
         theme: &theme,
         as_of: opts.as_of,
+        cache_dir: cache_dir.as_deref(),
         inject: "",
     };
     let renderers = render::all(&theme)?;
@@ -226,6 +253,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         r.render(&ctx, &out)
             .map_err(|e| e.context(format!("bộ dựng {}", r.name())))
     })?;
+    stages.push(("dựng trang", start.elapsed()));
     let summary = Summary {
         procedures: catalogue.entries.len(),
         fields: catalogue.fields.len(),
@@ -234,13 +262,64 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         bytes: out.bytes(),
         warnings: checked.diagnostics.warnings(),
         elapsed: Duration::ZERO,
+        stages: Vec::new(),
     };
     staging.commit()?;
+    stages.push(("thay thư mục", start.elapsed()));
     Ok(BuildReport {
         diagnostics: checked.diagnostics,
         summary: Some(Summary {
             elapsed: start.elapsed(),
+            stages,
             ..summary
         }),
     })
+}
+
+/// `check`, print part (feature `pdf`): lay out every poster and guide sheet (or read the
+/// cache) and warn about procedures that need a second sheet even at the smallest type.
+/// Adds nothing when the content has errors: there is no catalogue to lay out.
+#[cfg(feature = "pdf")]
+pub fn check_print(source: &Source, checked: &mut Checked, as_of: Date) -> Result<()> {
+    let (Some(site), Some(catalogue)) = (&checked.site, &checked.catalogue) else {
+        return Ok(());
+    };
+    let theme = Theme::load(source.site_root().as_deref(), &site.giao_dien)?;
+    let found = render::print::sheet_findings(
+        site,
+        catalogue,
+        &theme,
+        as_of,
+        cache_dir(source).as_deref(),
+    )?;
+    for (path, finding) in found {
+        checked.diagnostics.push(locate_on_disk(&path, finding));
+    }
+    checked.diagnostics.sort();
+    Ok(())
+}
+
+/// Locate a finding by reading its record again (`check` no longer holds the texts).
+/// A record that cannot be read (the embedded sample) gets line 1.
+#[cfg(feature = "pdf")]
+fn locate_on_disk(path: &Path, f: crate::diagnostic::Finding) -> Diagnostic {
+    let text = std::fs::read_to_string(path)
+        .ok()
+        .map(|t| crate::text::normalize(&t));
+    let pos = text.as_deref().map(|t| match load::split_front_matter(t) {
+        Some(split) => {
+            load::locate::Locator::new(split.yaml, split.yaml_line_offset).find(&f.field)
+        }
+        None => load::locate::Locator::new(t, 0).find(&f.field),
+    });
+    Diagnostic {
+        severity: f.severity,
+        file: path.to_path_buf(),
+        line: pos.map_or(1, |p| p.line),
+        column: pos.map_or(1, |p| p.column),
+        field: f.field,
+        message: f.message,
+        fix: f.fix,
+        source: text.map(Arc::from),
+    }
 }

@@ -42,6 +42,9 @@ enum Command {
         /// Không in cảnh báo, chỉ in lỗi và dòng tổng kết
         #[arg(long, short)]
         quiet: bool,
+        /// In thời gian của từng bước
+        #[arg(long)]
+        timings: bool,
     },
 }
 
@@ -72,7 +75,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let source = Source::resolve(content.as_deref());
             note_embedded(&source);
             let files = source.read()?;
-            let checked = build::check(&files);
+            #[allow(unused_mut)]
+            let mut checked = build::check(files);
+            #[cfg(feature = "pdf")]
+            build::check_print(&source, &mut checked, Date::today())?;
             let d = &checked.diagnostics;
             match format {
                 Format::Json => println!("{}", report::render_json(d)),
@@ -80,7 +86,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     eprint!("{}", report::render_text(d));
                     eprintln!(
                         "Đã kiểm tra {} thủ tục: {}",
-                        files.records.len(),
+                        checked.record_files,
                         report::counts(d)
                     );
                 }
@@ -96,6 +102,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
             as_of,
             quiet,
+            timings,
         } => {
             let source = Source::resolve(content.as_deref());
             note_embedded(&source);
@@ -124,6 +131,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         s.warnings,
                         s.elapsed.as_secs_f64()
                     );
+                    if timings {
+                        for (stage, at) in &s.stages {
+                            println!("  {:>8.3} s  {stage}", at.as_secs_f64());
+                        }
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 None => {

@@ -61,6 +61,42 @@ pub fn fold(input: &str) -> String {
     out
 }
 
+/// Search key of one folded word: spellings citizens use interchangeably become equal.
+/// A final `y` after a consonant (or after `qu`) is written `i`: "ký"/"kí" → `ki`,
+/// "lý"/"lí" → `li`, "quy"/"qui" → `qui`; "tay", "thuy", "y" keep their `y`.
+/// Mirrored by `variantKey` in `search.js`.
+pub fn variant_key(word: &str) -> String {
+    let Some(stem) = word.strip_suffix('y') else {
+        return word.to_owned();
+    };
+    let after_consonant = stem.ends_with("qu")
+        || stem
+            .chars()
+            .last()
+            .is_some_and(|c| "bcdghklmnpqrstvx".contains(c));
+    if after_consonant {
+        format!("{stem}i")
+    } else {
+        word.to_owned()
+    }
+}
+
+/// Search terms of a text: folded words, each through [`variant_key`].
+/// "Đăng ký khai sinh" → `["dang", "ki", "khai", "sinh"]`. Mirrored by `terms` in `search.js`.
+pub fn search_terms(input: &str) -> Vec<String> {
+    fold(input)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(variant_key)
+        .collect()
+}
+
+/// Exact-match key of a code: folded, without spaces or punctuation.
+/// "1.001193" → `1001193`, "TP-HT-2020-TKKS" → `tpht2020tkks`, "CT01" → `ct01`.
+pub fn code_key(input: &str) -> String {
+    fold(input).replace(' ', "")
+}
+
 /// URL slug: folded words joined by `-`, at most `max` bytes, cut at a word boundary.
 pub fn slugify(input: &str, max: usize) -> String {
     let folded = fold(&deunicode::deunicode(&fold_keep_case(input)));
@@ -139,6 +175,48 @@ mod tests {
         );
         assert_eq!(fold("CT01"), "ct01");
         assert_eq!(fold("1.001193"), "1 001193");
+    }
+
+    #[test]
+    fn variants_i_y_after_consonants() {
+        assert_eq!(variant_key("ky"), "ki");
+        assert_eq!(variant_key("ki"), "ki");
+        assert_eq!(variant_key("ly"), "li");
+        assert_eq!(variant_key("quy"), "qui");
+        assert_eq!(variant_key("tay"), "tay");
+        assert_eq!(variant_key("thuy"), "thuy");
+        assert_eq!(variant_key("y"), "y");
+        assert_eq!(variant_key("quyen"), "quyen");
+        assert_eq!(variant_key(""), "");
+    }
+
+    #[test]
+    fn search_terms_fold_and_unify_spellings() {
+        assert_eq!(
+            search_terms("Đăng ký khai sinh"),
+            ["dang", "ki", "khai", "sinh"]
+        );
+        assert_eq!(
+            search_terms("dang ki khai sinh"),
+            search_terms("ĐĂNG KÝ KHAI SINH")
+        );
+        assert_eq!(search_terms("Quy định"), search_terms("qui dinh"));
+        assert_eq!(
+            search_terms("  xác nhận, độc thân! "),
+            ["xac", "nhan", "doc", "than"]
+        );
+        assert_eq!(search_terms("Mẫu CT01"), ["mau", "ct01"]);
+        assert!(search_terms(" — ; ").is_empty());
+        // Decomposed input (NFD, as some phones send it) gives the same terms.
+        let nfd: String = "Chứng thực bản sao".nfd().collect();
+        assert_eq!(search_terms(&nfd), ["chung", "thuc", "ban", "sao"]);
+    }
+
+    #[test]
+    fn code_keys_ignore_punctuation_and_case() {
+        assert_eq!(code_key("1.001193"), "1001193");
+        assert_eq!(code_key("TP-HT-2020-TKKS"), "tpht2020tkks");
+        assert_eq!(code_key("ct01"), code_key("CT01"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod format;
 
 pub use format::*;
 
-use crate::diagnostic::{FieldPath, Finding};
+use crate::diagnostic::{Diagnostic, FieldPath, Finding};
 use crate::load::LoadedRecord;
 use crate::model::{Date, OnlineLevel, Procedure};
 use crate::text::{fold, slugify};
@@ -73,7 +73,9 @@ pub struct Catalogue {
 impl Catalogue {
     /// Build from records that passed validation. Returns warnings about slugs that
     /// collided and were disambiguated (an officer may want to set `slug:` by hand).
-    pub fn build(records: &[LoadedRecord]) -> (Catalogue, Vec<(usize, Finding)>) {
+    /// Consumes the records so each file's text is freed as its entry is made: at
+    /// province scale the catalogue, not two copies of it, is what stays in memory.
+    pub fn build(records: Vec<LoadedRecord>) -> (Catalogue, Vec<Diagnostic>) {
         let mut order: Vec<usize> = (0..records.len()).collect();
         let code_of = |i: usize| {
             records[i]
@@ -92,7 +94,7 @@ impl Catalogue {
             .filter_map(|(i, r)| r.procedure.slug.clone().map(|s| (s, i)))
             .collect();
         let mut field_ids: BTreeMap<String, (String, String)> = BTreeMap::new();
-        let mut entries = Vec::with_capacity(records.len());
+        let mut slugs = Vec::with_capacity(records.len());
         for &i in &order {
             let rec = &records[i];
             let p = &rec.procedure;
@@ -128,6 +130,20 @@ impl Catalogue {
                     }
                 }
             };
+            slugs.push((i, code, name, slug));
+        }
+        let warnings: Vec<Diagnostic> = warnings
+            .into_iter()
+            .flat_map(|(i, w)| records[i].locate(vec![w]))
+            .collect();
+        let mut records: Vec<Option<LoadedRecord>> = records.into_iter().map(Some).collect();
+        let mut entries = Vec::with_capacity(records.len());
+        for (i, code, name, slug) in slugs {
+            let Some(rec) = records[i].take() else {
+                continue;
+            };
+            let body = rec.body().map(str::to_owned);
+            let p = rec.procedure;
             let field_name = p.linh_vuc.clone().unwrap_or_default();
             let field_key = fold(&field_name);
             field_ids
@@ -141,9 +157,9 @@ impl Catalogue {
                     name,
                     slug,
                     field: 0,
-                    procedure: p.clone(),
-                    body: rec.body().map(str::to_owned),
-                    source: rec.path.clone(),
+                    procedure: p,
+                    body,
+                    source: rec.path,
                 },
             ));
         }

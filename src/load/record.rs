@@ -165,9 +165,16 @@ fn deserialize_all<T: DeserializeOwned>(
     line_offset: usize,
     diags: &mut Diagnostics,
 ) -> (Option<T>, Vec<FieldPath>, Vec<Finding>) {
-    match serde_yaml::from_str::<T>(yaml) {
+    // Merge keys (`<<: *anchor`) need the Value pass; everything else tries the fast path.
+    let fast = if yaml.contains("<<") {
+        Err(None)
+    } else {
+        serde_yaml::from_str::<T>(yaml).map_err(Some)
+    };
+    match fast {
         Ok(v) => return (Some(v), Vec::new(), Vec::new()),
-        Err(e) if e.location().is_some() && !is_data_error(&e) => {
+        Err(None) => {}
+        Err(Some(e)) if e.location().is_some() && !is_data_error(&e) => {
             // A syntax error: nothing after it can be trusted.
             let loc = e.location();
             let (line, column) = loc.map(|l| (l.line(), l.column())).unwrap_or((1, 1));
@@ -185,7 +192,7 @@ fn deserialize_all<T: DeserializeOwned>(
             });
             return (None, Vec::new(), Vec::new());
         }
-        Err(_) => {}
+        Err(Some(_)) => {}
     }
     let mut value: serde_yaml::Value = match serde_yaml::from_str(yaml) {
         Ok(v) => v,
@@ -207,6 +214,22 @@ fn deserialize_all<T: DeserializeOwned>(
             return (None, Vec::new(), Vec::new());
         }
     };
+    if let Err(e) = value.apply_merge() {
+        diags.push(Diagnostic {
+            severity: Severity::Error,
+            file: path.to_path_buf(),
+            line: 1 + line_offset,
+            column: 1,
+            field: FieldPath::root(),
+            message: format!("không gộp được khóa \"<<\": {e}"),
+            fix: Some(
+                "\"<<: *ten_neo\" chỉ dùng với một nhóm khóa: giá trị đã đặt neo &ten_neo"
+                    .to_owned(),
+            ),
+            source: Some(full.clone()),
+        });
+        return (None, Vec::new(), Vec::new());
+    }
     if !value.is_mapping() {
         diags.push(Diagnostic {
             severity: Severity::Error,

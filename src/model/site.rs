@@ -21,6 +21,9 @@ pub struct SiteConfig {
     /// How many procedures the home page lists as recently changed.
     #[serde(default = "default_recent")]
     pub so_thu_tuc_moi_cap_nhat: usize,
+    /// Printed noticeboard (`output/in/`): paper size of the procedure posters.
+    #[serde(default)]
+    pub in_an: PrintConfig,
 }
 
 fn default_lang() -> String {
@@ -78,4 +81,32 @@ pub struct Portal {
     /// Search link by national code; `{ma}` is replaced.
     #[serde(default)]
     pub mau_lien_ket_tim_kiem: Option<String>,
+}
+
+/// `content/tu-dong-nghia.yaml`: groups of words citizens use for the same thing.
+/// A query containing any member also searches for the others.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Synonyms {
+    #[serde(default)]
+    pub tu_dong_nghia: Vec<Vec<String>>,
+}
+
+/// `in_an:` in `site.yaml`: how the printed noticeboard is laid out.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintConfig {
+    /// Paper of the per-procedure posters: `A4` (default) or `A3`. Field posters are
+    /// always A3 landscape and guide sheets always A4.
+    #[serde(default)]
+    pub kho_giay: PaperSize,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+pub enum PaperSize {
+    #[default]
+    #[serde(alias = "a4")]
+    A4,
+    #[serde(alias = "a3")]
+    A3,
 }

@@ -8,6 +8,9 @@
 pub mod data;
 pub mod markdown;
 mod output;
+#[cfg(feature = "pdf")]
+pub mod print;
+pub mod search;
 pub mod site;
 pub mod theme;
 
@@ -15,16 +18,20 @@ pub use output::Output;
 pub use theme::Theme;
 
 use crate::catalogue::Catalogue;
-use crate::model::{Date, SiteConfig};
+use crate::model::{Date, SiteConfig, Synonyms};
 use anyhow::Result;
 
 /// Everything a renderer may read.
 pub struct RenderContext<'a> {
     pub catalogue: &'a Catalogue,
     pub site: &'a SiteConfig,
+    pub synonyms: &'a Synonyms,
     pub theme: &'a Theme,
     /// The date the build describes (today unless `--as-of`).
     pub as_of: Date,
+    /// Where a renderer may keep work between builds (`<site root>/.niemyet-cache/`),
+    /// never inside the output; `None`: keep nothing.
+    pub cache_dir: Option<&'a std::path::Path>,
     /// Extra HTML put before `</body>` of every page (the live-reload script in serve
     /// mode); empty for `build`, whose output never carries it.
     pub inject: &'a str,
@@ -41,5 +48,8 @@ pub fn all(theme: &Theme) -> Result<Vec<Box<dyn Renderer>>> {
     Ok(vec![
         Box::new(site::SiteRenderer::new(theme)?),
         Box::new(data::DataRenderer),
+        #[cfg(feature = "pdf")]
+        Box::new(print::PrintRenderer::new(theme)?),
+        Box::new(search::SearchRenderer),
     ])
 }

@@ -2,6 +2,10 @@
 //! or the default theme compiled into the binary. A site overrides any theme template
 //! with a same-named file in its own `templates/` folder (Zola's rule) and adds or
 //! replaces static files with its own `static/` folder.
+//!
+//! Print (feature `pdf`) reads two more folders of the theme: `print/` (Typst layouts,
+//! the HTML print templates and their CSS, all UTF-8 text) and `fonts/` (binary font
+//! files, embedded in every PDF). Fonts are never read as text.
 
 use anyhow::{Context, Result};
 use include_dir::{include_dir, Dir};
@@ -16,6 +20,10 @@ pub struct Theme {
     pub templates: Vec<(String, String)>,
     /// (path relative to `static/`, bytes)
     pub assets: Vec<(String, Vec<u8>)>,
+    /// (name relative to `print/`, text): print layouts and templates.
+    pub print: Vec<(String, String)>,
+    /// (path relative to `fonts/`, bytes): `.ttf`/`.otf` files and their licences.
+    pub fonts: Vec<(String, Vec<u8>)>,
 }
 
 impl Theme {
@@ -29,6 +37,16 @@ impl Theme {
                 "không tìm thấy giao diện \"{name}\": tạo thư mục themes/{name}/ hoặc ghi giao_dien: default trong site.yaml"
             ),
         };
+        // A theme made before print existed still prints, with the default layouts and fonts.
+        if theme.print.is_empty() || theme.fonts.is_empty() {
+            let default = Theme::embedded();
+            if theme.print.is_empty() {
+                theme.print = default.print;
+            }
+            if theme.fonts.is_empty() {
+                theme.fonts = default.fonts;
+            }
+        }
         if let Some(root) = site_root {
             let overrides = read_tree(&root.join("templates"))?;
             for (rel, bytes) in overrides {
@@ -39,6 +57,11 @@ impl Theme {
             for (rel, bytes) in read_tree(&root.join("static"))? {
                 upsert(&mut theme.assets, rel, bytes);
             }
+            for (rel, bytes) in read_tree(&root.join("print"))? {
+                let text = String::from_utf8(bytes)
+                    .with_context(|| format!("print/{rel} không phải UTF-8"))?;
+                upsert(&mut theme.print, rel, text);
+            }
         }
         Ok(theme)
     }
@@ -46,36 +69,50 @@ impl Theme {
     pub fn embedded() -> Theme {
         let mut templates = Vec::new();
         let mut assets = Vec::new();
+        let mut print = Vec::new();
+        let mut fonts = Vec::new();
         collect_embedded(&DEFAULT_THEME, &mut |path: &Path, bytes: &[u8]| {
             let rel = path.to_string_lossy().replace('\\', "/");
             if let Some(t) = rel.strip_prefix("templates/") {
                 templates.push((t.to_owned(), String::from_utf8_lossy(bytes).into_owned()));
             } else if let Some(s) = rel.strip_prefix("static/") {
                 assets.push((s.to_owned(), bytes.to_vec()));
+            } else if let Some(p) = rel.strip_prefix("print/") {
+                print.push((p.to_owned(), String::from_utf8_lossy(bytes).into_owned()));
+            } else if let Some(f) = rel.strip_prefix("fonts/") {
+                fonts.push((f.to_owned(), bytes.to_vec()));
             }
         });
         templates.sort();
         assets.sort();
+        print.sort();
+        fonts.sort();
         Theme {
             name: "default".into(),
             templates,
             assets,
+            print,
+            fonts,
         }
     }
 
     fn from_dir(dir: &Path, name: &str) -> Result<Theme> {
-        let templates = read_tree(&dir.join("templates"))?
-            .into_iter()
-            .map(|(rel, bytes)| {
-                String::from_utf8(bytes)
-                    .map(|t| (rel.clone(), t))
-                    .with_context(|| format!("{}/templates/{rel} không phải UTF-8", dir.display()))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let text_tree = |sub: &str| -> Result<Vec<(String, String)>> {
+            read_tree(&dir.join(sub))?
+                .into_iter()
+                .map(|(rel, bytes)| {
+                    String::from_utf8(bytes)
+                        .map(|t| (rel.clone(), t))
+                        .with_context(|| format!("{}/{sub}/{rel} không phải UTF-8", dir.display()))
+                })
+                .collect()
+        };
         Ok(Theme {
             name: name.to_owned(),
-            templates,
+            templates: text_tree("templates")?,
             assets: read_tree(&dir.join("static"))?,
+            print: text_tree("print")?,
+            fonts: read_tree(&dir.join("fonts"))?,
         })
     }
 }

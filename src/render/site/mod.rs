@@ -21,6 +21,7 @@ impl SiteRenderer {
     pub fn new(theme: &Theme) -> Result<Self> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(
             theme
                 .templates
@@ -53,6 +54,23 @@ impl SiteRenderer {
             .map_err(|e| anyhow!("{template} ({path}): {}", tera_error_chain(&e)))?;
         out.write(&format!("{path}index.html"), html.as_bytes())
     }
+}
+
+/// Tera's default also escapes `/`, which turns every URL into `..&#x2F;..&#x2F;`: valid,
+/// but unreadable. These five are what HTML text and quoted attributes need.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `thu-tuc/x/` → `../../`; the home page → ``.

@@ -125,6 +125,31 @@ pub struct ProcedureView {
     pub body_html: Option<String>,
     pub keywords: Vec<String>,
     pub life_events: Vec<String>,
+    /// The printed versions (`output/in/`), when this build makes them (feature `pdf`).
+    pub print: Option<PrintLinks>,
+}
+
+/// Where a procedure's print outputs live, relative to the site root. The print renderer
+/// writes exactly these paths; the procedure page links to them.
+#[derive(Serialize, Clone)]
+pub struct PrintLinks {
+    /// Folder of the HTML poster: `in/thu-tuc/<slug>/`.
+    pub poster_html: String,
+    pub poster_pdf: String,
+    pub guide_html: String,
+    pub guide_pdf: String,
+}
+
+impl PrintLinks {
+    pub fn new(e: &Entry) -> Self {
+        let dir = format!("in/{}", e.url_path());
+        PrintLinks {
+            poster_pdf: format!("{dir}niem-yet.pdf"),
+            guide_pdf: format!("{dir}phieu-huong-dan.pdf"),
+            guide_html: format!("{dir}phieu-huong-dan/"),
+            poster_html: dir,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -346,6 +371,7 @@ impl ProcedureView {
             body_html: e.body.as_deref().map(markdown::to_html),
             keywords: p.tu_khoa.clone(),
             life_events: p.su_kien_cuoc_song.clone(),
+            print: cfg!(feature = "pdf").then(|| PrintLinks::new(e)),
         }
     }
 }

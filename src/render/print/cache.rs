@@ -1,0 +1,160 @@
+//! The print cache: finished PDFs (and their fitting result) keyed by a content hash,
+//! so a build only lays out the records that changed.
+//!
+//! The key is SHA-256 over everything a PDF depends on: the cache format, niemyet's
+//! version, the layout name and fitting limits, a digest of the theme's `print/` and
+//! `fonts/` files, and the document's data (the record as JSON, already holding the site
+//! config, the QR code and the posting date). SHA-256 (`sha2`) rather than BLAKE3: it is
+//! pure Rust with no build script or assembly to compile, and we hash a few kilobytes per
+//! record, so BLAKE3's speed would not show.
+//!
+//! Entries live outside the output (`<site root>/.niemyet-cache/in/`): `<key>.json` holds
+//! the fitting result (what `check` needs), `<key>.pdf` the bytes. Writes go through a
+//! temporary file and a rename, so a killed build never leaves a half-written PDF that a
+//! later build would trust. After a build, entries it did not use are removed.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Bump when the meaning of cached bytes changes without the inputs changing.
+const FORMAT: &str = "niemyet-print-cache-1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    /// Body text size the layout settled on, in points.
+    pub size: f64,
+    pub pages: usize,
+}
+
+pub struct Cache {
+    dir: Option<PathBuf>,
+    used: Mutex<HashSet<String>>,
+}
+
+/// A hash under construction: every part is length-prefixed, so ("ab","c") ≠ ("a","bc").
+pub struct Key(Sha256);
+
+impl Key {
+    pub fn new() -> Key {
+        let mut k = Key(Sha256::new());
+        k.part(FORMAT.as_bytes());
+        k.part(env!("CARGO_PKG_VERSION").as_bytes());
+        k
+    }
+    pub fn part(&mut self, bytes: &[u8]) -> &mut Key {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+    pub fn finish(self) -> String {
+        self.0
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+impl Cache {
+    /// A cache in `dir`; without a usable folder every lookup misses and nothing is kept.
+    pub fn open(dir: Option<&Path>) -> Cache {
+        let dir = dir
+            .map(|d| d.join("in"))
+            .filter(|d| std::fs::create_dir_all(d).is_ok());
+        Cache {
+            dir,
+            used: Mutex::new(HashSet::new()),
+        }
+    }
+
+    fn mark(&self, key: &str) {
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(key.to_owned());
+        }
+    }
+
+    pub fn meta(&self, key: &str) -> Option<Meta> {
+        let dir = self.dir.as_ref()?;
+        self.mark(key);
+        let text = std::fs::read(dir.join(format!("{key}.json"))).ok()?;
+        serde_json::from_slice(&text).ok()
+    }
+
+    pub fn pdf(&self, key: &str) -> Option<(Meta, Vec<u8>)> {
+        let meta = self.meta(key)?;
+        let dir = self.dir.as_ref()?;
+        let pdf = std::fs::read(dir.join(format!("{key}.pdf"))).ok()?;
+        pdf.starts_with(b"%PDF-").then_some((meta, pdf))
+    }
+
+    /// Keep a result. Failing to write the cache never fails the build.
+    pub fn put(&self, key: &str, meta: Meta, pdf: Option<&[u8]>) {
+        let Some(dir) = &self.dir else { return };
+        self.mark(key);
+        if let Some(bytes) = pdf {
+            write_atomic(&dir.join(format!("{key}.pdf")), bytes);
+        }
+        if let Ok(json) = serde_json::to_vec(&meta) {
+            write_atomic(&dir.join(format!("{key}.json")), &json);
+        }
+    }
+
+    /// Remove entries this run did not look up (outdated records, old layouts).
+    pub fn prune(&self) {
+        let (Some(dir), Ok(used)) = (&self.dir, self.used.lock()) else {
+            return;
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let stem = name.split('.').next().unwrap_or_default();
+            if !used.contains(stem) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_framed() {
+        let mut a = Key::new();
+        a.part(b"ab").part(b"c");
+        let mut b = Key::new();
+        b.part(b"a").part(b"bc");
+        assert_ne!(a.finish(), b.finish());
+    }
+
+    #[test]
+    fn round_trip_and_prune() {
+        let dir = std::env::temp_dir().join(format!("niemyet-cache-test-{}", std::process::id()));
+        let cache = Cache::open(Some(&dir));
+        let meta = Meta {
+            size: 12.5,
+            pages: 1,
+        };
+        cache.put("k1", meta, Some(b"%PDF-1.7 x"));
+        assert_eq!(cache.pdf("k1").map(|(m, _)| m), Some(meta));
+        let again = Cache::open(Some(&dir));
+        again.put("k2", meta, None);
+        again.prune();
+        assert!(again.meta("k1").is_none());
+        assert_eq!(again.meta("k2"), Some(meta));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

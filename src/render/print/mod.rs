@@ -1,0 +1,734 @@
+//! Print (`output/in/`, "in" = print): the noticeboard as print-ready PDFs, laid out
+//! in-process by typst, plus the same sheets as printable HTML.
+//!
+//! - `in/thu-tuc/<slug>/niem-yet.pdf`: one poster per procedure (A4, or A3 by `in_an`);
+//!   `in/thu-tuc/<slug>/` its HTML version.
+//! - `in/thu-tuc/<slug>/phieu-huong-dan.pdf`: the citizen's guide sheet (A4, one page);
+//!   `in/thu-tuc/<slug>/phieu-huong-dan/` its HTML version.
+//! - `in/linh-vuc/<slug>/danh-muc.pdf`: one field's table of procedures (A3 landscape).
+//! - `in/muc-luc.pdf`: the board index, listing the fields (A3 landscape); `in/` links all.
+//!
+//! Layouts are the theme's `print/*.typ`; each gets its document as JSON (`sys.inputs.data`)
+//! with every amount and time already worded by the site's view models, so a poster and a
+//! web page never disagree. Fonts are the theme's `fonts/`, embedded (subset) in each PDF.
+
+mod cache;
+mod fit;
+mod qr;
+mod world;
+
+use super::site::view::{Card, DocView, PrintLinks, ProcedureView, SiteView};
+use super::{Output, RenderContext, Renderer, Theme};
+use crate::catalogue::{Catalogue, Entry};
+use crate::diagnostic::{FieldPath, Finding};
+use crate::model::{Date, PaperSize, SiteConfig};
+use anyhow::{anyhow, Context as _, Result};
+use cache::{Cache, Key, Meta};
+use fit::Scale;
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use tera::Tera;
+use world::Shared;
+
+/// Body sizes. The floors are the issue's: a poster is read standing a metre away.
+const POSTER_A4: Scale = Scale {
+    start: 14.0,
+    floor: 11.0,
+    sheets: 1,
+};
+const POSTER_A3: Scale = Scale {
+    start: 19.0,
+    floor: 14.0,
+    sheets: 1,
+};
+const GUIDE: Scale = Scale {
+    start: 12.5,
+    floor: 11.0,
+    sheets: 1,
+};
+/// Field posters and the board index are lists: they run on as many A3 sheets as needed.
+const LIST_A3: Scale = Scale {
+    start: 15.0,
+    floor: 15.0,
+    sheets: usize::MAX,
+};
+
+pub struct PrintRenderer {
+    shared: Arc<Shared>,
+    tera: Tera,
+    /// SHA-256 of every layout and font: part of each cache key.
+    theme_digest: String,
+    css: String,
+    /// Documents laid out so far, for periodic eviction of typst's memo cache.
+    compiled: AtomicUsize,
+}
+
+const EVICT_EVERY: usize = 8;
+const EVICT_AGE: usize = 1;
+
+/// One document to lay out.
+struct Job {
+    layout: &'static str,
+    scale: Scale,
+    /// Site-relative output path.
+    path: String,
+    /// `sys.inputs.data`.
+    data: String,
+}
+
+impl Job {
+    fn key(&self, digest: &str) -> String {
+        let mut k = Key::new();
+        k.part(digest.as_bytes())
+            .part(self.layout.as_bytes())
+            .part(format!("{:?}", self.scale).as_bytes())
+            .part(self.data.as_bytes());
+        k.finish()
+    }
+}
+
+impl PrintRenderer {
+    pub fn new(theme: &Theme) -> Result<Self> {
+        let shared = Arc::new(Shared::new(&theme.print, &theme.fonts)?);
+        for layout in ["poster.typ", "guide.typ", "field.typ", "index.typ"] {
+            if !shared.has(layout) {
+                anyhow::bail!("giao diện thiếu mẫu in print/{layout}");
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(super::site::escape_html);
+        tera.add_raw_templates(
+            theme
+                .print
+                .iter()
+                .filter(|(n, _)| n.ends_with(".html"))
+                .map(|(n, t)| (n.as_str(), t.as_str())),
+        )
+        .map_err(|e| anyhow!("lỗi mẫu in: {e}"))?;
+        let mut digest = Key::new();
+        for (name, text) in &theme.print {
+            digest.part(name.as_bytes()).part(text.as_bytes());
+        }
+        for (name, bytes) in &theme.fonts {
+            digest.part(name.as_bytes()).part(bytes);
+        }
+        let css = theme
+            .print
+            .iter()
+            .find(|(n, _)| n == "in.css")
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default();
+        Ok(PrintRenderer {
+            shared,
+            tera,
+            theme_digest: digest.finish(),
+            css,
+            compiled: AtomicUsize::new(0),
+        })
+    }
+
+    /// Lay out (or fetch from the cache) one job. `want_pdf: false` only fits (for `check`).
+    fn run(&self, job: &Job, cache: &Cache, want_pdf: bool) -> Result<(Meta, Option<Vec<u8>>)> {
+        let key = job.key(&self.theme_digest);
+        if want_pdf {
+            if let Some((meta, pdf)) = cache.pdf(&key) {
+                return Ok((meta, Some(pdf)));
+            }
+        } else if let Some(meta) = cache.meta(&key) {
+            return Ok((meta, None));
+        }
+        let layout = |size: f64| self.shared.compile(job.layout, &job.data, size);
+        // Memoised layouts of other records are rarely reused: drop old ones now and then
+        // so memory stays flat on a 10,000-record board.
+        if self.compiled.fetch_add(1, Ordering::Relaxed) % EVICT_EVERY == EVICT_EVERY - 1 {
+            typst::comemo::evict(EVICT_AGE);
+        }
+        // A known size (from `check`, or an earlier layout-only run) needs one pass.
+        let (doc, size) = match cache.meta(&key) {
+            Some(m) => (layout(m.size)?, m.size),
+            None => fit::fit(job.scale, layout)?,
+        };
+        let meta = Meta {
+            size,
+            pages: doc.pages.len(),
+        };
+        let pdf = if want_pdf {
+            let options = typst_pdf::PdfOptions {
+                ident: typst::foundations::Smart::Custom(&job.path),
+                ..Default::default()
+            };
+            Some(typst_pdf::pdf(&doc, &options).map_err(|errors| {
+                anyhow!(
+                    "{}",
+                    errors
+                        .iter()
+                        .map(|e| e.message.to_string())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            })?)
+        } else {
+            None
+        };
+        cache.put(&key, meta, pdf.as_deref());
+        Ok((meta, pdf))
+    }
+}
+
+/// Everything the layouts read about the site.
+#[derive(Serialize)]
+struct Common<'a> {
+    site: &'a SiteView,
+    /// The complaints notice (`phan_anh_kien_nghi`) as plain paragraphs.
+    complaints: &'a [String],
+    /// "Niêm yết ngày …": the build's date.
+    posted: String,
+    paper: &'static str,
+}
+
+#[derive(Serialize)]
+struct DocLine<'a> {
+    #[serde(flatten)]
+    doc: &'a DocView,
+    /// "1 bản chính, 2 bản sao".
+    bring: String,
+}
+
+#[derive(Serialize)]
+struct GroupLines<'a> {
+    case: Option<&'a str>,
+    docs: Vec<DocLine<'a>>,
+}
+
+#[derive(Serialize)]
+struct Qr {
+    url: String,
+    svg: String,
+    /// What scanning does: submit online, or read the full page.
+    caption: &'static str,
+}
+
+#[derive(Serialize)]
+struct ProcedureDoc<'a> {
+    #[serde(flatten)]
+    common: &'a Common<'a>,
+    p: &'a ProcedureView,
+    groups: Vec<GroupLines<'a>>,
+    qr: &'a Qr,
+    /// The page on the website.
+    page_url: String,
+}
+
+#[derive(Serialize)]
+struct FieldDoc<'a> {
+    #[serde(flatten)]
+    common: &'a Common<'a>,
+    name: &'a str,
+    cards: Vec<Card>,
+    online_count: usize,
+    page_url: String,
+}
+
+#[derive(Serialize)]
+struct IndexField {
+    name: String,
+    count: usize,
+    online_count: usize,
+    /// Site-relative folder of the field's print page.
+    print_path: String,
+}
+
+#[derive(Serialize)]
+struct IndexDoc<'a> {
+    #[serde(flatten)]
+    common: &'a Common<'a>,
+    fields: Vec<IndexField>,
+    total: usize,
+    online_total: usize,
+    qr: &'a Qr,
+}
+
+/// What to bring of one document: "1 bản chính, 2 bản sao", "xuất trình để đối chiếu".
+fn bring(d: &DocView) -> String {
+    let mut parts = Vec::new();
+    if d.originals > 0 {
+        parts.push(format!("{} bản chính", d.originals));
+    }
+    if d.copies > 0 {
+        parts.push(format!("{} bản sao", d.copies));
+    }
+    let s = parts.join(", ");
+    match (d.present_only, s.is_empty()) {
+        (false, _) => s,
+        (true, true) => "xuất trình để đối chiếu".to_owned(),
+        (true, false) => format!("{s} (xuất trình để đối chiếu)"),
+    }
+}
+
+/// The complaints notice, from Markdown to plain paragraphs (links keep their address).
+pub fn plain_paragraphs(markdown: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut link: Option<(String, usize)> = None;
+    let flush = |cur: &mut String, out: &mut Vec<String>| {
+        let t = cur.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !t.is_empty() {
+            out.push(t);
+        }
+        cur.clear();
+    };
+    for ev in Parser::new(markdown) {
+        match ev {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                cur.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => cur.push(' '),
+            Event::Start(Tag::Item) => {
+                flush(&mut cur, &mut out);
+                cur.push_str("– ");
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                link = Some((dest_url.into_string(), cur.len()))
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((url, start)) = link.take() {
+                    let text = cur.get(start..).unwrap_or_default().trim().to_owned();
+                    // Paper cannot be clicked: show a web address the text does not already
+                    // show. Phone and mail links read fine as their text.
+                    let web = url.starts_with("http://") || url.starts_with("https://");
+                    if web && !text.contains(url.as_str()) {
+                        cur.push_str(&format!(" ({url})"));
+                    }
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                // Paragraphs run together on paper: a heading needs its full stop.
+                if !cur.trim_end().ends_with(['.', ':', '!', '?']) {
+                    cur.push('.');
+                }
+                flush(&mut cur, &mut out)
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => flush(&mut cur, &mut out),
+            _ => {}
+        }
+    }
+    flush(&mut cur, &mut out);
+    out
+}
+
+/// Where a poster's QR code leads: the procedure's own submission page on the portal when
+/// the procedure is online and such a page is known (the record's link, or the portal's
+/// per-procedure link for a verified portal id); else its page on this website, which
+/// always exists and carries the online button.
+fn qr_target(e: &Entry, site: &SiteConfig, page_url: &str) -> (String, &'static str) {
+    let p = &e.procedure;
+    if e.online().is_online() {
+        if let Some(url) = &p.lien_ket_truc_tuyen {
+            return (url.clone(), "Quét mã để nộp hồ sơ trực tuyến");
+        }
+        if let (Some(portal), Some(id)) = (&site.cong_dich_vu_cong, &p.ma_cong_dich_vu_cong) {
+            if let Some(tpl) = &portal.mau_lien_ket_thu_tuc {
+                return (tpl.replace("{ma}", id), "Quét mã để nộp hồ sơ trực tuyến");
+            }
+        }
+    }
+    (
+        page_url.to_owned(),
+        "Quét mã để xem hướng dẫn đầy đủ trên mạng",
+    )
+}
+
+fn paper_name(p: PaperSize) -> &'static str {
+    match p {
+        PaperSize::A4 => "a4",
+        PaperSize::A3 => "a3",
+    }
+}
+
+/// The documents of one procedure: (poster, guide), plus what their HTML needs.
+struct ProcedureJobs {
+    poster: Job,
+    guide: Job,
+    links: PrintLinks,
+    poster_html: String,
+    guide_html: String,
+    qr_svg: String,
+}
+
+struct Planner<'a> {
+    site: &'a SiteConfig,
+    cat: &'a Catalogue,
+    view: SiteView,
+    complaints: Vec<String>,
+    as_of: Date,
+}
+
+impl<'a> Planner<'a> {
+    fn new(site: &'a SiteConfig, cat: &'a Catalogue, as_of: Date) -> Self {
+        Planner {
+            site,
+            cat,
+            view: SiteView::new(site, cat),
+            complaints: plain_paragraphs(&site.phan_anh_kien_nghi),
+            as_of,
+        }
+    }
+
+    fn common(&self, paper: &'static str) -> Common<'_> {
+        Common {
+            site: &self.view,
+            complaints: &self.complaints,
+            posted: self.as_of.vn(),
+            paper,
+        }
+    }
+
+    fn procedure(&self, e: &Entry, tera: Option<&Tera>) -> Result<ProcedureJobs> {
+        let mut p = ProcedureView::new(e, self.cat, self.site);
+        // Sheets show neither the guidance, the steps, the conditions nor related
+        // procedures (the QR code leads to them): keep them out of the data so editing them
+        // does not re-render the PDFs.
+        p.body_html = None;
+        p.description = None;
+        p.related.clear();
+        p.steps.clear();
+        p.conditions.clear();
+        p.keywords.clear();
+        p.life_events.clear();
+        let links = p.print.clone().unwrap_or_else(|| PrintLinks::new(e));
+        let page_url = format!("{}{}", self.view.base_url, e.url_path());
+        let (url, caption) = qr_target(e, self.site, &page_url);
+        let qr = Qr {
+            svg: qr::svg(&url)?,
+            url,
+            caption,
+        };
+        let groups = p
+            .document_groups
+            .iter()
+            .map(|g| GroupLines {
+                case: g.case.as_deref(),
+                docs: g
+                    .documents
+                    .iter()
+                    .map(|d| DocLine {
+                        doc: d,
+                        bring: bring(d),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let poster_paper = self.site.in_an.kho_giay;
+        // The poster and the guide sheet read the same data; only the paper differs.
+        let common_poster = self.common(paper_name(poster_paper));
+        let common_guide = self.common("a4");
+        let poster_doc = ProcedureDoc {
+            common: &common_poster,
+            p: &p,
+            groups,
+            qr: &qr,
+            page_url,
+        };
+        let poster_data = serde_json::to_string(&poster_doc)?;
+        let guide_doc = ProcedureDoc {
+            common: &common_guide,
+            ..poster_doc
+        };
+        let guide_data = serde_json::to_string(&guide_doc)?;
+        let (poster_html, guide_html) = match tera {
+            Some(tera) => {
+                let depth = links.poster_html.matches('/').count();
+                let mut c = tera::Context::from_serialize(&guide_doc)?;
+                c.insert("root", &"../".repeat(depth + 1));
+                c.insert("here", "../");
+                c.insert("pdf", "../phieu-huong-dan.pdf");
+                let guide = tera
+                    .render("guide.html", &c)
+                    .map_err(|e| anyhow!("print/guide.html: {}", chain(&e)))?;
+                let mut c = tera::Context::from_serialize(&guide_doc)?;
+                c.insert("paper", paper_name(poster_paper));
+                c.insert("root", &"../".repeat(depth));
+                c.insert("here", "");
+                c.insert("pdf", "niem-yet.pdf");
+                c.insert("page", &e.url_path());
+                let poster = tera
+                    .render("poster.html", &c)
+                    .map_err(|e| anyhow!("print/poster.html: {}", chain(&e)))?;
+                (poster, guide)
+            }
+            None => (String::new(), String::new()),
+        };
+        let scale = match poster_paper {
+            PaperSize::A4 => POSTER_A4,
+            PaperSize::A3 => POSTER_A3,
+        };
+        Ok(ProcedureJobs {
+            poster: Job {
+                layout: "poster.typ",
+                scale,
+                path: links.poster_pdf.clone(),
+                data: poster_data,
+            },
+            guide: Job {
+                layout: "guide.typ",
+                scale: GUIDE,
+                path: links.guide_pdf.clone(),
+                data: guide_data,
+            },
+            qr_svg: qr.svg,
+            links,
+            poster_html,
+            guide_html,
+        })
+    }
+}
+
+fn chain(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+fn field_print_path(slug: &str) -> String {
+    format!("in/linh-vuc/{slug}/")
+}
+
+impl Renderer for PrintRenderer {
+    fn name(&self) -> &'static str {
+        "print"
+    }
+
+    fn render(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
+        on_print_pool(|| self.render_all(ctx, out))
+    }
+}
+
+/// Typst lays out by recursion, and deep documents need more stack than rayon's default
+/// 2 MiB workers have (a 1,000-record build overflowed one). Print work runs on its own
+/// pool of threads with a roomier stack; typst's own parallel work runs there too.
+fn on_print_pool<T: Send>(f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .stack_size(PRINT_STACK)
+        .thread_name(|i| format!("niemyet-in-{i}"))
+        .build()
+        .context("không tạo được luồng để dựng bản in")?;
+    let result = pool.install(f);
+    // Typst memoises layouts across compilations; the run is done with them.
+    typst::comemo::evict(0);
+    result
+}
+
+const PRINT_STACK: usize = 64 << 20;
+
+impl PrintRenderer {
+    fn render_all(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
+        let cat = ctx.catalogue;
+        let plan = Planner::new(ctx.site, cat, ctx.as_of);
+        let cache = Cache::open(ctx.cache_dir);
+        let write_pdf = |job: &Job| -> Result<()> {
+            let (_, pdf) = self
+                .run(job, &cache, true)
+                .with_context(|| format!("in {}", job.path))?;
+            out.write(&job.path, pdf.as_deref().unwrap_or_default())
+        };
+
+        cat.entries.par_iter().try_for_each(|e| -> Result<()> {
+            let jobs = plan.procedure(e, Some(&self.tera))?;
+            let dir = &jobs.links.poster_html;
+            out.write(&format!("{dir}index.html"), jobs.poster_html.as_bytes())?;
+            out.write(
+                &format!("{}index.html", jobs.links.guide_html),
+                jobs.guide_html.as_bytes(),
+            )?;
+            out.write(&format!("{dir}qr.svg"), jobs.qr_svg.as_bytes())?;
+            write_pdf(&jobs.poster)?;
+            write_pdf(&jobs.guide)
+        })?;
+
+        let a3 = plan.common("a3");
+        let mut index_fields = Vec::new();
+        let field_jobs: Vec<(Job, String)> = cat
+            .fields
+            .iter()
+            .map(|f| -> Result<(Job, String)> {
+                let cards: Vec<Card> = f
+                    .entries
+                    .iter()
+                    .map(|&i| Card::new(&cat.entries[i], cat))
+                    .collect();
+                let online_count = cards.iter().filter(|c| c.online).count();
+                let dir = field_print_path(&f.slug);
+                index_fields.push(IndexField {
+                    name: f.name.clone(),
+                    count: cards.len(),
+                    online_count,
+                    print_path: dir.clone(),
+                });
+                let doc = FieldDoc {
+                    common: &a3,
+                    name: &f.name,
+                    cards,
+                    online_count,
+                    page_url: format!("{}{}", plan.view.base_url, f.url_path()),
+                };
+                let mut c = tera::Context::from_serialize(&doc)?;
+                c.insert("root", "../../../");
+                c.insert("pdf", "danh-muc.pdf");
+                let html = self
+                    .tera
+                    .render("field.html", &c)
+                    .map_err(|e| anyhow!("print/field.html: {}", chain(&e)))?;
+                Ok((
+                    Job {
+                        layout: "field.typ",
+                        scale: LIST_A3,
+                        path: format!("{dir}danh-muc.pdf"),
+                        data: serde_json::to_string(&doc)?,
+                    },
+                    html,
+                ))
+            })
+            .collect::<Result<_>>()?;
+        field_jobs.par_iter().try_for_each(|(job, html)| {
+            write_pdf(job)?;
+            let dir = job.path.trim_end_matches("danh-muc.pdf");
+            out.write(&format!("{dir}index.html"), html.as_bytes())
+        })?;
+
+        let home_qr = Qr {
+            svg: qr::svg(&plan.view.base_url)?,
+            url: plan.view.base_url.clone(),
+            caption: "Quét mã để xem mọi thủ tục trên mạng",
+        };
+        let index = IndexDoc {
+            common: &a3,
+            total: cat.entries.len(),
+            online_total: index_fields.iter().map(|f| f.online_count).sum(),
+            fields: index_fields,
+            qr: &home_qr,
+        };
+        write_pdf(&Job {
+            layout: "index.typ",
+            scale: LIST_A3,
+            path: "in/muc-luc.pdf".into(),
+            data: serde_json::to_string(&index)?,
+        })?;
+        let procedures: Vec<(Card, PrintLinks)> = cat
+            .entries
+            .iter()
+            .map(|e| (Card::new(e, cat), PrintLinks::new(e)))
+            .collect();
+        let mut c = tera::Context::from_serialize(&index)?;
+        c.insert("root", "../");
+        c.insert("pdf", "muc-luc.pdf");
+        c.insert("procedures", &procedures);
+        let html = self
+            .tera
+            .render("index.html", &c)
+            .map_err(|e| anyhow!("print/index.html: {}", chain(&e)))?;
+        out.write("in/index.html", html.as_bytes())?;
+        out.write("in/qr.svg", home_qr.svg.as_bytes())?;
+        out.write("in/in.css", self.css.as_bytes())?;
+        for (name, bytes) in ctx.theme.fonts.iter().filter(|(n, _)| n.ends_with(".txt")) {
+            out.write(&format!("in/phong-chu/{name}"), bytes)?;
+        }
+        cache.prune();
+        Ok(())
+    }
+}
+
+/// For `niemyet check`: procedures whose poster or guide sheet needs more than one sheet
+/// even at the smallest allowed type. Lays out (or reads the cache), writes nothing else.
+/// Returns (record source path, finding).
+pub fn sheet_findings(
+    site: &SiteConfig,
+    cat: &Catalogue,
+    theme: &Theme,
+    as_of: Date,
+    cache_dir: Option<&Path>,
+) -> Result<Vec<(PathBuf, Finding)>> {
+    let renderer = PrintRenderer::new(theme)?;
+    let plan = Planner::new(site, cat, as_of);
+    let cache = Cache::open(cache_dir);
+    let found: Vec<Vec<(PathBuf, Finding)>> = on_print_pool(|| {
+        cat
+        .entries
+        .par_iter()
+        .map(|e| -> Result<Vec<(PathBuf, Finding)>> {
+            let jobs = plan.procedure(e, None)?;
+            let mut v = Vec::new();
+            for (job, what) in [
+                (&jobs.poster, "bản niêm yết"),
+                (&jobs.guide, "phiếu hướng dẫn"),
+            ] {
+                let floor = job.scale.floor;
+                let (meta, _) = renderer.run(job, &cache, false)?;
+                if meta.pages > job.scale.sheets {
+                    v.push((
+                        e.source.clone(),
+                        Finding::warning(
+                            FieldPath::root().key("thanh_phan_ho_so"),
+                            format!(
+                                "{what} in ra {} tờ (chữ đã thu nhỏ tới {floor} pt mà vẫn không vừa một tờ)",
+                                meta.pages
+                            ),
+                            Some(
+                                "rút gọn tên giấy tờ, ghi chú hoặc tên thủ tục; hoặc chấp nhận tờ thứ hai (đánh số \"Trang 2/2\")"
+                                    .into(),
+                            ),
+                        ),
+                    ));
+                }
+            }
+            Ok(v)
+        })
+        .collect::<Result<_>>()
+    })?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn complaints_as_text() {
+        let p = plain_paragraphs(
+            "## Tiếp nhận phản ánh\n\nGửi về **Văn phòng UBND**, số [0274 3822 123](tel:02743822123).\n\n- Thư: 1 Đường A\n- Trên [Cổng](https://dichvucong.gov.vn)\n",
+        );
+        assert_eq!(
+            p,
+            vec![
+                "Tiếp nhận phản ánh.",
+                "Gửi về Văn phòng UBND, số 0274 3822 123.",
+                "– Thư: 1 Đường A",
+                "– Trên Cổng (https://dichvucong.gov.vn)",
+            ]
+        );
+    }
+
+    #[test]
+    fn bring_words() {
+        let d = DocView {
+            name: "Tờ khai".into(),
+            originals: 1,
+            copies: 2,
+            present_only: false,
+            form: None,
+            note: None,
+            alternatives: vec![],
+        };
+        assert_eq!(bring(&d), "1 bản chính, 2 bản sao");
+    }
+}

@@ -1,0 +1,310 @@
+//! Citizen search: an index written at build time under `search/`, read on demand by the
+//! theme's `static/search.js` (nothing is fetched until the search box is used).
+//!
+//! Layout (all JSON, all in a stable order, so the same input gives the same bytes):
+//! - `search/meta.json`: format version, content hash `h` (added to shard URLs so caches
+//!   never mix builds), record count, shard scheme, field names, synonym groups.
+//! - `search/t/<key>.json`: term → `[classes, ids]`. `ids` are delta-coded document ids;
+//!   `classes` has one letter per id: where the term occurs at best (`n` plain name,
+//!   `k` keyword or life event, `o` official name, `f` field, `d` document name).
+//!   Besides words, terms are the whole plain name, official name and keywords
+//!   (`"=dang ki khai sinh"`), so a query equal to a name ranks first.
+//!   Small sites have one shard (`all`); large ones shard by the first two characters of
+//!   the term, so a query only downloads the shards of its words.
+//! - `search/d/<n>.json`: what a result shows, for documents `n*CHUNK .. (n+1)*CHUNK`.
+//! - `search/ma.json`: exact keys of procedure codes and form codes → ids; fetched only
+//!   when a query contains a digit.
+//!
+//! Document ids follow the plain name's length (then the name, then the code), so ranking
+//! ties broken by the lower id put the shorter name first.
+
+use super::site::view::Card;
+use super::{Output, RenderContext, Renderer};
+use crate::catalogue::Entry;
+use crate::model::OnlineLevel;
+use crate::text::{code_key, fold, search_terms};
+use anyhow::Result;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub struct SearchRenderer;
+
+/// Format version of the index; `search.js` refuses other versions.
+pub const VERSION: u32 = 1;
+/// Documents per display chunk: a first page of results fetches a few small chunks.
+pub const CHUNK: usize = 64;
+/// Above this many bytes (uncompressed) the term index is split by term prefix.
+pub const SHARD_ABOVE: usize = 96 * 1024;
+/// Characters of a term that name its shard when the index is split.
+pub const SHARD_LEN: usize = 2;
+
+/// Where a term occurs, best first; the letter is what the index stores.
+const CLASSES: [char; 5] = ['n', 'k', 'o', 'f', 'd'];
+const PLAIN: usize = 0;
+const KEYWORD: usize = 1;
+const OFFICIAL: usize = 2;
+const FIELD: usize = 3;
+const DOCUMENT: usize = 4;
+
+/// One result line set: `[code, plain name, official name or "", field index,
+/// online level (0 full, 1 partial, 2 none), fee, time, slug]`.
+#[derive(Serialize)]
+struct DocRow<'a>(
+    &'a str,
+    &'a str,
+    &'a str,
+    usize,
+    u8,
+    String,
+    String,
+    &'a str,
+);
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    v: u32,
+    h: String,
+    n: usize,
+    shard: usize,
+    /// The term shards that exist (a query never asks for a missing one).
+    keys: Vec<String>,
+    chunk: usize,
+    fields: Vec<&'a str>,
+    levels: [&'static str; 3],
+    syn: Vec<Vec<Vec<String>>>,
+}
+
+/// The shard a term lives in: its first `len` characters (one more for whole names,
+/// which start with `=`), made file-name safe (`[a-z0-9]` as is, anything else as `_` +
+/// hex code point); `all` when not sharded. Mirrored by `shardKey` in `search.js`.
+pub fn shard_key(term: &str, len: usize) -> String {
+    if len == 0 {
+        return "all".to_owned();
+    }
+    let len = if term.starts_with('=') { len + 1 } else { len };
+    term.chars()
+        .take(len)
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                c.to_string()
+            } else {
+                format!("_{:x}", c as u32)
+            }
+        })
+        .collect()
+}
+
+/// The built index, before it is written: file path → bytes, in path order.
+pub fn build_index(ctx: &RenderContext<'_>) -> Result<BTreeMap<String, Vec<u8>>> {
+    let cat = ctx.catalogue;
+    let mut order: Vec<&Entry> = cat.entries.iter().collect();
+    order.sort_by_cached_key(|e| {
+        let f = fold(&e.plain_name);
+        (f.chars().count(), f, e.code.clone())
+    });
+
+    let mut postings: BTreeMap<String, Vec<(u32, usize)>> = BTreeMap::new();
+    let mut codes: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut rows = Vec::with_capacity(order.len());
+    for (id, e) in order.iter().enumerate() {
+        let id = id as u32;
+        let p = &e.procedure;
+        let mut best: BTreeMap<String, usize> = BTreeMap::new();
+        let mut add = |text: &str, class: usize| {
+            let terms = search_terms(text);
+            let mut keys: Vec<String> = Vec::with_capacity(terms.len() + 1);
+            if class <= OFFICIAL {
+                // The whole name ("=" + terms), without the "thủ tục" every official
+                // name starts with: a query equal to it ranks first.
+                let whole = match terms.as_slice() {
+                    [a, b, rest @ ..] if a == "thu" && b == "tuc" && !rest.is_empty() => rest,
+                    all => all,
+                };
+                if !whole.is_empty() {
+                    keys.push(format!("={}", whole.join(" ")));
+                }
+            }
+            keys.extend(terms);
+            for t in keys {
+                let slot = best.entry(t).or_insert(class);
+                *slot = (*slot).min(class);
+            }
+        };
+        add(&e.plain_name, PLAIN);
+        for k in p.tu_khoa.iter().chain(&p.su_kien_cuoc_song) {
+            add(k, KEYWORD);
+        }
+        add(&e.name, OFFICIAL);
+        add(&cat.fields[e.field].name, FIELD);
+        for d in p.thanh_phan_ho_so.iter().flat_map(|g| &g.giay_to) {
+            if let Some(name) = &d.ten {
+                add(name, DOCUMENT);
+            }
+            for alt in &d.thay_the {
+                add(alt, DOCUMENT);
+            }
+        }
+        for (t, class) in best {
+            postings.entry(t).or_default().push((id, class));
+        }
+        let mut keys = vec![code_key(&e.code)];
+        keys.extend(
+            p.thanh_phan_ho_so
+                .iter()
+                .flat_map(|g| &g.giay_to)
+                .filter_map(|d| d.bieu_mau.as_deref())
+                .map(code_key),
+        );
+        for k in keys.into_iter().filter(|k| !k.is_empty()) {
+            let ids = codes.entry(k).or_default();
+            if ids.last() != Some(&id) {
+                ids.push(id);
+            }
+        }
+        let card = Card::new(e, cat);
+        rows.push(DocRow(
+            &e.code,
+            &e.plain_name,
+            if e.name == e.plain_name { "" } else { &e.name },
+            e.field,
+            match e.online() {
+                OnlineLevel::ToanTrinh => 0,
+                OnlineLevel::MotPhan => 1,
+                OnlineLevel::Khong => 2,
+            },
+            card.fee,
+            card.time,
+            &e.slug,
+        ));
+    }
+
+    let encoded: BTreeMap<&str, (String, Vec<u32>)> = postings
+        .iter()
+        .map(|(t, list)| {
+            let classes = list.iter().map(|&(_, c)| CLASSES[c]).collect();
+            let mut prev = 0;
+            let deltas = list
+                .iter()
+                .map(|&(id, _)| {
+                    let d = id - prev;
+                    prev = id;
+                    d
+                })
+                .collect();
+            (t.as_str(), (classes, deltas))
+        })
+        .collect();
+
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let whole = serde_json::to_vec(&encoded)?;
+    let shard = if whole.len() > SHARD_ABOVE {
+        SHARD_LEN
+    } else {
+        0
+    };
+    if shard == 0 {
+        files.insert("t/all.json".into(), whole);
+    } else {
+        let mut shards: BTreeMap<String, BTreeMap<&str, &(String, Vec<u32>)>> = BTreeMap::new();
+        for (t, v) in &encoded {
+            shards.entry(shard_key(t, shard)).or_default().insert(t, v);
+        }
+        for (key, terms) in shards {
+            files.insert(format!("t/{key}.json"), serde_json::to_vec(&terms)?);
+        }
+    }
+    for (n, chunk) in rows.chunks(CHUNK).enumerate() {
+        files.insert(format!("d/{n}.json"), serde_json::to_vec(chunk)?);
+    }
+    files.insert("ma.json".into(), serde_json::to_vec(&codes)?);
+
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (path, bytes) in &files {
+        for b in path.as_bytes().iter().chain(bytes) {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    let meta = Meta {
+        v: VERSION,
+        h: format!("{:08x}", hash >> 32),
+        n: rows.len(),
+        shard,
+        keys: files
+            .keys()
+            .filter_map(|p| p.strip_prefix("t/")?.strip_suffix(".json"))
+            .map(str::to_owned)
+            .collect(),
+        chunk: CHUNK,
+        fields: cat.fields.iter().map(|f| f.name.as_str()).collect(),
+        levels: [
+            OnlineLevel::ToanTrinh.label(),
+            OnlineLevel::MotPhan.label(),
+            OnlineLevel::Khong.label(),
+        ],
+        syn: synonym_groups(&ctx.synonyms.tu_dong_nghia),
+    };
+    files.insert("meta.json".into(), serde_json::to_vec(&meta)?);
+    Ok(files)
+}
+
+/// Each group as lists of search terms; members that fold to nothing or repeat another
+/// member are dropped, and so are groups left with fewer than two members.
+fn synonym_groups(groups: &[Vec<String>]) -> Vec<Vec<Vec<String>>> {
+    groups
+        .iter()
+        .filter_map(|g| {
+            let mut members: Vec<Vec<String>> = Vec::new();
+            for m in g {
+                let t = search_terms(m);
+                if !t.is_empty() && !members.contains(&t) {
+                    members.push(t);
+                }
+            }
+            (members.len() >= 2).then_some(members)
+        })
+        .collect()
+}
+
+impl Renderer for SearchRenderer {
+    fn name(&self) -> &'static str {
+        "search"
+    }
+
+    fn render(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
+        for (path, bytes) in build_index(ctx)? {
+            out.write(&format!("search/{path}"), &bytes)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_keys_are_file_safe() {
+        assert_eq!(shard_key("dang", 0), "all");
+        assert_eq!(shard_key("dang", 2), "da");
+        assert_eq!(shard_key("k", 2), "k");
+        assert_eq!(shard_key("12", 2), "12");
+        assert_eq!(shard_key("ßa", 2), "_dfa");
+        assert_eq!(shard_key("=dang ki", 2), "_3dda");
+    }
+
+    #[test]
+    fn synonym_groups_fold_and_drop_duplicates() {
+        let g = synonym_groups(&[
+            vec!["hộ khẩu".into(), "thường trú".into(), "Hộ Khẩu".into()],
+            vec!["độc thân".into(), " ".into()],
+        ]);
+        assert_eq!(
+            g,
+            vec![vec![
+                vec!["ho".to_string(), "khau".to_string()],
+                vec!["thuong".to_string(), "tru".to_string()],
+            ]]
+        );
+    }
+}

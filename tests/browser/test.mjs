@@ -1,0 +1,369 @@
+// Real-browser checks of a built site (Chromium via playwright-core, axe-core, Nu HTML
+// checker). Builds nothing: give the built folder as SITE_DIR or the first argument.
+//
+//   SITE_DIR=target/browser/site node --test test.mjs
+//
+// Screenshots and reports go to ARTIFACTS (default: target/browser/ of the repository).
+// Nothing here skips: a missing Chromium, Java or site folder is a failure.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+const { chromium } = require("playwright-core");
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "..", "..");
+
+const SITE = path.resolve(process.env.SITE_DIR || process.argv[2] || path.join(repo, "target/browser/site"));
+const ARTIFACTS = path.resolve(process.env.ARTIFACTS || path.join(repo, "target/browser"));
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".json": "application/json",
+  ".xml": "application/xml",
+  ".txt": "text/plain; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".pdf": "application/pdf",
+  ".woff2": "font/woff2",
+};
+
+let server;
+let origin;
+let browser;
+
+// A tiny static server: pretty URLs (folder → index.html), 404.html for the rest.
+function serve(root) {
+  return new Promise((resolve) => {
+    const s = http.createServer((req, res) => {
+      let rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      let file = path.join(root, rel);
+      if (!file.startsWith(root)) {
+        res.writeHead(403).end();
+        return;
+      }
+      if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+      let status = 200;
+      if (!fs.existsSync(file)) {
+        status = 404;
+        file = path.join(root, "404.html");
+      }
+      res.writeHead(status, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
+      fs.createReadStream(file).pipe(res);
+    });
+    s.listen(0, "127.0.0.1", () => resolve(s));
+  });
+}
+
+function htmlFiles(dir) {
+  const out = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...htmlFiles(p));
+    else if (e.name.endsWith(".html")) out.push(p);
+  }
+  return out.sort();
+}
+
+const urlOf = (file) => {
+  const rel = path.relative(SITE, file).split(path.sep).join("/");
+  return "/" + rel.replace(/index\.html$/, "");
+};
+
+const procedurePages = () => htmlFiles(path.join(SITE, "thu-tuc")).filter((f) => path.relative(path.join(SITE, "thu-tuc"), f) !== "index.html");
+const fieldPages = () => htmlFiles(path.join(SITE, "linh-vuc"));
+// The procedure the search test looks for: "Đăng ký khai sinh", code 1.001193.
+const BIRTH = "/thu-tuc/dang-ky-khai-sinh/";
+
+// A page that records every request leaving the local server.
+async function newPage(width = 1280, height = 900) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: "vi-VN" });
+  const page = await context.newPage();
+  page.external = [];
+  page.errors = [];
+  page.on("request", (r) => {
+    const u = r.url();
+    if (!u.startsWith(origin) && !u.startsWith("data:")) page.external.push(u);
+  });
+  page.on("pageerror", (e) => page.errors.push(String(e)));
+  page.on("console", (m) => {
+    if (m.type() === "error") page.errors.push(m.text());
+  });
+  return page;
+}
+
+async function done(page) {
+  assert.deepEqual(page.external, [], "requests outside the site");
+  assert.deepEqual(page.errors.filter((e) => !/404/.test(e)), [], "script errors");
+  await page.context().close();
+}
+
+async function searchFor(page, text) {
+  await page.goto(origin + "/tim-kiem/");
+  await page.locator("#q").click();
+  await page.keyboard.type(text, { delay: 15 });
+  await page.locator("#ket-qua .card").first().waitFor();
+  // Let the last keystroke's search win.
+  await page.waitForFunction(() => /Tìm thấy/.test(document.getElementById("trang-thai").textContent));
+  await page.waitForTimeout(300);
+}
+
+async function axe(page, label) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const result = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
+    WCAG_TAGS
+  );
+  const lines = result.violations.map(
+    (v) => `${label}: ${v.id} (${v.impact}) ${v.help}\n    ` + v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join("\n    ")
+  );
+  return { count: result.violations.length, lines, passes: result.passes?.length };
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(SITE, "index.html")), `no built site at ${SITE}`);
+  assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
+  fs.mkdirSync(path.join(ARTIFACTS, "screenshots"), { recursive: true });
+  server = await serve(SITE);
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.close();
+});
+
+test("typing 'dang ky khai sinh' shows Đăng ký khai sinh first, with the words marked", async () => {
+  const page = await newPage(390, 844);
+  await searchFor(page, "dang ky khai sinh");
+  const first = page.locator("#ket-qua .card").first();
+  const href = await first.locator("a.card-title").getAttribute("href");
+  assert.equal(new URL(href, origin + "/tim-kiem/").pathname, BIRTH);
+  assert.match((await first.innerText()).toLowerCase(), /đăng ký khai sinh/);
+  assert.ok((await first.locator("mark").count()) >= 2, "matched words are highlighted");
+  assert.equal(await page.locator("#tat-ca").isHidden(), true, "full list hidden while a query is active");
+  assert.match(page.url(), /\?q=dang\+ky\+khai\+sinh$/, "the query is kept in the address");
+  await page.screenshot({ path: path.join(ARTIFACTS, "screenshots/search-390.png"), fullPage: true });
+  // Clearing the box brings the full list back.
+  await page.locator("#q").fill("");
+  await page.locator("#q").dispatchEvent("input");
+  await page.locator("#tat-ca").waitFor({ state: "visible" });
+  await done(page);
+});
+
+test("/tim-kiem/?q= works as a link, by code and by form code", async () => {
+  const page = await newPage();
+  for (const [q, want] of [
+    ["1.001193", BIRTH],
+    ["xac nhan doc than", null],
+  ]) {
+    await page.goto(origin + "/tim-kiem/?q=" + encodeURIComponent(q));
+    await page.locator("#ket-qua .card").first().waitFor();
+    assert.equal(await page.locator("#q").inputValue(), q);
+    if (want) {
+      const href = await page.locator("#ket-qua .card a.card-title").first().getAttribute("href");
+      assert.equal(new URL(href, origin + "/tim-kiem/").pathname, want);
+    }
+  }
+  await page.goto(origin + "/tim-kiem/?q=zzzzqqq");
+  await page.waitForFunction(() => /Không tìm thấy/.test(document.getElementById("trang-thai").textContent));
+  assert.equal(await page.locator("#tat-ca").isVisible(), true, "no result: the full list stays");
+  await done(page);
+});
+
+test("record text in results is text, never markup", async () => {
+  const src = fs.readFileSync(path.join(SITE, "static/search.js"), "utf8");
+  assert.doesNotMatch(src, /innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+});
+
+test("keyboard only: skip link, search box, results, procedure page", async () => {
+  const page = await newPage(1280, 900);
+  await page.goto(origin + "/");
+  await page.keyboard.press("Tab");
+  const skip = await page.evaluate(() => document.activeElement.textContent.trim());
+  assert.match(skip, /Bỏ qua/);
+  const outline = await page.evaluate(() => {
+    const cs = getComputedStyle(document.activeElement);
+    return [cs.outlineStyle, cs.boxShadow];
+  });
+  assert.ok(outline[0] !== "none" || outline[1] !== "none", "focus is visible");
+  await page.keyboard.press("Enter");
+  let reached = false;
+  for (let i = 0; i < 40 && !reached; i++) {
+    await page.keyboard.press("Tab");
+    reached = await page.evaluate(() => document.activeElement.id === "q");
+  }
+  assert.ok(reached, "Tab reaches the search box");
+  await page.keyboard.type("xac nhan doc than", { delay: 15 });
+  await page.locator("#ket-qua .card").first().waitFor();
+  await page.waitForTimeout(400);
+  let onResult = false;
+  for (let i = 0; i < 10 && !onResult; i++) {
+    await page.keyboard.press("Tab");
+    onResult = await page.evaluate(() => !!document.activeElement.closest("#ket-qua a"));
+  }
+  assert.ok(onResult, "Tab reaches the first result");
+  const target = await page.evaluate(() => document.activeElement.getAttribute("href"));
+  await Promise.all([page.waitForURL((u) => u.pathname.startsWith("/thu-tuc/")), page.keyboard.press("Enter")]);
+  assert.equal(new URL(page.url()).pathname, new URL(target, origin + "/").pathname);
+  await page.screenshot({ path: path.join(ARTIFACTS, "screenshots/home-search-keyboard-1280.png") });
+  await done(page);
+});
+
+test("390 px: no page scrolls sideways, touch targets are at least 44 px", async () => {
+  const page = await newPage(390, 844);
+  const pages = ["/", "/tim-kiem/", "/lien-he/", "/thu-tuc/", ...fieldPages().map(urlOf), ...procedurePages().map(urlOf)];
+  const wide = [];
+  const small = [];
+  for (const u of pages) {
+    await page.goto(origin + u);
+    const r = await page.evaluate(() => {
+      const w = document.documentElement;
+      const tiny = [];
+      const sel = ".nav a, .crumbs a, .card-title, .fields a, .footer a, button, .button, input, .skip:focus";
+      for (const el of document.querySelectorAll(sel)) {
+        const b = el.getBoundingClientRect();
+        if (b.width === 0 && b.height === 0) continue;
+        if (b.height < 44) tiny.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${Math.round(b.height)}px`);
+      }
+      return { scroll: w.scrollWidth, client: w.clientWidth, tiny };
+    });
+    if (r.scroll > r.client) wide.push(`${u}: ${r.scroll} > ${r.client}`);
+    small.push(...r.tiny.map((t) => `${u}: ${t}`));
+  }
+  assert.deepEqual(wide, [], "pages wider than the screen");
+  assert.deepEqual(small, [], "touch targets under 44 px");
+  await done(page);
+});
+
+test("no layout shift while pages load", async () => {
+  const page = await newPage(390, 844);
+  for (const u of ["/", BIRTH, "/tim-kiem/?q=khai+sinh"]) {
+    await page.goto(origin + u, { waitUntil: "networkidle" });
+    const cls = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          let sum = 0;
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) if (!e.hadRecentInput) sum += e.value;
+          }).observe({ type: "layout-shift", buffered: true });
+          setTimeout(() => resolve(sum), 300);
+        })
+    );
+    assert.ok(cls < 0.01, `${u}: cumulative layout shift ${cls}`);
+  }
+  await done(page);
+});
+
+test("axe-core: no WCAG 2.1 A/AA violation on home, field, procedure, search results, contact", async () => {
+  const page = await newPage(1280, 900);
+  const report = [];
+  let total = 0;
+  const targets = [
+    ["home", "/"],
+    ["field", urlOf(fieldPages()[0])],
+    ["procedure", BIRTH],
+    ["contact", "/lien-he/"],
+    ["all procedures", "/thu-tuc/"],
+  ];
+  for (const [label, u] of targets) {
+    await page.goto(origin + u);
+    const r = await axe(page, label);
+    total += r.count;
+    report.push(...r.lines);
+  }
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(origin + "/tim-kiem/?q=chung+thuc+ban+sao");
+    await page.locator("#ket-qua .card").first().waitFor();
+    const r = await axe(page, `search results ${width}px`);
+    total += r.count;
+    report.push(...r.lines);
+  }
+  fs.writeFileSync(path.join(ARTIFACTS, "axe.txt"), report.join("\n") + `\nviolations: ${total}\n`);
+  console.log(`axe-core: ${total} violations on ${targets.length + 2} pages (tags ${WCAG_TAGS.join(", ")})`);
+  assert.equal(total, 0, report.join("\n"));
+  await done(page);
+});
+
+test("screenshots at 390 and 1280 px", async () => {
+  for (const width of [390, 1280]) {
+    const page = await newPage(width, 900);
+    for (const [name, u] of [
+      ["home", "/"],
+      ["procedure", BIRTH],
+      ["field", urlOf(fieldPages()[0])],
+      ["contact", "/lien-he/"],
+    ]) {
+      await page.goto(origin + u, { waitUntil: "networkidle" });
+      await page.screenshot({ path: path.join(ARTIFACTS, `screenshots/${name}-${width}.png`), fullPage: true });
+    }
+    await page.goto(origin + "/tim-kiem/?q=photo+cong+chung");
+    await page.locator("#ket-qua .card").first().waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, `screenshots/search-results-${width}.png`), fullPage: true });
+    await done(page);
+  }
+});
+
+test("procedure pages are under 30 KB gzip with their CSS and scripts", () => {
+  const css = fs.readFileSync(path.join(SITE, "static/style.css"));
+  const js = fs.readFileSync(path.join(SITE, "static/site.js"));
+  const gz = (b) => zlib.gzipSync(b, { level: 9 }).length;
+  let worst = ["", 0];
+  for (const f of procedurePages()) {
+    const total = gz(fs.readFileSync(f)) + gz(css) + gz(js);
+    if (total > worst[1]) worst = [urlOf(f), total];
+  }
+  console.log(`largest procedure page with CSS and JS: ${worst[0]} ${worst[1]} bytes gzip`);
+  assert.ok(worst[1] < 30 * 1024, `${worst[0]} is ${worst[1]} bytes gzip`);
+});
+
+test("Nu HTML checker: no error on any page, nor on search results as rendered", async () => {
+  const java = spawnSync("java", ["-version"]);
+  assert.equal(java.status, 0, "Java is needed for the Nu HTML checker");
+  const page = await newPage(1280, 900);
+  await page.goto(origin + "/tim-kiem/?q=dang+ky+khai+sinh");
+  await page.locator("#ket-qua .card").first().waitFor();
+  const dom = "<!doctype html>\n" + (await page.evaluate(() => document.documentElement.outerHTML));
+  const extra = path.join(ARTIFACTS, "vnu");
+  fs.mkdirSync(extra, { recursive: true });
+  fs.writeFileSync(path.join(extra, "search-results-dom.html"), dom);
+  await done(page);
+  const jar = require.resolve("vnu-jar/build/dist/vnu.jar");
+  const files = [...htmlFiles(SITE), path.join(extra, "search-results-dom.html")];
+  const r = spawnSync("java", ["-jar", jar, "--errors-only", "--format", "json", ...files], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const messages = JSON.parse(r.stderr || "{\"messages\":[]}").messages || [];
+  const errors = messages.filter((m) => m.type === "error" || m.subType === "fatal");
+  const lines = errors.map((m) => `${m.url?.replace(/^file:/, "")}:${m.lastLine}: ${m.message}`);
+  fs.writeFileSync(path.join(ARTIFACTS, "vnu.txt"), lines.join("\n") + `\nerrors: ${errors.length} in ${files.length} files\n`);
+  console.log(`Nu HTML checker: ${errors.length} errors in ${files.length} files`);
+  assert.equal(errors.length, 0, lines.slice(0, 40).join("\n"));
+});

@@ -1,0 +1,121 @@
+//! The real binary, as an officer runs it.
+
+mod common;
+
+use common::*;
+
+const BROKEN: &str = "ma_thu_tuc: \"1.00119\"\nten_thu_tuc: Thủ tục kết hôn\nlinh_vuc: Hộ tịch\ncach_thuc_thuc_hien:\n  - hinh_thuc: Trực tuyến\n    thoi_han: { so: 5, don_vi: ngày làm việc }\n    phi_le_phi:\n      - loai: Lệ phí\n        muc_thu: -2000\n";
+
+#[test]
+fn check_sample_passes() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let content = sample_content();
+    let o = run(
+        &["check", "--content", content.to_str().expect("utf8")],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("0 lỗi"));
+}
+
+#[test]
+fn check_reports_file_line_field_and_fix() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    content_tree(tmp.path(), &[("ket-hon.yaml", BROKEN)]);
+    let o = run(&["check"], tmp.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("lỗi: mức thu không được âm (đang ghi -2000)"),
+        "{out}"
+    );
+    assert!(out.contains("content/thu-tuc/ket-hon.yaml:9:18"), "{out}");
+    assert!(
+        out.contains("= trường: cach_thuc_thuc_hien[0].phi_le_phi[0].muc_thu"),
+        "{out}"
+    );
+    assert!(out.contains("= cách sửa:"), "{out}");
+    // all problems at once: the malformed code and the missing parts too
+    assert!(
+        out.contains("mã thủ tục \"1.00119\" không đúng dạng"),
+        "{out}"
+    );
+    assert!(out.contains("thiếu thành phần hồ sơ"), "{out}");
+}
+
+#[test]
+fn check_json_is_machine_readable() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    content_tree(tmp.path(), &[("ket-hon.yaml", BROKEN)]);
+    let o = run(&["check", "--format", "json"], tmp.path());
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(v["errors"].as_u64().unwrap_or(0) >= 3);
+    let d = v["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|d| d["field"] == "cach_thuc_thuc_hien[0].phi_le_phi[0].muc_thu")
+        .expect("fee diagnostic");
+    assert_eq!(d["line"], 9);
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["file"], "content/thu-tuc/ket-hon.yaml");
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    content_tree(tmp.path(), &[("a.md", FULL_RECORD)]);
+    let o = run(&["build"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let before = read(
+        &tmp.path()
+            .join("output/thu-tuc/dang-ky-khai-sinh/index.html"),
+    );
+    std::fs::write(tmp.path().join("content/thu-tuc/b.yaml"), BROKEN).expect("write");
+    let o = run(&["build"], tmp.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("giữ nguyên"), "says the output was kept");
+    let after = read(
+        &tmp.path()
+            .join("output/thu-tuc/dang-ky-khai-sinh/index.html"),
+    );
+    assert_eq!(before, after);
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("ls")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "no staging folder left behind");
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_make() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    content_tree(tmp.path(), &[("a.md", FULL_RECORD)]);
+    std::fs::create_dir_all(tmp.path().join("docs")).expect("mkdir");
+    std::fs::write(tmp.path().join("docs/thesis.docx"), "precious").expect("write");
+    let o = run(&["build", "--output", "docs"], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(read(&tmp.path().join("docs/thesis.docx")), "precious");
+}
+
+#[test]
+fn without_content_folder_builds_the_embedded_sample() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let o = run(&["build"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("bộ thủ tục mẫu"), "{}", text(&o));
+    let home = read(&tmp.path().join("output/index.html"));
+    assert!(home.contains("Ủy ban nhân dân phường Định Hòa"));
+}
+
+#[test]
+fn build_prints_a_summary_line() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    content_tree(tmp.path(), &[("a.md", FULL_RECORD)]);
+    let o = run(&["build"], tmp.path());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("Đã dựng 1 thủ tục, 1 lĩnh vực,"), "{out}");
+    assert!(out.contains("cảnh báo"), "{out}");
+}

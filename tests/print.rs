@@ -1,0 +1,534 @@
+//! Print outputs (`output/in/`), checked the way a print shop would: with poppler's
+//! `pdfinfo`, `pdffonts`, `pdftotext`, `pdftoppm` and zbar's `zbarimg`.
+//!
+//! These tools are required, not optional: without them the test fails and says what to
+//! install (`.ci/run` installs `poppler-utils` and `zbar-tools`).
+#![cfg(feature = "pdf")]
+
+mod common;
+
+use common::{bin, content_tree, files_with_ext, text, FULL_RECORD};
+use niemyet::build::{self, Source};
+use niemyet::catalogue::Entry;
+use niemyet::model::SiteConfig;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use unicode_normalization::UnicodeNormalization;
+
+const A4: (f64, f64) = (595.28, 841.89);
+const A3: (f64, f64) = (841.89, 1190.55);
+const A3_LANDSCAPE: (f64, f64) = (1190.55, 841.89);
+
+fn tool(name: &str, args: &[&str]) -> std::process::Output {
+    Command::new(name).args(args).output().unwrap_or_else(|e| {
+        panic!(
+            "cannot run `{name}` ({e}): install poppler-utils (pdfinfo, pdffonts, pdftotext, \
+             pdftoppm) and zbar-tools (zbarimg), e.g. `apt-get install poppler-utils zbar-tools`; \
+             .ci/run installs them"
+        )
+    })
+}
+
+fn tool_ok(name: &str, args: &[&str]) -> String {
+    let o = tool(name, args);
+    assert!(
+        o.status.success(),
+        "{name} {args:?} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+struct Pdf {
+    pages: usize,
+    size: (f64, f64),
+    /// Extracted text, NFC, whitespace collapsed (line breaks become spaces).
+    text: String,
+}
+
+fn pdf(path: &Path) -> Pdf {
+    let info = tool_ok("pdfinfo", &[s(path)]);
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_else(|| panic!("{}: no {name} in pdfinfo:\n{info}", path.display()))
+    };
+    let pages: usize = field("Pages:").parse().expect("page count");
+    // "595.276 x 841.89 pts (A4)"
+    let size_text = field("Page size:");
+    let nums: Vec<f64> = size_text
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert!(nums.len() >= 2, "page size {size_text}");
+    let raw = tool_ok("pdftotext", &["-enc", "UTF-8", s(path), "-"]);
+    Pdf {
+        pages,
+        size: (nums[0], nums[1]),
+        text: squash(&raw),
+    }
+}
+
+fn squash(t: &str) -> String {
+    t.nfc()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn assert_size(path: &Path, got: (f64, f64), want: (f64, f64)) {
+    assert!(
+        (got.0 - want.0).abs() < 1.0 && (got.1 - want.1).abs() < 1.0,
+        "{}: page size {got:?}, want {want:?}",
+        path.display()
+    );
+}
+
+/// Every font listed by pdffonts is embedded (and there is at least one).
+fn assert_fonts_embedded(path: &Path) {
+    let out = tool_ok("pdffonts", &[s(path)]);
+    let rows: Vec<&str> = out
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert!(!rows.is_empty(), "{}: no fonts?\n{out}", path.display());
+    for row in rows {
+        // name type [type…] encoding emb sub uni object ID: emb is 5th from the end.
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let emb = cols.get(cols.len().saturating_sub(5)).copied();
+        assert_eq!(
+            emb,
+            Some("yes"),
+            "{}: font not embedded: {row}",
+            path.display()
+        );
+        assert!(
+            row.contains("NotoSans"),
+            "{}: unexpected font {row}",
+            path.display()
+        );
+    }
+}
+
+/// Decode the QR codes on every page (rendered at 150 dpi).
+fn qr_codes(path: &Path, tmp: &Path) -> Vec<String> {
+    let prefix = tmp.join(format!(
+        "qr-{}",
+        path.to_string_lossy().replace(['/', '\\', '.'], "_")
+    ));
+    tool_ok("pdftoppm", &["-r", "150", "-png", s(path), s(&prefix)]);
+    let mut codes = Vec::new();
+    for png in files_with_ext(tmp, &["png"]) {
+        if !png
+            .to_string_lossy()
+            .starts_with(&*prefix.to_string_lossy())
+        {
+            continue;
+        }
+        // zbarimg exits 4 when a page has no code: not an error here.
+        let o = tool("zbarimg", &["--quiet", "--raw", s(&png)]);
+        codes.extend(
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned),
+        );
+        let _ = std::fs::remove_file(&png);
+    }
+    codes
+}
+
+/// Where a procedure's QR code must lead (the rule in `render::print::qr_target`).
+fn expected_qr(e: &Entry, site: &SiteConfig) -> String {
+    let p = &e.procedure;
+    if e.online().is_online() {
+        if let Some(url) = &p.lien_ket_truc_tuyen {
+            return url.clone();
+        }
+        if let (Some(portal), Some(id)) = (&site.cong_dich_vu_cong, &p.ma_cong_dich_vu_cong) {
+            if let Some(tpl) = &portal.mau_lien_ket_thu_tuc {
+                return tpl.replace("{ma}", id);
+            }
+        }
+    }
+    format!("{}/{}", site.base_url.trim_end_matches('/'), e.url_path())
+}
+
+/// Run `niemyet check --format json`: (record file → messages) of print warnings.
+fn sheet_warnings(content: &Path) -> HashMap<PathBuf, Vec<String>> {
+    let o = Command::new(bin())
+        .args(["check", "--format", "json", "--content"])
+        .arg(content)
+        .output()
+        .expect("run niemyet check");
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("check json: {e}\n{}", text(&o)));
+    let mut map: HashMap<PathBuf, Vec<String>> = HashMap::new();
+    for d in json["diagnostics"].as_array().into_iter().flatten() {
+        let msg = d["message"].as_str().unwrap_or_default();
+        if msg.contains(" tờ (") {
+            let file = PathBuf::from(d["file"].as_str().unwrap_or_default());
+            map.entry(file).or_default().push(msg.to_owned());
+        }
+    }
+    map
+}
+
+fn build_to(content: &Path, out: &Path) {
+    let o = Command::new(bin())
+        .args(["build", "-q", "--content"])
+        .arg(content)
+        .arg("--output")
+        .arg(out)
+        .output()
+        .expect("run niemyet build");
+    assert!(o.status.success(), "build failed:\n{}", text(&o));
+}
+
+/// Check one procedure's poster or guide sheet; returns its page count.
+fn check_sheet(path: &Path, e: &Entry, want_size: (f64, f64), qr: &str, tmp: &Path) -> usize {
+    let doc = pdf(path);
+    assert_size(path, doc.size, want_size);
+    assert_fonts_embedded(path);
+    let p = path.display();
+    assert!(
+        doc.text.contains(&squash(&e.plain_name)),
+        "{p}: name \"{}\" not in text:\n{}",
+        e.plain_name,
+        doc.text
+    );
+    assert!(
+        doc.text.contains(&squash(&e.name)),
+        "{p}: official name \"{}\" not in text",
+        e.name
+    );
+    for g in &e.procedure.thanh_phan_ho_so {
+        for d in &g.giay_to {
+            let name = squash(d.ten.as_deref().unwrap_or_default());
+            assert!(doc.text.contains(&name), "{p}: document \"{name}\" missing");
+        }
+    }
+    // A sheet fits its page count exactly: one page, or numbered pages.
+    if doc.pages > 1 {
+        for n in 1..=doc.pages {
+            let mark = format!("Trang {n}/{}", doc.pages);
+            assert!(doc.text.contains(&mark), "{p}: no \"{mark}\"");
+        }
+    } else {
+        assert!(!doc.text.contains("Trang 1/"), "{p}: numbered single sheet");
+    }
+    let codes = qr_codes(path, tmp);
+    assert_eq!(codes, vec![qr.to_owned()], "{p}: QR codes");
+    doc.pages
+}
+
+#[test]
+fn sample_print_outputs_check_out() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("output");
+    // The repository's sample, built in place: its cache (.niemyet-cache/, ignored by git)
+    // is shared with the other tests that build the sample.
+    let content = common::sample_content();
+    build_to(&content, &out);
+
+    let source = Source::Dir(content.clone());
+    let checked = build::check(source.read().expect("read sample"));
+    let site = checked.site.as_ref().expect("sample site.yaml");
+    let cat = checked.catalogue.as_ref().expect("sample has no errors");
+    assert!(
+        cat.entries.len() >= 40,
+        "sample has {} records",
+        cat.entries.len()
+    );
+    let warnings = sheet_warnings(&content);
+
+    // Every procedure: poster, guide sheet, both HTML versions, linked from its page.
+    let pages: Vec<(String, usize, usize)> = std::thread::scope(|scope| {
+        let chunks: Vec<&[Entry]> = cat.entries.chunks(cat.entries.len().div_ceil(4)).collect();
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .enumerate()
+            .map(|(i, chunk)| {
+                let out = &out;
+                let scratch = tmp.path().join(format!("png{i}"));
+                scope.spawn(move || {
+                    std::fs::create_dir_all(&scratch).expect("mkdir");
+                    chunk
+                        .iter()
+                        .map(|e| {
+                            let dir = out.join("in").join(e.url_path());
+                            let qr = expected_qr(e, site);
+                            let poster =
+                                check_sheet(&dir.join("niem-yet.pdf"), e, A4, &qr, &scratch);
+                            let guide =
+                                check_sheet(&dir.join("phieu-huong-dan.pdf"), e, A4, &qr, &scratch);
+                            assert!(dir.join("index.html").is_file());
+                            assert!(dir.join("phieu-huong-dan/index.html").is_file());
+                            let page = common::read(&out.join(e.url_path()).join("index.html"));
+                            for link in [
+                                "niem-yet.pdf\"",
+                                "phieu-huong-dan.pdf\"",
+                                "phieu-huong-dan/\"",
+                            ] {
+                                assert!(
+                                    page.contains(&format!("in/{}{link}", e.url_path())),
+                                    "{}: no link to {link}",
+                                    e.url_path()
+                                );
+                            }
+                            (e.source.to_string_lossy().into_owned(), poster, guide)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("checker thread"))
+            .collect()
+    });
+
+    // `check` warns about exactly the records whose sheets run to a second page.
+    for (source, poster, guide) in &pages {
+        let warned = warnings
+            .iter()
+            .find(|(f, _)| source.ends_with(&*f.to_string_lossy()) || f.ends_with(source))
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default();
+        let want = usize::from(*poster > 1) + usize::from(*guide > 1);
+        assert_eq!(
+            warned.len(),
+            want,
+            "{source}: poster {poster} p., guide {guide} p., check said {warned:?}"
+        );
+    }
+
+    // Field posters and the board index: A3 landscape, every code listed.
+    for f in &cat.fields {
+        let path = out.join("in/linh-vuc").join(&f.slug).join("danh-muc.pdf");
+        let doc = pdf(&path);
+        assert_size(&path, doc.size, A3_LANDSCAPE);
+        assert_fonts_embedded(&path);
+        assert!(doc.text.contains(&squash(&f.name)), "{}", path.display());
+        for &i in &f.entries {
+            assert!(
+                doc.text.contains(&cat.entries[i].code),
+                "{}: code {} missing",
+                path.display(),
+                cat.entries[i].code
+            );
+        }
+        if doc.pages > 1 {
+            assert!(doc.text.contains(&format!("Trang {0}/{0}", doc.pages)));
+        }
+        assert!(path.with_file_name("index.html").is_file());
+    }
+    let index = out.join("in/muc-luc.pdf");
+    let doc = pdf(&index);
+    assert_size(&index, doc.size, A3_LANDSCAPE);
+    assert_fonts_embedded(&index);
+    for f in &cat.fields {
+        assert!(
+            doc.text.contains(&squash(&f.name)),
+            "index lacks {}",
+            f.name
+        );
+    }
+    let home = site.base_url.trim_end_matches('/').to_owned() + "/";
+    assert_eq!(qr_codes(&index, tmp.path()), vec![home]);
+    let html = common::read(&out.join("in/index.html"));
+    assert!(html.contains("@page"), "print HTML sets the page size");
+    assert!(out.join("in/in.css").is_file() && out.join("in/phong-chu/OFL.txt").is_file());
+}
+
+/// 25 documents in 8 groups and a 300-character name: type shrinks to the floor, then the
+/// text continues on a numbered second sheet; `check` says so. Part of it is written in
+/// NFD (as some editors save it) and must come out with its marks in place.
+fn long_record() -> String {
+    let name = "Thủ tục cấp giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản \
+                khác gắn liền với đất lần đầu cho hộ gia đình, cá nhân, cộng đồng dân cư đang \
+                sử dụng đất không có giấy tờ về quyền sử dụng đất và không vi phạm pháp luật \
+                về đất đai, không thuộc trường hợp đất được giao không đúng thẩm quyền";
+    assert!(name.chars().count() >= 300, "{}", name.chars().count());
+    let mut s = format!(
+        "ma_thu_tuc: \"9.000001\"\nten_thu_tuc: \"{name}\"\nlinh_vuc: Đất đai\n\
+         cap_thuc_hien: [Xã]\nmuc_do_truc_tuyen: một phần\nngay_cap_nhat: 01/10/2026\n\
+         so_luong_ho_so: 1\ndoi_tuong_thuc_hien: [Hộ gia đình, cá nhân]\n\
+         co_quan_thuc_hien: Ủy ban nhân dân cấp xã\nket_qua_thuc_hien: [Giấy chứng nhận]\n\
+         trinh_tu_thuc_hien:\n  - ten: Nộp hồ sơ\n    mo_ta: Nộp tại Bộ phận Một cửa.\n\
+         cach_thuc_thuc_hien:\n  - hinh_thuc: Trực tiếp\n    thoi_han: {{ so: 20, don_vi: ngày làm việc }}\n\
+         \x20   phi_le_phi:\n      - {{ loai: Lệ phí, muc_thu: 100000, don_vi: giấy }}\n\
+         can_cu_phap_ly:\n  - {{ so_hieu: 31/2024/QH15, trich_yeu: Luật Đất đai }}\n\
+         thanh_phan_ho_so:\n"
+    );
+    let mut n = 0;
+    for g in 1..=8 {
+        s.push_str(&format!(
+            "  - truong_hop: \"Trường hợp {g}: người sử dụng đất thuộc nhóm đối tượng số {g}\"\n    giay_to:\n"
+        ));
+        for _ in 0..if g == 1 { 4 } else { 3 } {
+            n += 1;
+            let doc = format!(
+                "Giấy tờ số {n}: bản kê khai nguồn gốc và quá trình sử dụng đất, có xác nhận \
+                 của Ủy ban nhân dân cấp xã về tình trạng tranh chấp (mục {n})"
+            );
+            let doc: String = if n % 5 == 0 { doc.nfd().collect() } else { doc };
+            s.push_str(&format!(
+                "      - ten: \"{doc}\"\n        ban_chinh: 1\n        ban_sao: 1\n"
+            ));
+        }
+    }
+    assert_eq!(n, 25);
+    s
+}
+
+const SHORT_RECORD: &str = "ma_thu_tuc: \"2.000884\"
+ten_thu_tuc: Thủ tục chứng thực chữ ký
+ten_than_thien: Chứng thực chữ ký
+linh_vuc: Chứng thực
+cap_thuc_hien: [Xã]
+muc_do_truc_tuyen: không
+so_luong_ho_so: 1
+doi_tuong_thuc_hien: [Cá nhân]
+co_quan_thuc_hien: Ủy ban nhân dân cấp xã
+ket_qua_thuc_hien: [Giấy tờ được chứng thực chữ ký]
+trinh_tu_thuc_hien:
+  - ten: Nộp hồ sơ
+    mo_ta: Nộp tại Bộ phận Một cửa.
+cach_thuc_thuc_hien:
+  - hinh_thuc: Trực tiếp
+    thoi_han: { so: 1, don_vi: ngày làm việc }
+    phi_le_phi:
+      - { loai: Lệ phí, muc_thu: 10000, don_vi: trường hợp }
+thanh_phan_ho_so:
+  - giay_to:
+      - { ten: Căn cước công dân, xuat_trinh: true }
+      - { ten: Giấy tờ cần chứng thực chữ ký, ban_chinh: 1 }
+can_cu_phap_ly:
+  - { so_hieu: 23/2015/NĐ-CP, trich_yeu: Nghị định về chứng thực }
+";
+
+#[test]
+fn long_procedure_continues_on_a_numbered_second_sheet() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let long = long_record();
+    let content = content_tree(
+        tmp.path(),
+        &[
+            ("dat-dai/dai.yaml", long.as_str()),
+            ("chung-thuc/ngan.yaml", SHORT_RECORD),
+            ("ho-tich/khai-sinh.md", FULL_RECORD),
+        ],
+    );
+    let out = tmp.path().join("output");
+    build_to(&content, &out);
+    let checked = build::check(Source::Dir(content.clone()).read().expect("read"));
+    let site = checked.site.as_ref().expect("site");
+    let cat = checked.catalogue.as_ref().expect("no errors");
+    let scratch = tmp.path().join("png");
+    std::fs::create_dir_all(&scratch).expect("mkdir");
+
+    let entry = |code: &str| cat.by_code(code).expect("entry");
+    let long_e = entry("9.000001");
+    let dir = out.join("in").join(long_e.url_path());
+    let qr = expected_qr(long_e, site);
+    assert_eq!(
+        qr,
+        format!("https://niemyet.example.vn/{}", long_e.url_path())
+    );
+    assert_eq!(
+        check_sheet(&dir.join("niem-yet.pdf"), long_e, A4, &qr, &scratch),
+        2
+    );
+    assert_eq!(
+        check_sheet(&dir.join("phieu-huong-dan.pdf"), long_e, A4, &qr, &scratch),
+        2
+    );
+
+    let short = entry("2.000884");
+    let dir = out.join("in").join(short.url_path());
+    let qr = expected_qr(short, site);
+    assert_eq!(
+        check_sheet(&dir.join("niem-yet.pdf"), short, A4, &qr, &scratch),
+        1
+    );
+    assert_eq!(
+        check_sheet(&dir.join("phieu-huong-dan.pdf"), short, A4, &qr, &scratch),
+        1
+    );
+
+    // Online with a verified portal id: the QR code leads to the portal's page.
+    let full = entry("1.001193");
+    let qr = expected_qr(full, site);
+    assert_eq!(
+        qr,
+        "https://dichvucong.gov.vn/thu-tuc?ma=1.001193.000.00.00.H42"
+    );
+    let dir = out.join("in").join(full.url_path());
+    check_sheet(&dir.join("niem-yet.pdf"), full, A4, &qr, &scratch);
+
+    let warnings = sheet_warnings(&content);
+    let long_warn: Vec<_> = warnings
+        .iter()
+        .filter(|(f, _)| f.ends_with("dat-dai/dai.yaml"))
+        .flat_map(|(_, m)| m.clone())
+        .collect();
+    assert_eq!(long_warn.len(), 2, "{warnings:?}");
+    assert!(
+        long_warn.iter().all(|m| m.contains("2 tờ")),
+        "{long_warn:?}"
+    );
+    assert!(
+        !warnings.keys().any(|f| f.ends_with("chung-thuc/ngan.yaml")),
+        "{warnings:?}"
+    );
+
+    // A rebuild with nothing changed takes every PDF from the cache, byte for byte.
+    let before =
+        std::fs::read(out.join("in").join(short.url_path()).join("niem-yet.pdf")).expect("pdf");
+    let cache = tmp.path().join(".niemyet-cache/in");
+    let cached: Vec<_> = files_with_ext(&cache, &["pdf"]);
+    assert!(!cached.is_empty(), "cache is empty");
+    let stamp = |p: &Path| {
+        std::fs::metadata(p)
+            .and_then(|m| m.modified())
+            .expect("mtime")
+    };
+    let stamps: Vec<_> = cached.iter().map(|p| stamp(p)).collect();
+    build_to(&content, &out);
+    let after =
+        std::fs::read(out.join("in").join(short.url_path()).join("niem-yet.pdf")).expect("pdf");
+    assert_eq!(before, after);
+    assert_eq!(cached.iter().map(|p| stamp(p)).collect::<Vec<_>>(), stamps);
+}
+
+#[test]
+fn a3_posters_when_configured() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = content_tree(tmp.path(), &[("chung-thuc/ngan.yaml", SHORT_RECORD)]);
+    let site = std::fs::read_to_string(content.join("site.yaml")).expect("site");
+    std::fs::write(
+        content.join("site.yaml"),
+        format!("{site}in_an:\n  kho_giay: A3\n"),
+    )
+    .expect("write");
+    let out = tmp.path().join("output");
+    build_to(&content, &out);
+    let dir = out.join("in/thu-tuc");
+    let posters = files_with_ext(&dir, &["pdf"]);
+    assert_eq!(posters.len(), 2);
+    for p in posters {
+        let doc = pdf(&p);
+        let want = if p.ends_with("niem-yet.pdf") { A3 } else { A4 };
+        assert_size(&p, doc.size, want);
+        assert_eq!(doc.pages, 1, "{}", p.display());
+    }
+}

@@ -1,0 +1,142 @@
+//! Building small, purpose-made content trees: what the model must carry through to pages.
+
+mod common;
+
+use common::*;
+use unicode_normalization::UnicodeNormalization;
+
+fn build_one(record: &str, name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let content = content_tree(tmp.path(), &[(name, record)]);
+    let out = tmp.path().join("out");
+    build(&content, &out);
+    (tmp, out)
+}
+
+#[test]
+fn full_record_renders_every_part() {
+    let (_tmp, out) = build_one(FULL_RECORD, "ho-tich/khai-sinh.md");
+    let html = read(&out.join("thu-tuc/dang-ky-khai-sinh/index.html"));
+    for expected in [
+        "Làm giấy khai sinh cho con",
+        "Tên thủ tục: Thủ tục đăng ký khai sinh",
+        "Mã thủ tục: <strong>1.001193</strong>",
+        "Trực tuyến toàn trình",
+        // the portal link uses the portal's own id when the record has one
+        "href=\"https://dichvucong.gov.vn/thu-tuc?ma=1.001193.000.00.00.H42\"",
+        "Giấy khai sinh (bản chính)",
+        "<caption>Trường hợp trẻ bị bỏ rơi</caption>",
+        "Xuất trình để đối chiếu",
+        "Có thể thay bằng: Văn bản của người làm chứng xác nhận về việc sinh",
+        "Mẫu: TP-HT-2020-TKKS",
+        "Phí, lệ phí: <strong>Miễn phí</strong>",
+        "8.000 đồng/bản",
+        "Miễn, giảm: Trẻ em thuộc hộ nghèo",
+        "2.000 đồng/trang (trang 1–2); 1.000 đồng/trang (từ trang 3); tối đa 200.000 đồng/bản",
+        "Chưa có thông tin mức thu",
+        "1 ngày làm việc (nhận sau 15 giờ thì trả trong ngày làm việc tiếp theo)",
+        "Theo thời gian chuyển phát",
+        "<p class=\"branch-case\">Nộp trực tuyến</p>",
+        "Đăng nhập Cổng Dịch vụ công",
+        "Văn bản thỏa thuận có công chứng",
+        "<strong>60/2014/QH13</strong> Luật Hộ tịch, ban hành ngày 20/11/2014 (Quốc hội)",
+        "Sửa đổi, bổ sung: <strong>1872/QĐ-BTP</strong> ngày 30/06/2025 của Bộ Tư pháp; hiệu lực từ 01/07/2025",
+        "Cập nhật lần cuối: <time datetime=\"2026-10-31\">31/10/2026</time>",
+        "<h2>Cần chuẩn bị</h2>",
+        "Cơ quan phối hợp: Công an cấp xã",
+        "Bộ phận Một cửa, UBND phường Thử",
+    ] {
+        assert!(html.contains(expected), "missing: {expected}");
+    }
+    // an unknown amount is never shown as zero
+    assert!(
+        !html.contains(" 0 đồng") && !html.contains(">0 đồng"),
+        "no zero amount"
+    );
+}
+
+#[test]
+fn nfd_input_is_published_as_nfc() {
+    let nfd: String = FULL_RECORD.nfd().collect();
+    assert_ne!(nfd, FULL_RECORD);
+    let (_tmp, out) = build_one(&nfd, "ho-tich/khai-sinh.md");
+    let html = read(&out.join("thu-tuc/dang-ky-khai-sinh/index.html"));
+    assert!(
+        html.contains("Làm giấy khai sinh cho con"),
+        "NFC text on the page"
+    );
+    let nfc: String = html.nfc().collect();
+    assert_eq!(html, nfc, "page is entirely NFC");
+}
+
+#[test]
+fn yaml_record_with_anchors_builds() {
+    let record = r#"ma_thu_tuc: 2.000635
+ten_thu_tuc: Thủ tục chứng thực chữ ký trong giấy tờ, văn bản
+linh_vuc: Chứng thực
+trinh_tu_thuc_hien:
+  - ten: Nộp hồ sơ
+cach_thuc_thuc_hien:
+  - &truc_tiep
+    hinh_thuc: Trực tiếp
+    thoi_han: { don_vi: khác, mo_ta: Trong ngày làm việc }
+    phi_le_phi: &phi
+      - loai: Phí
+        muc_thu: 10000
+        don_vi: trường hợp
+  - <<: *truc_tiep
+    hinh_thuc: Dịch vụ bưu chính
+thanh_phan_ho_so:
+  - giay_to: [{ ten: Giấy tờ cần chứng thực chữ ký, ban_chinh: 1 }]
+doi_tuong_thuc_hien: [Công dân Việt Nam]
+co_quan_thuc_hien: Ủy ban nhân dân cấp xã
+ket_qua_thuc_hien: [Giấy tờ được chứng thực chữ ký]
+"#;
+    let (_tmp, out) = build_one(record, "chung-thuc/chu-ky.yaml");
+    let html = read(&out.join("thu-tuc/chung-thuc-chu-ky-trong-giay-to-van-ban/index.html"));
+    // unquoted code read as a number keeps its six decimals
+    assert!(html.contains("Mã thủ tục: <strong>2.000635</strong>"));
+    // two channels, each in the summary and in the fees section
+    assert_eq!(
+        html.matches("10.000 đồng/trường hợp").count(),
+        4,
+        "alias reused fees"
+    );
+    assert!(html.contains("<h3>Dịch vụ bưu chính</h3>"));
+}
+
+#[test]
+fn slugs_strip_the_common_prefix_and_collisions_get_the_code() {
+    let a = FULL_RECORD.to_owned();
+    let b = FULL_RECORD
+        .replace("\"1.001193\"", "\"1.001999\"")
+        .replace("ma_cong_dich_vu_cong: \"1.001193.000.00.00.H42\"\n", "");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let content = content_tree(tmp.path(), &[("a.md", &a), ("b.md", &b)]);
+    let out = tmp.path().join("out");
+    let o = build(&content, &out);
+    assert!(out.join("thu-tuc/dang-ky-khai-sinh/index.html").is_file());
+    assert!(out
+        .join("thu-tuc/dang-ky-khai-sinh-1-001999/index.html")
+        .is_file());
+    assert!(text(&o).contains("trùng với"), "collision is a warning");
+}
+
+#[test]
+fn site_templates_override_the_theme() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let content = content_tree(tmp.path(), &[("a.md", FULL_RECORD)]);
+    std::fs::create_dir_all(tmp.path().join("templates")).expect("mkdir");
+    std::fs::write(
+        tmp.path().join("templates/contact.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1>Liên hệ riêng của phường</h1>{% endblock content %}",
+    )
+    .expect("write");
+    let out = tmp.path().join("out");
+    build(&content, &out);
+    assert!(read(&out.join("lien-he/index.html")).contains("Liên hệ riêng của phường"));
+    assert!(
+        read(&out.join("index.html")).contains("Theo lĩnh vực"),
+        "others from the theme"
+    );
+}

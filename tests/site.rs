@@ -1,0 +1,231 @@
+//! Builds the real sample catalogue and reads the pages, as a citizen's browser would.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The sample is built once per test run; tests only read it.
+fn sample() -> &'static Path {
+    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, out) = OUT.get_or_init(|| {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("output");
+        build(&sample_content(), &out);
+        (tmp, out)
+    });
+    out
+}
+
+fn page(rel: &str) -> String {
+    read(&sample().join(rel))
+}
+
+fn procedure_pages() -> Vec<PathBuf> {
+    files_with_ext(&sample().join("thu-tuc"), &["html"])
+        .into_iter()
+        .filter(|p| p.parent() != Some(&sample().join("thu-tuc")))
+        .collect()
+}
+
+#[test]
+fn sample_is_a_realistic_catalogue() {
+    let procedures = procedure_pages().len();
+    let fields = files_with_ext(&sample().join("linh-vuc"), &["html"]).len();
+    assert!(procedures >= 40, "{procedures} procedure pages");
+    assert!(fields >= 10, "{fields} field pages");
+}
+
+#[test]
+fn home_lists_fields_with_counts_and_office_details() {
+    let home = page("index.html");
+    assert!(home.contains("<html lang=\"vi\">"));
+    assert!(home.contains("Ủy ban nhân dân phường Định Hòa"));
+    assert!(home.contains("action=\"tim-kiem/\""), "search box");
+    assert!(home.contains("href=\"truc-tuyen/\""), "online filter");
+    assert!(home.contains("Mới cập nhật"));
+    assert!(home.contains("Thứ Hai – Thứ Sáu"), "opening hours");
+    assert!(home.contains("0909 000 115"), "hotline");
+    // Every field page is linked from home with its count, and the counts add up.
+    let mut total = 0;
+    for field_page in files_with_ext(&sample().join("linh-vuc"), &["html"]) {
+        let slug = field_page
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .expect("slug");
+        let href = format!("href=\"linh-vuc/{slug}/\"");
+        let at = home
+            .find(&href)
+            .unwrap_or_else(|| panic!("home links {href}"));
+        let after = &home[at..];
+        let count: usize = after
+            .split("<span class=\"count\">")
+            .nth(1)
+            .and_then(|s| s.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .expect("count");
+        let listed = read(&field_page).matches("class=\"card-title\"").count();
+        assert_eq!(count, listed, "count for {slug}");
+        total += count;
+    }
+    assert_eq!(total, procedure_pages().len());
+}
+
+#[test]
+fn birth_registration_page_has_every_part_in_citizen_order() {
+    let html = page("thu-tuc/dang-ky-khai-sinh/index.html");
+    assert!(
+        html.contains("Thủ tục đăng ký khai sinh"),
+        "official name with diacritics"
+    );
+    let order = [
+        "Kết quả nhận được",
+        "Ai được làm",
+        "Giấy tờ cần mang",
+        "Phí, lệ phí và thời hạn",
+        "Nộp ở đâu, khi nào",
+        "Các bước thực hiện",
+        "Căn cứ pháp lý",
+    ];
+    let mut last = 0;
+    for part in order {
+        let at = html.find(part).unwrap_or_else(|| panic!("missing {part}"));
+        assert!(at > last, "{part} out of order");
+        last = at;
+    }
+    assert!(html.contains("<th scope=\"col\" class=\"num\">Bản chính</th>"));
+    assert!(html.contains("Tờ khai đăng ký khai sinh"));
+    assert!(html.contains("ngày làm việc"));
+    assert!(html.contains("Cập nhật lần cuối"));
+    assert!(html.contains("href=\"../../lien-he/#phan-anh\""));
+    assert!(html.contains("<link rel=\"stylesheet\" href=\"../../static/style.css\">"));
+}
+
+#[test]
+fn online_procedures_link_to_the_portal() {
+    let online = page("truc-tuyen/index.html");
+    let links: Vec<&str> = online
+        .split("class=\"card-title\" href=\"../")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert!(
+        links.len() >= 10,
+        "online list has {} procedures",
+        links.len()
+    );
+    for link in links {
+        let html = page(&format!("{link}index.html"));
+        assert!(
+            html.contains("class=\"button\" href=\"https://dichvucong.gov.vn/"),
+            "{link} has a portal button"
+        );
+    }
+}
+
+#[test]
+fn slugs_are_ascii_and_unique() {
+    for p in procedure_pages() {
+        let slug = p
+            .parent()
+            .and_then(|d| d.file_name())
+            .and_then(|n| n.to_str())
+            .expect("slug");
+        assert!(
+            slug.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "{slug}"
+        );
+    }
+}
+
+#[test]
+fn every_relative_link_resolves() {
+    let root = sample();
+    let mut broken = Vec::new();
+    for file in files_with_ext(root, &["html"]) {
+        if file.ends_with("404.html") {
+            continue; // links from the base URL, checked below
+        }
+        let html = read(&file);
+        for attr in ["href=\"", "src=\""] {
+            for rest in html.split(attr).skip(1) {
+                let target = rest.split('"').next().unwrap_or("");
+                let target = target.split('#').next().unwrap_or("");
+                if target.is_empty() || target.contains(':') || target.starts_with('/') {
+                    continue;
+                }
+                let mut resolved = file.parent().expect("dir").join(target);
+                if target.ends_with('/') {
+                    resolved = resolved.join("index.html");
+                }
+                if !resolved.exists() {
+                    broken.push(format!("{} → {target}", file.display()));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn sitemap_robots_and_404() {
+    let sitemap = page("sitemap.xml");
+    assert!(sitemap.starts_with("<?xml"));
+    for p in procedure_pages() {
+        let slug = p
+            .parent()
+            .and_then(|d| d.file_name())
+            .and_then(|n| n.to_str())
+            .expect("slug");
+        let url = format!("<loc>https://niemyet.example.vn/thu-tuc/{slug}/</loc>");
+        assert!(sitemap.contains(&url), "sitemap lists {slug}");
+    }
+    assert!(page("robots.txt").contains("Sitemap: https://niemyet.example.vn/sitemap.xml"));
+    let not_found = page("404.html");
+    assert!(not_found.contains("Không tìm thấy trang"));
+    assert!(
+        not_found.contains("href=\"/static/style.css\""),
+        "404 links from the site root"
+    );
+}
+
+#[test]
+fn pages_work_without_javascript() {
+    // Lists are in the HTML itself; scripts only enhance.
+    let search = page("tim-kiem/index.html");
+    assert!(search.matches("class=\"card-title\"").count() >= 40);
+    for p in procedure_pages().iter().take(5) {
+        let html = read(p);
+        assert_eq!(html.matches("<h1").count(), 1, "one h1 in {}", p.display());
+        assert!(html.contains("class=\"skip\""), "skip link");
+    }
+}
+
+#[test]
+fn same_input_gives_byte_identical_output() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let again = tmp.path().join("again");
+    build(&sample_content(), &again);
+    let snapshot = |root: &Path| -> BTreeMap<PathBuf, Vec<u8>> {
+        files_with_ext(
+            root,
+            &["html", "xml", "txt", "css", "js", "json", "pdf", "svg"],
+        )
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).expect("read");
+            (p.strip_prefix(root).expect("rel").to_path_buf(), bytes)
+        })
+        .collect()
+    };
+    let a = snapshot(sample());
+    let b = snapshot(&again);
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (k, v) in &a {
+        assert!(v == &b[k], "{} differs between builds", k.display());
+    }
+}
