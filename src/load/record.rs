@@ -79,6 +79,7 @@ pub fn parse_record(file: &SourceFile) -> (Option<LoadedRecord>, Diagnostics) {
                 diags.push(whole_file_error(
                     &file.path,
                     &text,
+                    0,
                     if opened {
                         "phần đầu YAML chưa được đóng"
                     } else {
@@ -215,32 +216,23 @@ fn deserialize_all<T: DeserializeOwned>(
         }
     };
     if let Err(e) = value.apply_merge() {
-        diags.push(Diagnostic {
-            severity: Severity::Error,
-            file: path.to_path_buf(),
-            line: 1 + line_offset,
-            column: 1,
-            field: FieldPath::root(),
-            message: format!("không gộp được khóa \"<<\": {e}"),
-            fix: Some(
-                "\"<<: *ten_neo\" chỉ dùng với một nhóm khóa: giá trị đã đặt neo &ten_neo"
-                    .to_owned(),
-            ),
-            source: Some(full.clone()),
-        });
+        diags.push(whole_file_error(
+            path,
+            full,
+            line_offset,
+            &format!("không gộp được khóa \"<<\": {e}"),
+            "\"<<: *ten_neo\" chỉ dùng với một nhóm khóa: giá trị đã đặt neo &ten_neo",
+        ));
         return (None, Vec::new(), Vec::new());
     }
     if !value.is_mapping() {
-        diags.push(Diagnostic {
-            severity: Severity::Error,
-            file: path.to_path_buf(),
-            line: 1 + line_offset,
-            column: 1,
-            field: FieldPath::root(),
-            message: "tệp phải là các dòng \"khóa: giá trị\"".to_owned(),
-            fix: Some("xem ví dụ đầy đủ trong docs/record-format.md".to_owned()),
-            source: Some(full.clone()),
-        });
+        diags.push(whole_file_error(
+            path,
+            full,
+            line_offset,
+            "tệp phải là các dòng \"khóa: giá trị\"",
+            "xem ví dụ đầy đủ trong docs/record-format.md",
+        ));
         return (None, Vec::new(), Vec::new());
     }
     let mut findings = Vec::new();
@@ -384,15 +376,22 @@ fn drop_top(value: &mut serde_yaml::Value, path: &FieldPath, broken: &mut Vec<St
     removed
 }
 
-fn whole_file_error(path: &Path, text: &str, message: &str, fix: &str) -> Diagnostic {
+/// An error about the file as a whole, pointed at its first YAML line.
+fn whole_file_error(
+    path: &Path,
+    source: &Arc<str>,
+    line_offset: usize,
+    message: &str,
+    fix: &str,
+) -> Diagnostic {
     Diagnostic {
         severity: Severity::Error,
         file: path.to_path_buf(),
-        line: 1,
+        line: 1 + line_offset,
         column: 1,
         field: FieldPath::root(),
         message: message.to_owned(),
         fix: Some(fix.to_owned()),
-        source: Some(Arc::from(text)),
+        source: Some(source.clone()),
     }
 }

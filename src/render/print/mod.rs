@@ -22,6 +22,7 @@ use super::{Output, RenderContext, Renderer, Theme};
 use crate::catalogue::{Catalogue, Entry};
 use crate::diagnostic::{FieldPath, Finding};
 use crate::model::{Date, PaperSize, SiteConfig};
+use crate::render::site::tera_error_chain;
 use anyhow::{anyhow, Context as _, Result};
 use cache::{Cache, Key, Meta};
 use fit::Scale;
@@ -449,7 +450,7 @@ impl<'a> Planner<'a> {
                 c.insert("pdf", "../phieu-huong-dan.pdf");
                 let guide = tera
                     .render("guide.html", &c)
-                    .map_err(|e| anyhow!("print/guide.html: {}", chain(&e)))?;
+                    .map_err(|e| anyhow!("print/guide.html: {}", tera_error_chain(&e)))?;
                 let mut c = tera::Context::from_serialize(&guide_doc)?;
                 c.insert("paper", paper_name(poster_paper));
                 c.insert("root", &"../".repeat(depth));
@@ -458,7 +459,7 @@ impl<'a> Planner<'a> {
                 c.insert("page", &e.url_path());
                 let poster = tera
                     .render("poster.html", &c)
-                    .map_err(|e| anyhow!("print/poster.html: {}", chain(&e)))?;
+                    .map_err(|e| anyhow!("print/poster.html: {}", tera_error_chain(&e)))?;
                 (poster, guide)
             }
             None => (String::new(), String::new()),
@@ -486,17 +487,6 @@ impl<'a> Planner<'a> {
             guide_html,
         })
     }
-}
-
-fn chain(e: &tera::Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg
 }
 
 fn field_print_path(slug: &str) -> String {
@@ -588,7 +578,7 @@ impl PrintRenderer {
                 let html = self
                     .tera
                     .render("field.html", &c)
-                    .map_err(|e| anyhow!("print/field.html: {}", chain(&e)))?;
+                    .map_err(|e| anyhow!("print/field.html: {}", tera_error_chain(&e)))?;
                 Ok((
                     Job {
                         layout: "field.typ",
@@ -636,7 +626,7 @@ impl PrintRenderer {
         let html = self
             .tera
             .render("index.html", &c)
-            .map_err(|e| anyhow!("print/index.html: {}", chain(&e)))?;
+            .map_err(|e| anyhow!("print/index.html: {}", tera_error_chain(&e)))?;
         out.write("in/index.html", html.as_bytes())?;
         out.write("in/qr.svg", home_qr.svg.as_bytes())?;
         out.write("in/in.css", self.css.as_bytes())?;

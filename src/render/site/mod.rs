@@ -78,7 +78,8 @@ fn root_for(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
-fn tera_error_chain(e: &tera::Error) -> String {
+/// A Tera error with its causes (Tera puts the useful part in `source()`).
+pub fn tera_error_chain(e: &tera::Error) -> String {
     let mut msg = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
