@@ -238,7 +238,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let theme = Theme::load(opts.source.site_root().as_deref(), &site.giao_dien)?;
     let staging = Staging::new(&opts.output)?;
     let cache_dir = cache_dir(&opts.source);
-    let out = Output::new(staging.path().to_path_buf());
+    let out = Output::with_compare(staging.path().to_path_buf(), staging.reused());
     let ctx = RenderContext {
         catalogue: &catalogue,
         site: &site,
@@ -264,7 +264,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         elapsed: Duration::ZERO,
         stages: Vec::new(),
     };
-    staging.commit()?;
+    staging.commit(&out.take_written())?;
     stages.push(("thay thư mục", start.elapsed()));
     Ok(BuildReport {
         diagnostics: checked.diagnostics,

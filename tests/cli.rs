@@ -119,3 +119,33 @@ fn build_prints_a_summary_line() {
     assert!(out.starts_with("Đã dựng 1 thủ tục, 1 lĩnh vực,"), "{out}");
     assert!(out.contains("cảnh báo"), "{out}");
 }
+
+/// The previous build is reused as the next staging folder: what a record no longer
+/// produces must be gone, and unchanged files keep their bytes.
+#[test]
+fn rebuilds_prune_pages_of_removed_records() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let second = FULL_RECORD
+        .replace("ma_thu_tuc: \"1.001193\"", "ma_thu_tuc: \"1.009999\"")
+        .replace("Thủ tục đăng ký khai sinh", "Thủ tục đăng ký lại khai sinh")
+        .replace("Làm giấy khai sinh cho con", "Đăng ký lại khai sinh");
+    assert_ne!(second, FULL_RECORD, "fixture changed");
+    let content = content_tree(tmp.path(), &[("a.md", FULL_RECORD), ("b.md", &second)]);
+    let page_b = tmp.path().join("output/thu-tuc/dang-ky-lai-khai-sinh/index.html");
+    // Build 1 fresh, build 2 fresh (moves build 1 aside), build 3 reuses build 1's folder.
+    for round in 0..3 {
+        if round == 1 {
+            std::fs::remove_file(content.join("thu-tuc/b.md")).expect("rm");
+        }
+        let o = run(&["build", "-q"], tmp.path());
+        assert!(o.status.success(), "round {round}: {}", text(&o));
+        assert_eq!(page_b.exists(), round == 0, "round {round}");
+        let home = read(&tmp.path().join("output/index.html"));
+        assert_eq!(home.contains("Đăng ký lại khai sinh"), round == 0, "round {round}");
+    }
+    assert!(
+        !tmp.path().join("output/thu-tuc/dang-ky-lai-khai-sinh").exists(),
+        "empty folder pruned"
+    );
+    assert!(tmp.path().join(".output.niemyet-prev").is_dir());
+}

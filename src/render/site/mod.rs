@@ -32,21 +32,21 @@ impl SiteRenderer {
         Ok(SiteRenderer { tera })
     }
 
+    /// `base` holds what every page shares (`site`, `inject`), serialised once: cloning
+    /// a Tera context is much cheaper than serialising the site view per page.
     fn page(
         &self,
-        ctx: &RenderContext<'_>,
         out: &Output,
+        base: &Context,
         site: &SiteView,
         template: &str,
         path: &str,
         extra: impl FnOnce(&mut Context),
     ) -> Result<()> {
-        let mut c = Context::new();
-        c.insert("site", site);
+        let mut c = base.clone();
         c.insert("root", &root_for(path));
         c.insert("path", path);
         c.insert("canonical", &format!("{}{}", site.base_url, path));
-        c.insert("inject", ctx.inject);
         extra(&mut c);
         let html = self
             .tera
@@ -60,16 +60,22 @@ impl SiteRenderer {
 /// but unreadable. These five are what HTML text and quoted attributes need.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
+    let mut plain = 0;
+    // Copy runs of plain text whole; only the five ASCII specials need work.
+    for (i, b) in input.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        out.push_str(&input[plain..i]);
+        out.push_str(rep);
+        plain = i + 1;
     }
+    out.push_str(&input[plain..]);
     out
 }
 
@@ -104,6 +110,9 @@ impl Renderer for SiteRenderer {
     fn render(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
         let cat = ctx.catalogue;
         let site = SiteView::new(ctx.site, cat);
+        let mut base = Context::new();
+        base.insert("site", &site);
+        base.insert("inject", ctx.inject);
         let fields: Vec<FieldView> = cat
             .fields
             .iter()
@@ -122,7 +131,7 @@ impl Renderer for SiteRenderer {
         // Procedure pages are most of the work: render them in parallel, straight to disk.
         cat.entries.par_iter().try_for_each(|e| {
             let view = ProcedureView::new(e, cat, ctx.site);
-            self.page(ctx, out, &site, "procedure.html", &e.url_path(), |c| {
+            self.page(out, &base, &site, "procedure.html", &e.url_path(), |c| {
                 c.insert("p", &view);
             })
         })?;
@@ -136,7 +145,7 @@ impl Renderer for SiteRenderer {
                     .iter()
                     .map(|&i| Card::new(&cat.entries[i], cat))
                     .collect();
-                self.page(ctx, out, &site, "field.html", &f.url_path(), |c| {
+                self.page(out, &base, &site, "field.html", &f.url_path(), |c| {
                     c.insert("page", &FieldPage { field: fv, cards });
                 })
             })?;
@@ -147,7 +156,7 @@ impl Renderer for SiteRenderer {
             .map(|e| Card::new(e, cat))
             .collect();
         let online_total = fields.iter().map(|f| f.online_count).sum::<usize>();
-        self.page(ctx, out, &site, "index.html", "", |c| {
+        self.page(out, &base, &site, "index.html", "", |c| {
             c.insert("fields", &fields);
             c.insert("recent", &recent);
             c.insert("online_total", &online_total);
@@ -159,7 +168,7 @@ impl Renderer for SiteRenderer {
             v.sort_by_cached_key(|e| (crate::text::fold(&e.plain_name), e.code.clone()));
             v.into_iter().map(|e| Card::new(e, cat)).collect()
         };
-        self.page(ctx, out, &site, "list.html", "truc-tuyen/", |c| {
+        self.page(out, &base, &site, "list.html", "truc-tuyen/", |c| {
             c.insert("title", "Làm được trực tuyến");
             c.insert("cards", &all_cards(&|e| e.online().is_online()));
             c.insert(
@@ -167,15 +176,15 @@ impl Renderer for SiteRenderer {
                 "Các thủ tục nộp hồ sơ được qua mạng, không cần đến trụ sở.",
             );
         })?;
-        self.page(ctx, out, &site, "list.html", "thu-tuc/", |c| {
+        self.page(out, &base, &site, "list.html", "thu-tuc/", |c| {
             c.insert("title", "Tất cả thủ tục");
             c.insert("cards", &all_cards(&|_| true));
             c.insert("intro", "Danh sách đầy đủ, xếp theo tên thường gọi.");
         })?;
-        self.page(ctx, out, &site, "search.html", "tim-kiem/", |c| {
+        self.page(out, &base, &site, "search.html", "tim-kiem/", |c| {
             c.insert("cards", &all_cards(&|_| true));
         })?;
-        self.page(ctx, out, &site, "contact.html", "lien-he/", |_| {})?;
+        self.page(out, &base, &site, "contact.html", "lien-he/", |_| {})?;
 
         // The 404 page is served at any depth, so its links are absolute from the base URL.
         let mut c = Context::new();
@@ -226,5 +235,15 @@ mod tests {
         assert_eq!(root_for("thu-tuc/x/"), "../../");
         assert_eq!(base_path("https://a.vn"), "/");
         assert_eq!(base_path("https://a.vn/niem-yet/"), "/niem-yet/");
+    }
+
+    #[test]
+    fn escapes_the_five_specials_and_keeps_vietnamese() {
+        assert_eq!(
+            escape_html("Đơn <b>\"A&B\"</b> 'ạ'"),
+            "Đơn &lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt; &#x27;ạ&#x27;"
+        );
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("ỹ&"), "ỹ&amp;");
     }
 }
