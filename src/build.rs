@@ -1,7 +1,7 @@
 //! The pipeline: content → load → validate → catalogue → renderers → writer.
 //! `check`, `build` and `serve` all run through here, so they always agree.
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Keys};
 use crate::diagnostic::{Diagnostic, Diagnostics, FieldPath, Severity};
 use crate::load::{self, ContentFiles, LoadedRecord, SourceFile};
 use crate::model::{Date, SiteConfig, Synonyms};
@@ -91,8 +91,29 @@ pub struct Checked {
 /// Load every file, validate everything, and build the catalogue when there is no error.
 /// Takes the files by value: each text is freed once its record is parsed.
 pub fn check(files: ContentFiles) -> Checked {
+    let config = parse_config(files.site.as_ref(), files.synonyms.as_ref());
+    let record_files = files.records.len();
+    let parsed: Vec<ParsedRecord> = files.records.into_par_iter().map(parse_record).collect();
     let mut diagnostics = Diagnostics::default();
-    let site = match &files.site {
+    let mut records = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        diagnostics.extend(p.diagnostics);
+        records.extend(p.record);
+    }
+    assemble(config, record_files, records, diagnostics)
+}
+
+/// `site.yaml` and `tu-dong-nghia.yaml`, parsed and checked.
+#[derive(Clone)]
+pub struct ParsedConfig {
+    pub site: Option<SiteConfig>,
+    pub synonyms: Synonyms,
+    pub diagnostics: Diagnostics,
+}
+
+pub fn parse_config(site: Option<&SourceFile>, synonyms: Option<&SourceFile>) -> ParsedConfig {
+    let mut diagnostics = Diagnostics::default();
+    let site = match site {
         Some(file) => {
             let (site, diags) = load::parse_yaml_file::<SiteConfig>(file);
             diagnostics.extend(diags);
@@ -117,7 +138,7 @@ pub fn check(files: ContentFiles) -> Checked {
             None
         }
     };
-    let synonyms = match &files.synonyms {
+    let synonyms = match synonyms {
         Some(file) => {
             let (syn, diags) = load::parse_yaml_file::<Synonyms>(file);
             diagnostics.extend(diags);
@@ -125,38 +146,60 @@ pub fn check(files: ContentFiles) -> Checked {
         }
         None => Synonyms::default(),
     };
-    let record_files = files.records.len();
-    let parsed: Vec<(Option<LoadedRecord>, Diagnostics)> = files
-        .records
-        .into_par_iter()
-        .map(|f| {
-            let (rec, mut diags) = load::parse_record(&f);
-            drop(f);
-            if let Some(r) = &rec {
-                diags
-                    .0
-                    .extend(r.locate(validate::check_record(&r.procedure)));
-            }
-            (rec, diags)
-        })
-        .collect();
-    let mut records = Vec::with_capacity(parsed.len());
-    for (rec, diags) in parsed {
-        diagnostics.extend(diags);
-        records.extend(rec);
+    ParsedConfig {
+        site,
+        synonyms,
+        diagnostics,
     }
+}
+
+/// One record file, parsed and checked on its own (cross-file rules come later), with
+/// what the catalogue derives from it.
+#[derive(Clone)]
+pub struct ParsedRecord {
+    pub record: Option<(LoadedRecord, Arc<Keys>)>,
+    pub diagnostics: Diagnostics,
+}
+
+pub fn parse_record(file: SourceFile) -> ParsedRecord {
+    let (record, mut diagnostics) = load::parse_record(&file);
+    drop(file);
+    if let Some(r) = &record {
+        diagnostics
+            .0
+            .extend(r.locate(validate::check_record(&r.procedure)));
+    }
+    ParsedRecord {
+        record: record.map(|r| {
+            let keys = Arc::new(Keys::of(&r));
+            (r, keys)
+        }),
+        diagnostics,
+    }
+}
+
+/// Cross-file rules, then the catalogue when nothing is wrong. `diagnostics` holds
+/// what the per-file stages found.
+pub fn assemble(
+    config: ParsedConfig,
+    record_files: usize,
+    records: Vec<(LoadedRecord, Arc<Keys>)>,
+    mut diagnostics: Diagnostics,
+) -> Checked {
+    let (records, keys): (Vec<LoadedRecord>, Vec<Arc<Keys>>) = records.into_iter().unzip();
+    diagnostics.extend(config.diagnostics);
     diagnostics.extend(validate::check_catalogue(&records));
-    let catalogue = if diagnostics.has_errors() || site.is_none() {
+    let catalogue = if diagnostics.has_errors() || config.site.is_none() {
         None
     } else {
-        let (cat, warnings) = Catalogue::build(records);
+        let (cat, warnings) = Catalogue::build(records, keys);
         diagnostics.0.extend(warnings);
         Some(cat)
     };
     diagnostics.sort();
     Checked {
-        site,
-        synonyms,
+        site: config.site,
+        synonyms: config.synonyms,
         record_files,
         catalogue,
         diagnostics,
@@ -247,6 +290,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         as_of: opts.as_of,
         cache_dir: cache_dir.as_deref(),
         inject: "",
+        scope: &render::Scope::All,
     };
     let renderers = render::all(&theme)?;
     renderers.par_iter().try_for_each(|r| {

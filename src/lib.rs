@@ -7,10 +7,12 @@
 pub mod build;
 pub mod catalogue;
 pub mod diagnostic;
+pub mod incremental;
 pub mod load;
 pub mod model;
 pub mod render;
 pub mod report;
+pub mod serve;
 pub mod text;
 pub mod validate;
 pub mod writer;

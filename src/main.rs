@@ -46,6 +46,23 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Xem trước khi sửa: dựng, phục vụ tại 127.0.0.1, tự dựng lại và tải lại trang khi lưu tệp
+    Serve {
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// Cổng
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Địa chỉ lắng nghe (mặc định chỉ máy này: 127.0.0.1)
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Mở trình duyệt
+        #[arg(long)]
+        open: bool,
+        /// Ngày áp dụng, dạng 31/10/2025 hoặc 2025-10-31 (mặc định: hôm nay)
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -71,6 +88,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Serve {
+            content,
+            port,
+            bind,
+            open,
+            as_of,
+        } => serve(content, port, bind, open, as_of),
         Command::Check { content, format } => {
             let source = Source::resolve(content.as_deref());
             note_embedded(&source);
@@ -149,6 +173,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
     }
+}
+
+fn serve(
+    content: Option<PathBuf>,
+    port: u16,
+    bind: std::net::IpAddr,
+    open: bool,
+    as_of: Option<Date>,
+) -> anyhow::Result<ExitCode> {
+    let Source::Dir(content) = Source::resolve(content.as_deref()) else {
+        anyhow::bail!(
+            "không có thư mục ./content để xem trước: chạy trong thư mục có content/, hoặc chỉ nó bằng --content"
+        );
+    };
+    niemyet::serve::run(niemyet::serve::ServeOptions {
+        content,
+        bind,
+        port,
+        open,
+        as_of: as_of.unwrap_or_else(Date::today),
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn note_embedded(source: &Source) {

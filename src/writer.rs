@@ -113,9 +113,10 @@ impl Drop for Staging {
 }
 
 /// Delete files under `dir` that are not in `keep` (besides the marker), then the
-/// folders left empty.
-fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<()> {
+/// folders left empty. Returns the files removed, relative to `dir`.
+pub fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<Vec<String>> {
     let mut dirs = Vec::new();
+    let mut removed = Vec::new();
     for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let entry = entry.with_context(|| format!("không đọc được {}", dir.display()))?;
         let path = entry.path();
@@ -124,6 +125,9 @@ fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<()> {
         } else if !keep.contains(path) && entry.file_name() != MARKER {
             std::fs::remove_file(path)
                 .with_context(|| format!("không xóa được {}", path.display()))?;
+            if let Ok(rel) = path.strip_prefix(dir) {
+                removed.push(rel.to_string_lossy().replace('\\', "/"));
+            }
         }
     }
     // Deepest first, so a folder emptied of sub-folders goes too.
@@ -132,7 +136,7 @@ fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<()> {
         // Fails (and is meant to) when the folder still holds files.
         std::fs::remove_dir(&d).ok();
     }
-    Ok(())
+    Ok(removed)
 }
 
 /// An existing destination may be replaced if niemyet made it, or it is empty.

@@ -131,7 +131,9 @@ fn rebuilds_prune_pages_of_removed_records() {
         .replace("Làm giấy khai sinh cho con", "Đăng ký lại khai sinh");
     assert_ne!(second, FULL_RECORD, "fixture changed");
     let content = content_tree(tmp.path(), &[("a.md", FULL_RECORD), ("b.md", &second)]);
-    let page_b = tmp.path().join("output/thu-tuc/dang-ky-lai-khai-sinh/index.html");
+    let page_b = tmp
+        .path()
+        .join("output/thu-tuc/dang-ky-lai-khai-sinh/index.html");
     // Build 1 fresh, build 2 fresh (moves build 1 aside), build 3 reuses build 1's folder.
     for round in 0..3 {
         if round == 1 {
@@ -141,10 +143,16 @@ fn rebuilds_prune_pages_of_removed_records() {
         assert!(o.status.success(), "round {round}: {}", text(&o));
         assert_eq!(page_b.exists(), round == 0, "round {round}");
         let home = read(&tmp.path().join("output/index.html"));
-        assert_eq!(home.contains("Đăng ký lại khai sinh"), round == 0, "round {round}");
+        assert_eq!(
+            home.contains("Đăng ký lại khai sinh"),
+            round == 0,
+            "round {round}"
+        );
     }
     assert!(
-        !tmp.path().join("output/thu-tuc/dang-ky-lai-khai-sinh").exists(),
+        !tmp.path()
+            .join("output/thu-tuc/dang-ky-lai-khai-sinh")
+            .exists(),
         "empty folder pruned"
     );
     assert!(tmp.path().join(".output.niemyet-prev").is_dir());

@@ -13,11 +13,58 @@ use crate::model::{Date, OnlineLevel, Procedure};
 use crate::text::{fold, slugify};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What the catalogue derives from one record alone: computed once per record file
+/// (in parallel in a build; kept between rebuilds by the live preview), so assembling
+/// the catalogue is only sorting and counting.
+#[derive(Debug)]
+pub struct Keys {
+    code: String,
+    name: String,
+    /// The slug from the name, before collisions are resolved.
+    slug_base: String,
+    field_name: String,
+    field_key: String,
+    field_slug: String,
+    /// Plain name folded, for sorting.
+    sort_key: String,
+    body: Option<Arc<str>>,
+}
+
+impl Keys {
+    pub fn of(rec: &LoadedRecord) -> Keys {
+        let p = &rec.procedure;
+        let code = p
+            .ma_thu_tuc
+            .as_ref()
+            .map(|c| c.0.clone())
+            .unwrap_or_default();
+        let name = p.ten_thu_tuc.clone().unwrap_or_default();
+        let base = slugify(strip_thu_tuc(&name), SLUG_MAX);
+        let slug_base = if base.is_empty() {
+            slugify(&code, SLUG_MAX)
+        } else {
+            base
+        };
+        let field_name = p.linh_vuc.clone().unwrap_or_default();
+        Keys {
+            sort_key: fold(p.ten_than_thien.as_deref().unwrap_or(&name)),
+            field_key: fold(&field_name),
+            field_slug: slugify(&field_name, SLUG_MAX),
+            field_name,
+            slug_base,
+            code,
+            name,
+            body: rec.body().map(Arc::from),
+        }
+    }
+}
 
 /// Longest auto-generated slug, in bytes; long official names are cut at a word.
 const SLUG_MAX: usize = 80;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub code: String,
     /// Official name.
@@ -26,9 +73,9 @@ pub struct Entry {
     pub plain_name: String,
     pub slug: String,
     pub field: usize,
-    pub procedure: Procedure,
+    pub procedure: Arc<Procedure>,
     /// Markdown guidance for citizens (the body of a `.md` record).
-    pub body: Option<String>,
+    pub body: Option<Arc<str>>,
     pub source: PathBuf,
 }
 
@@ -75,17 +122,15 @@ impl Catalogue {
     /// collided and were disambiguated (an officer may want to set `slug:` by hand).
     /// Consumes the records so each file's text is freed as its entry is made: at
     /// province scale the catalogue, not two copies of it, is what stays in memory.
-    pub fn build(records: Vec<LoadedRecord>) -> (Catalogue, Vec<Diagnostic>) {
+    pub fn build(records: Vec<LoadedRecord>, keys: Vec<Arc<Keys>>) -> (Catalogue, Vec<Diagnostic>) {
+        debug_assert_eq!(records.len(), keys.len());
         let mut order: Vec<usize> = (0..records.len()).collect();
-        let code_of = |i: usize| {
-            records[i]
-                .procedure
-                .ma_thu_tuc
-                .as_ref()
-                .map(|c| c.0.clone())
-                .unwrap_or_default()
-        };
-        order.sort_by_key(|&i| (code_of(i), records[i].path.clone()));
+        order.sort_by(|&a, &b| {
+            keys[a]
+                .code
+                .cmp(&keys[b].code)
+                .then_with(|| records[a].path.cmp(&records[b].path))
+        });
 
         let mut warnings = Vec::new();
         let mut taken: HashMap<String, usize> = records
@@ -93,24 +138,15 @@ impl Catalogue {
             .enumerate()
             .filter_map(|(i, r)| r.procedure.slug.clone().map(|s| (s, i)))
             .collect();
-        let mut field_ids: BTreeMap<String, (String, String)> = BTreeMap::new();
-        let mut slugs = Vec::with_capacity(records.len());
+        let mut slugs: Vec<String> = vec![String::new(); records.len()];
         for &i in &order {
-            let rec = &records[i];
-            let p = &rec.procedure;
-            let code = code_of(i);
-            let name = p.ten_thu_tuc.clone().unwrap_or_default();
-            let slug = match &p.slug {
+            let k = &keys[i];
+            let slug = match &records[i].procedure.slug {
                 Some(s) => s.clone(),
                 None => {
-                    let base = slugify(strip_thu_tuc(&name), SLUG_MAX);
-                    let base = if base.is_empty() {
-                        slugify(&code, SLUG_MAX)
-                    } else {
-                        base
-                    };
-                    if let Some(&other) = taken.get(&base) {
-                        let slug = format!("{base}-{}", slugify(&code, SLUG_MAX));
+                    let base = k.slug_base.as_str();
+                    if let Some(&other) = taken.get(base) {
+                        let slug = format!("{base}-{}", slugify(&k.code, SLUG_MAX));
                         warnings.push((
                             i,
                             Finding::warning(
@@ -123,68 +159,67 @@ impl Catalogue {
                             ),
                         ));
                         taken.insert(slug.clone(), i);
-                        slug
-                    } else {
-                        taken.insert(base.clone(), i);
-                        base
+                        slugs[i] = slug;
+                        continue;
                     }
+                    taken.insert(base.to_owned(), i);
+                    base.to_owned()
                 }
             };
-            slugs.push((i, code, name, slug));
+            slugs[i] = slug;
         }
         let warnings: Vec<Diagnostic> = warnings
             .into_iter()
             .flat_map(|(i, w)| records[i].locate(vec![w]))
             .collect();
-        let mut records: Vec<Option<LoadedRecord>> = records.into_iter().map(Some).collect();
-        let mut entries = Vec::with_capacity(records.len());
-        for (i, code, name, slug) in slugs {
-            let Some(rec) = records[i].take() else {
-                continue;
-            };
-            let body = rec.body().map(str::to_owned);
-            let p = rec.procedure;
-            let field_name = p.linh_vuc.clone().unwrap_or_default();
-            let field_key = fold(&field_name);
-            field_ids
-                .entry(field_key.clone())
-                .or_insert_with(|| (field_name.clone(), slugify(&field_name, SLUG_MAX)));
-            entries.push((
-                field_key,
-                Entry {
-                    plain_name: p.ten_than_thien.clone().unwrap_or_else(|| name.clone()),
-                    code,
-                    name,
-                    slug,
-                    field: 0,
-                    procedure: p,
-                    body,
-                    source: rec.path,
-                },
-            ));
+
+        // Fields in order of their folded names; each named as its first record in code
+        // order spells it.
+        let mut first: BTreeMap<&str, usize> = BTreeMap::new();
+        for &i in &order {
+            first.entry(keys[i].field_key.as_str()).or_insert(i);
         }
-        let keys: Vec<String> = field_ids.keys().cloned().collect();
-        let mut fields: Vec<Field> = field_ids
-            .into_values()
-            .map(|(name, slug)| Field {
-                name,
-                slug,
+        let field_ids: HashMap<&str, usize> =
+            first.keys().enumerate().map(|(n, k)| (*k, n)).collect();
+        let mut fields: Vec<Field> = first
+            .values()
+            .map(|&i| Field {
+                name: keys[i].field_name.clone(),
+                slug: keys[i].field_slug.clone(),
                 entries: Vec::new(),
             })
             .collect();
-        let entries: Vec<Entry> = entries
-            .into_iter()
-            .enumerate()
-            .map(|(idx, (key, mut e))| {
-                let f = keys.binary_search(&key).unwrap_or(0);
-                e.field = f;
-                fields[f].entries.push(idx);
-                e
-            })
-            .collect();
+        let mut entries = Vec::with_capacity(records.len());
+        let mut records: Vec<Option<LoadedRecord>> = records.into_iter().map(Some).collect();
+        for &i in &order {
+            let Some(rec) = records[i].take() else {
+                continue;
+            };
+            let k = &keys[i];
+            let field = field_ids[k.field_key.as_str()];
+            fields[field].entries.push(entries.len());
+            entries.push(Entry {
+                plain_name: rec
+                    .procedure
+                    .ten_than_thien
+                    .clone()
+                    .unwrap_or_else(|| k.name.clone()),
+                code: k.code.clone(),
+                name: k.name.clone(),
+                slug: std::mem::take(&mut slugs[i]),
+                field,
+                procedure: rec.procedure,
+                body: k.body.clone(),
+                source: rec.path,
+            });
+        }
+        let sort_keys: Vec<&str> = order.iter().map(|&i| keys[i].sort_key.as_str()).collect();
         for f in &mut fields {
-            f.entries
-                .sort_by_cached_key(|&i| (fold(&entries[i].plain_name), entries[i].code.clone()));
+            f.entries.sort_by(|&a, &b| {
+                sort_keys[a]
+                    .cmp(sort_keys[b])
+                    .then_with(|| entries[a].code.cmp(&entries[b].code))
+            });
         }
         let by_code = entries
             .iter()
@@ -199,6 +234,10 @@ impl Catalogue {
             },
             warnings,
         )
+    }
+
+    pub fn index_of(&self, code: &str) -> Option<usize> {
+        self.by_code.get(code).copied()
     }
 
     pub fn by_code(&self, code: &str) -> Option<&Entry> {

@@ -57,6 +57,18 @@ pub fn is_record_file(rel: &Path) -> bool {
     in_records && !hidden && matches!(ext, "md" | "yaml" | "yml")
 }
 
+/// Read one content file (UTF-8, normalised to NFC).
+pub fn read(p: &Path) -> Result<SourceFile> {
+    let raw = std::fs::read(p).with_context(|| format!("không đọc được {}", p.display()))?;
+    let raw = String::from_utf8(raw).map_err(|_| {
+        anyhow::anyhow!(
+            "{}: tệp không phải UTF-8; hãy lưu lại với mã hóa UTF-8",
+            p.display()
+        )
+    })?;
+    Ok(SourceFile::new(p.to_path_buf(), &raw))
+}
+
 /// Read a content folder from disk.
 pub fn read_dir(content: &Path) -> Result<ContentFiles> {
     if !content.is_dir() {
@@ -66,16 +78,6 @@ pub fn read_dir(content: &Path) -> Result<ContentFiles> {
         );
     }
     let mut files = ContentFiles::default();
-    let read = |p: &Path| -> Result<SourceFile> {
-        let raw = std::fs::read(p).with_context(|| format!("không đọc được {}", p.display()))?;
-        let raw = String::from_utf8(raw).map_err(|_| {
-            anyhow::anyhow!(
-                "{}: tệp không phải UTF-8; hãy lưu lại với mã hóa UTF-8",
-                p.display()
-            )
-        })?;
-        Ok(SourceFile::new(p.to_path_buf(), &raw))
-    };
     let site = content.join("site.yaml");
     if site.is_file() {
         files.site = Some(read(&site)?);

@@ -17,7 +17,9 @@ pub struct LoadedRecord {
     yaml: Range<usize>,
     yaml_line_offset: usize,
     body: Option<Range<usize>>,
-    pub procedure: Procedure,
+    /// Shared: the live preview keeps records between rebuilds and the catalogue holds
+    /// them without copying.
+    pub procedure: Arc<Procedure>,
     /// Parts that failed to deserialise and were left out of `procedure` or stood in
     /// for; later checks skip them so one mistake is not reported twice.
     pub masked: Vec<FieldPath>,
@@ -106,7 +108,7 @@ pub fn parse_record(file: &SourceFile) -> (Option<LoadedRecord>, Diagnostics) {
             yaml,
             yaml_line_offset: offset,
             body,
-            procedure: Procedure::default(),
+            procedure: Arc::default(),
             masked: Vec::new(),
         }
         .locate(findings);
@@ -119,7 +121,7 @@ pub fn parse_record(file: &SourceFile) -> (Option<LoadedRecord>, Diagnostics) {
         yaml,
         yaml_line_offset: offset,
         body,
-        procedure,
+        procedure: Arc::new(procedure),
         masked: Vec::new(),
     };
     diags.0.extend(record.locate(findings));

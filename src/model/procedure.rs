@@ -6,7 +6,7 @@ use std::fmt;
 ///
 /// Mandatory parts (Nghị định 63/2010, Điều 8.2) are `Option`/empty-able here on purpose:
 /// the validator reports every missing part at once instead of serde stopping at the first.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Procedure {
     /// Mã thủ tục: national code, e.g. `1.001193`.
@@ -142,7 +142,7 @@ impl<'de> Deserialize<'de> for Code {
 }
 
 /// One numbered step; a step may branch into cases, each with its own steps.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     #[serde(default)]
@@ -153,7 +153,7 @@ pub struct Step {
     pub nhanh: Vec<Branch>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Branch {
     pub truong_hop: String,
@@ -182,7 +182,7 @@ impl ChannelKind {
 }
 
 /// One channel ("Cách thức thực hiện"): its own time limit and fees.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Channel {
     pub hinh_thuc: ChannelKind,
@@ -222,7 +222,7 @@ impl TimeUnit {
 }
 
 /// Thời hạn giải quyết: a number and a unit, or `khác` with a text.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TimeLimit {
     #[serde(default)]
@@ -251,7 +251,7 @@ impl FeeKind {
 
 /// One fee line. `muc_thu: null` (or absent, with no tiers) means the amount is unknown,
 /// which is shown as such and never as 0.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fee {
     pub loai: FeeKind,
@@ -284,7 +284,7 @@ fn default_currency() -> String {
     "VND".to_owned()
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FeeTier {
     pub tu: u32,
@@ -294,7 +294,7 @@ pub struct FeeTier {
 }
 
 /// Documents for one case ("Trường hợp …"); no case means "every applicant".
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentGroup {
     #[serde(default)]
@@ -303,7 +303,7 @@ pub struct DocumentGroup {
     pub giay_to: Vec<Document>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     #[serde(default)]
@@ -325,7 +325,7 @@ pub struct Document {
     pub thay_the: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LegalBasis {
     #[serde(default)]
@@ -362,7 +362,7 @@ impl DecisionKind {
 }
 
 /// Quyết định công bố.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     #[serde(default)]
@@ -401,7 +401,7 @@ impl OnlineLevel {
 
 /// A condition, nested to any depth. Written either as plain text or as
 /// `{noi_dung: "…", chi_tiet: [ … ]}`.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Condition {
     pub noi_dung: String,
     pub chi_tiet: Vec<Condition>,

@@ -20,6 +20,9 @@ impl Renderer for DataRenderer {
     }
 
     fn render(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
+        if !ctx.scope.lists() {
+            return Ok(());
+        }
         let base = ctx.site.base_url.trim_end_matches('/').to_owned() + "/";
         let cat = ctx.catalogue;
         let mut xml = String::from(

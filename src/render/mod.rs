@@ -20,6 +20,62 @@ pub use theme::Theme;
 use crate::catalogue::Catalogue;
 use crate::model::{Date, SiteConfig, Synonyms};
 use anyhow::Result;
+use std::collections::BTreeSet;
+
+/// What a render pass must produce. A build renders everything; the live preview
+/// re-renders only what an edit touched, and must then write exactly the bytes a full
+/// build would (tests compare the two).
+#[derive(Debug, Clone, Default)]
+pub enum Scope {
+    #[default]
+    All,
+    Part(Part),
+}
+
+/// The pages an edit touched. Indices are into the *new* catalogue.
+#[derive(Debug, Clone, Default)]
+pub struct Part {
+    /// Procedures whose own pages (site and print) must be rendered again.
+    pub entries: BTreeSet<usize>,
+    /// Fields whose pages (site and print) must be rendered again.
+    pub fields: BTreeSet<usize>,
+    /// Everything that lists the whole catalogue as cards: home, lists, sitemap, print
+    /// index.
+    pub lists: bool,
+    /// The search index (terms come from names, keywords and documents, not guidance).
+    pub search: bool,
+}
+
+impl Scope {
+    pub fn entry(&self, i: usize) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Part(p) => p.entries.contains(&i),
+        }
+    }
+    pub fn field(&self, i: usize) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Part(p) => p.fields.contains(&i),
+        }
+    }
+    pub fn lists(&self) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Part(p) => p.lists,
+        }
+    }
+    pub fn search(&self) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Part(p) => p.search || p.lists,
+        }
+    }
+    /// Theme assets and other files that change only with the theme or the config.
+    pub fn assets(&self) -> bool {
+        matches!(self, Scope::All)
+    }
+}
 
 /// Everything a renderer may read.
 pub struct RenderContext<'a> {
@@ -35,6 +91,8 @@ pub struct RenderContext<'a> {
     /// Extra HTML put before `</body>` of every page (the live-reload script in serve
     /// mode); empty for `build`, whose output never carries it.
     pub inject: &'a str,
+    /// Which pages to produce; [`Scope::All`] for a build.
+    pub scope: &'a Scope,
 }
 
 pub trait Renderer: Sync {

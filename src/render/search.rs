@@ -272,6 +272,9 @@ impl Renderer for SearchRenderer {
     }
 
     fn render(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
+        if !ctx.scope.search() {
+            return Ok(());
+        }
         for (path, bytes) in build_index(ctx)? {
             out.write(&format!("search/{path}"), &bytes)?;
         }

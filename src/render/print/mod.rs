@@ -533,18 +533,24 @@ impl PrintRenderer {
             out.write(&job.path, pdf.as_deref().unwrap_or_default())
         };
 
-        cat.entries.par_iter().try_for_each(|e| -> Result<()> {
-            let jobs = plan.procedure(e, Some(&self.tera))?;
-            let dir = &jobs.links.poster_html;
-            out.write(&format!("{dir}index.html"), jobs.poster_html.as_bytes())?;
-            out.write(
-                &format!("{}index.html", jobs.links.guide_html),
-                jobs.guide_html.as_bytes(),
-            )?;
-            out.write(&format!("{dir}qr.svg"), jobs.qr_svg.as_bytes())?;
-            write_pdf(&jobs.poster)?;
-            write_pdf(&jobs.guide)
-        })?;
+        cat.entries
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(i, e)| -> Result<()> {
+                if !ctx.scope.entry(i) {
+                    return Ok(());
+                }
+                let jobs = plan.procedure(e, Some(&self.tera))?;
+                let dir = &jobs.links.poster_html;
+                out.write(&format!("{dir}index.html"), jobs.poster_html.as_bytes())?;
+                out.write(
+                    &format!("{}index.html", jobs.links.guide_html),
+                    jobs.guide_html.as_bytes(),
+                )?;
+                out.write(&format!("{dir}qr.svg"), jobs.qr_svg.as_bytes())?;
+                write_pdf(&jobs.poster)?;
+                write_pdf(&jobs.guide)
+            })?;
 
         let a3 = plan.common("a3");
         let mut index_fields = Vec::new();
@@ -590,12 +596,21 @@ impl PrintRenderer {
                 ))
             })
             .collect::<Result<_>>()?;
-        field_jobs.par_iter().try_for_each(|(job, html)| {
-            write_pdf(job)?;
-            let dir = job.path.trim_end_matches("danh-muc.pdf");
-            out.write(&format!("{dir}index.html"), html.as_bytes())
-        })?;
+        field_jobs
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(i, (job, html))| {
+                if !ctx.scope.field(i) {
+                    return Ok(());
+                }
+                write_pdf(job)?;
+                let dir = job.path.trim_end_matches("danh-muc.pdf");
+                out.write(&format!("{dir}index.html"), html.as_bytes())
+            })?;
 
+        if !ctx.scope.lists() {
+            return Ok(());
+        }
         let home_qr = Qr {
             svg: qr::svg(&plan.view.base_url)?,
             url: plan.view.base_url.clone(),
@@ -629,11 +644,14 @@ impl PrintRenderer {
             .map_err(|e| anyhow!("print/index.html: {}", tera_error_chain(&e)))?;
         out.write("in/index.html", html.as_bytes())?;
         out.write("in/qr.svg", home_qr.svg.as_bytes())?;
-        out.write("in/in.css", self.css.as_bytes())?;
-        for (name, bytes) in ctx.theme.fonts.iter().filter(|(n, _)| n.ends_with(".txt")) {
-            out.write(&format!("in/phong-chu/{name}"), bytes)?;
+        if ctx.scope.assets() {
+            out.write("in/in.css", self.css.as_bytes())?;
+            for (name, bytes) in ctx.theme.fonts.iter().filter(|(n, _)| n.ends_with(".txt")) {
+                out.write(&format!("in/phong-chu/{name}"), bytes)?;
+            }
+            // Only a full pass knows every entry still in use.
+            cache.prune();
         }
-        cache.prune();
         Ok(())
     }
 }

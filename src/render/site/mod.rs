@@ -129,7 +129,10 @@ impl Renderer for SiteRenderer {
             .collect();
 
         // Procedure pages are most of the work: render them in parallel, straight to disk.
-        cat.entries.par_iter().try_for_each(|e| {
+        cat.entries.par_iter().enumerate().try_for_each(|(i, e)| {
+            if !ctx.scope.entry(i) {
+                return Ok(());
+            }
             let view = ProcedureView::new(e, cat, ctx.site);
             self.page(out, &base, &site, "procedure.html", &e.url_path(), |c| {
                 c.insert("p", &view);
@@ -139,7 +142,9 @@ impl Renderer for SiteRenderer {
         cat.fields
             .par_iter()
             .zip(fields.par_iter())
-            .try_for_each(|(f, fv)| {
+            .enumerate()
+            .filter(|(i, _)| ctx.scope.field(*i))
+            .try_for_each(|(_, (f, fv))| {
                 let cards: Vec<Card> = f
                     .entries
                     .iter()
@@ -150,6 +155,9 @@ impl Renderer for SiteRenderer {
                 })
             })?;
 
+        if !ctx.scope.lists() {
+            return Ok(());
+        }
         let recent: Vec<Card> = cat
             .recently_updated(ctx.site.so_thu_tuc_moi_cap_nhat)
             .into_iter()
@@ -199,8 +207,10 @@ impl Renderer for SiteRenderer {
             .map_err(|e| anyhow!("404.html: {}", tera_error_chain(&e)))?;
         out.write("404.html", html.as_bytes())?;
 
-        for (rel, bytes) in &ctx.theme.assets {
-            out.write(&format!("static/{rel}"), bytes)?;
+        if ctx.scope.assets() {
+            for (rel, bytes) in &ctx.theme.assets {
+                out.write(&format!("static/{rel}"), bytes)?;
+            }
         }
         Ok(())
     }

@@ -39,7 +39,7 @@ impl SiteView {
 }
 
 /// One line in a list of procedures.
-#[derive(Serialize)]
+#[derive(Serialize, PartialEq)]
 pub struct Card {
     pub code: String,
     pub name: String,
