@@ -9,6 +9,8 @@
 //! # expect: line=12 field=cach_thuc_thuc_hien[1].phi_le_phi[0].muc_thu message~=không được âm
 //! # expect: line=3 field=ten_thu_tuk message~=không có trong mẫu fix~=có phải ý bạn là "ten_thu_tuc"
 //! # known-issue: what the tool gets wrong in this file (not asserted)
+//! # only: the expectations above are all that is reported on this file (one mistake,
+//! #       one message); the text after "only:" says why
 //! # note: any other comment
 //! ```
 //!
@@ -61,6 +63,7 @@ struct Case {
     name: String,
     expects: Vec<Expect>,
     known_issues: Vec<String>,
+    only: bool,
 }
 
 fn cases() -> Vec<PathBuf> {
@@ -160,7 +163,9 @@ fn load_case(path: &Path) -> Result<Case, String> {
     }
     let mut expects = Vec::new();
     let mut known_issues = Vec::new();
+    let mut only = false;
     for line in lines.take_while(|l| l.starts_with('#')) {
+        only |= line.starts_with("# only:");
         if let Some(raw) = line.strip_prefix("# expect:") {
             expects.push(parse_expect(raw).map_err(|e| format!("{name}: {e} in {line:?}"))?);
         } else if let Some(note) = line.strip_prefix("# known-issue:") {
@@ -185,6 +190,7 @@ fn load_case(path: &Path) -> Result<Case, String> {
         name,
         expects,
         known_issues,
+        only,
     })
 }
 
@@ -293,6 +299,21 @@ fn run_case(case: &Case) -> Result<(), String> {
     for e in &case.expects {
         if !diags.iter().any(|d| matches(e, &case.name, d)) {
             problems.push(format!("  missing: {}", e.raw));
+        }
+    }
+    if case.only {
+        let extra: Vec<&Value> = diags
+            .iter()
+            .filter(|d| {
+                d["file"].as_str().is_some_and(|f| f.ends_with(&case.name))
+                    && !case.expects.iter().any(|e| matches(e, &case.name, d))
+            })
+            .collect();
+        if !extra.is_empty() {
+            problems.push(format!(
+                "  {} diagnostic(s) besides the expected ones (case says `# only:`)",
+                extra.len()
+            ));
         }
     }
     let errors_expected = case.expects.iter().any(|e| e.severity == "error");

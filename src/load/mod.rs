@@ -9,6 +9,7 @@ mod front_matter;
 pub mod locate;
 mod record;
 mod serde_msg;
+mod syntax;
 
 pub use front_matter::split_front_matter;
 pub use record::{parse_record, parse_yaml_file, LoadedRecord};

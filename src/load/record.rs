@@ -1,6 +1,6 @@
 use super::front_matter::split_front_matter;
 use super::locate::Locator;
-use super::serde_msg::translate;
+use super::serde_msg::{suggest, translate};
 use super::SourceFile;
 use crate::diagnostic::{Diagnostic, Diagnostics, FieldPath, Finding, Seg, Severity};
 use crate::model::Procedure;
@@ -41,7 +41,14 @@ impl LoadedRecord {
         let locator = Locator::new(&self.text[self.yaml.clone()], self.yaml_line_offset);
         findings
             .into_iter()
-            .filter(|f| !self.masked.iter().any(|m| f.field.starts_with(m)))
+            // A finding inside a part that failed to load, or about the part holding it
+            // (a stand-in `false` must not earn its parent a warning), repeats that error.
+            .filter(|f| {
+                !self.masked.iter().any(|m| {
+                    f.field.starts_with(m)
+                        || (m.starts_with(&f.field) && m.0.len() == f.field.0.len() + 1)
+                })
+            })
             .map(|f| {
                 let pos = locator.find(&f.field);
                 Diagnostic {
@@ -179,20 +186,7 @@ fn deserialize_all<T: DeserializeOwned>(
         Err(None) => {}
         Err(Some(e)) if e.location().is_some() && !is_data_error(&e) => {
             // A syntax error: nothing after it can be trusted.
-            let loc = e.location();
-            let (line, column) = loc.map(|l| (l.line(), l.column())).unwrap_or((1, 1));
-            diags.push(Diagnostic {
-                severity: Severity::Error,
-                file: path.to_path_buf(),
-                line: line + line_offset,
-                column,
-                field: FieldPath::root(),
-                message: format!("lỗi cú pháp YAML: {}", strip_location(&e.to_string())),
-                fix: Some(
-                    "kiểm tra thụt lề (dùng dấu cách, không dùng Tab), dấu hai chấm sau mỗi khóa, và đặt chữ có dấu \":\" hoặc \"#\" trong dấu nháy".to_owned(),
-                ),
-                source: Some(full.clone()),
-            });
+            diags.push(syntax_diagnostic(path, full, yaml, line_offset, &e));
             return (None, Vec::new(), Vec::new());
         }
         Err(Some(_)) => {}
@@ -200,20 +194,7 @@ fn deserialize_all<T: DeserializeOwned>(
     let mut value: serde_yaml::Value = match serde_yaml::from_str(yaml) {
         Ok(v) => v,
         Err(e) => {
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((1, 1));
-            diags.push(Diagnostic {
-                severity: Severity::Error,
-                file: path.to_path_buf(),
-                line: line + line_offset,
-                column,
-                field: FieldPath::root(),
-                message: format!("lỗi cú pháp YAML: {}", strip_location(&e.to_string())),
-                fix: None,
-                source: Some(full.clone()),
-            });
+            diags.push(syntax_diagnostic(path, full, yaml, line_offset, &e));
             return (None, Vec::new(), Vec::new());
         }
     };
@@ -241,10 +222,14 @@ fn deserialize_all<T: DeserializeOwned>(
     let mut broken: Vec<String> = Vec::new();
     let mut dropped_leaves: Vec<FieldPath> = Vec::new();
     let mut masked: Vec<FieldPath> = Vec::new();
+    let mut unknown: Vec<(FieldPath, String)> = Vec::new();
     for _ in 0..256 {
         let result: Result<T, _> = serde_path_to_error::deserialize(value.clone());
         let err = match result {
-            Ok(v) => return (Some(v), masks(broken, masked), findings),
+            Ok(v) => {
+                masked.extend(dropped_leaves);
+                return (Some(v), masks(broken, masked), findings);
+            }
             Err(e) => e,
         };
         let field = convert_path(err.path());
@@ -261,17 +246,26 @@ fn deserialize_all<T: DeserializeOwned>(
             }
             dropped_leaves.push(at.clone());
             remove(&mut value, &at);
+            let parent = FieldPath(at.0[..at.0.len().saturating_sub(1)].to_vec());
+            unknown.push((parent, name.clone()));
             findings.push(Finding::error(at, t.message, t.fix));
             continue;
         }
         if let Some(name) = &t.missing_field {
             let at = field.key(name);
+            // `noi_dungg` reported as unknown already says to write `noi_dung`: the key
+            // is not missing, it is misspelt.
+            let misspelt = unknown.iter().any(|(parent, typo)| {
+                *parent == field && suggest(typo, std::slice::from_ref(name)).is_some()
+            });
             if dropped_leaves.contains(&at) {
                 // We dropped a required key ourselves: drop its whole top-level key instead.
                 drop_top(&mut value, &at, &mut broken);
                 continue;
             }
-            findings.push(Finding::error(at.clone(), t.message, t.fix));
+            if !misspelt {
+                findings.push(Finding::error(at.clone(), t.message, t.fix));
+            }
             if !drop_top(&mut value, &at, &mut broken) {
                 return (None, masks(broken, masked), findings);
             }
@@ -329,10 +323,24 @@ fn is_data_error(e: &serde_yaml::Error) -> bool {
         || s.contains("; ")
 }
 
-fn strip_location(s: &str) -> String {
-    match s.find(" at line ") {
-        Some(i) => s[..i].to_owned(),
-        None => s.to_owned(),
+fn syntax_diagnostic(
+    path: &Path,
+    full: &Arc<str>,
+    yaml: &str,
+    line_offset: usize,
+    e: &serde_yaml::Error,
+) -> Diagnostic {
+    let at = e.location().map(|l| (l.line(), l.column()));
+    let found = super::syntax::locate(&e.to_string(), at, yaml);
+    Diagnostic {
+        severity: Severity::Error,
+        file: path.to_path_buf(),
+        line: found.line + line_offset,
+        column: found.column,
+        field: FieldPath::root(),
+        message: found.message,
+        fix: Some(found.fix),
+        source: Some(full.clone()),
     }
 }
 

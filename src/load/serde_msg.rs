@@ -85,7 +85,8 @@ pub fn translate(msg: &str) -> Translated {
     t
 }
 
-/// "`x`, expected one of `a`, `b`" → ("x", ["a", "b"]).
+/// "`x`, expected one of `a`, `b`" or "`x`, expected `a` or `b`" → ("x", ["a", "b"]).
+/// Names are taken between backticks: a value may itself hold ", " ("sửa đổi, bổ sung").
 fn split_expected(rest: &str) -> (String, Vec<String>) {
     let (name, expected) = match rest.split_once(", expected ") {
         Some((n, e)) => (n, e),
@@ -93,23 +94,28 @@ fn split_expected(rest: &str) -> (String, Vec<String>) {
     };
     let name = name.trim().trim_matches('`').to_owned();
     let expected = expected
-        .trim_start_matches("one of ")
-        .split(", ")
-        .map(|s| s.trim().trim_matches('`').to_owned())
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
         .filter(|s| !s.is_empty())
         .collect();
     (name, expected)
 }
 
-/// Enum values accept ASCII aliases (`truc_tiep` for `Trực tiếp`); show officers the
-/// proper Vietnamese spelling only.
+/// Enum values accept aliases (`truc_tiep` for `Trực tiếp`, `sửa đổi` for `sửa đổi, bổ
+/// sung`); show officers the proper spellings only.
 fn canonical_only(values: Vec<String>) -> Vec<String> {
-    let key = |v: &str| fold(v).replace(' ', "_");
-    values
+    let canonical: Vec<String> = values
         .iter()
-        .filter(|v| !(v.is_ascii() && values.iter().any(|o| !o.is_ascii() && key(o) == key(v))))
+        .filter(|v| crate::model::CANONICAL_VALUES.contains(&v.as_str()))
         .cloned()
-        .collect()
+        .collect();
+    if canonical.is_empty() {
+        values
+    } else {
+        canonical
+    }
 }
 
 fn placeholder(expected: &str) -> Option<serde_yaml::Value> {
@@ -204,6 +210,21 @@ mod tests {
             .fix
             .unwrap_or_default()
             .starts_with("có phải ý bạn là \"Trực tiếp\""));
+    }
+
+    #[test]
+    fn two_field_structs_and_commas_in_values() {
+        let t = translate("unknown field `giay_toh`, expected `truong_hop` or `giay_to`");
+        assert!(t
+            .fix
+            .unwrap_or_default()
+            .contains("\"giay_to\"? Sửa thành: giay_to:"));
+        let t = translate("unknown variant `sua doi`, expected one of `mới`, `moi`, `mới ban hành`, `sửa đổi, bổ sung`, `sua_doi`, `sửa đổi`, `thay thế`, `thay_the`, `bãi bỏ`, `bai_bo`");
+        let fix = t.fix.unwrap_or_default();
+        assert!(
+            fix.ends_with("\"mới\", \"sửa đổi, bổ sung\", \"thay thế\", \"bãi bỏ\""),
+            "{fix}"
+        );
     }
 
     #[test]

@@ -99,7 +99,9 @@ pub struct Procedure {
 }
 
 /// A national procedure code. YAML reads an unquoted `1.001193` as a number; codes always
-/// carry six decimals, so the number is written back with six and nothing is lost.
+/// carry six decimals, so a number with exactly six is written back as it was. One with
+/// fewer (`1.00002`: a digit missing, or `1.000020` whose last zero YAML dropped) cannot be
+/// told apart, so it is refused and the officer asked to quote the code.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Code(pub String);
@@ -128,7 +130,17 @@ impl<'de> Deserialize<'de> for Code {
                 Ok(Code(v.trim().to_owned()))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Code, E> {
-                Ok(Code(format!("{v:.6}")))
+                // The shortest text that reads back as `v` is what the officer typed,
+                // less any trailing zeros.
+                let shortest = v.to_string();
+                let decimals = shortest.split_once('.').map_or(0, |(_, d)| d.len());
+                if decimals == 6 {
+                    Ok(Code(shortest))
+                } else {
+                    Err(E::custom(format!(
+                        "mã {shortest} không đủ 6 chữ số sau dấu chấm; ghi mã trong dấu nháy, đủ 6 chữ số, ví dụ: \"{v:.6}\""
+                    )))
+                }
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Code, E> {
                 Ok(Code(v.to_string()))
@@ -160,6 +172,29 @@ pub struct Branch {
     #[serde(default)]
     pub cac_buoc: Vec<Step>,
 }
+
+/// The proper spelling of every value of the record's closed lists (each also accepts
+/// ASCII and older aliases). Messages list these, never the aliases. Keep in step with
+/// the `rename`s below; a unit test checks it.
+pub const CANONICAL_VALUES: &[&str] = &[
+    "Trực tiếp",
+    "Trực tuyến",
+    "Dịch vụ bưu chính",
+    "ngày làm việc",
+    "ngày",
+    "giờ làm việc",
+    "giờ",
+    "khác",
+    "Phí",
+    "Lệ phí",
+    "mới",
+    "sửa đổi, bổ sung",
+    "thay thế",
+    "bãi bỏ",
+    "toàn trình",
+    "một phần",
+    "không",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 pub enum ChannelKind {
@@ -437,5 +472,54 @@ impl<'de> Deserialize<'de> for Condition {
             }
         }
         deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_values_are_the_serialised_names() {
+        let mut names: Vec<String> = Vec::new();
+        let mut push = |v: serde_json::Value| names.push(v.as_str().unwrap_or("").to_owned());
+        for k in [
+            ChannelKind::TrucTiep,
+            ChannelKind::TrucTuyen,
+            ChannelKind::BuuChinh,
+        ] {
+            push(serde_json::to_value(k).unwrap_or_default());
+        }
+        for v in ["ngay_lam_viec", "ngay", "gio_lam_viec", "gio", "khac"] {
+            let u: TimeUnit = serde_json::from_value(v.into()).expect("alias");
+            push(serde_json::to_value(u).unwrap_or_default());
+        }
+        for v in ["phi", "le_phi"] {
+            let f: FeeKind = serde_json::from_value(v.into()).expect("alias");
+            push(serde_json::to_value(f).unwrap_or_default());
+        }
+        for v in ["moi", "sua_doi", "thay_the", "bai_bo"] {
+            let d: DecisionKind = serde_json::from_value(v.into()).expect("alias");
+            push(serde_json::to_value(d).unwrap_or_default());
+        }
+        for v in ["toan_trinh", "mot_phan", "khong"] {
+            let o: OnlineLevel = serde_json::from_value(v.into()).expect("alias");
+            push(serde_json::to_value(o).unwrap_or_default());
+        }
+        assert_eq!(names, CANONICAL_VALUES);
+    }
+
+    #[test]
+    fn unquoted_codes_need_six_decimals() {
+        let ok: Code = serde_yaml::from_str("1.001193").expect("six decimals");
+        assert_eq!(ok.as_str(), "1.001193");
+        for bad in ["1.00002", "1.000020"] {
+            let err = serde_yaml::from_str::<Code>(bad)
+                .expect_err(bad)
+                .to_string();
+            assert!(err.contains("6 chữ số"), "{err}");
+        }
+        let quoted: Code = serde_yaml::from_str("\"1.000020\"").expect("quoted");
+        assert_eq!(quoted.as_str(), "1.000020");
     }
 }

@@ -41,12 +41,31 @@ pub fn check_catalogue(records: &[LoadedRecord]) -> Diagnostics {
                 by_slug.insert(slug.as_str(), rec);
             }
         }
+        let own = rec.procedure.ma_thu_tuc.as_ref().map(|c| c.as_str());
         for (j, related) in rec.procedure.thu_tuc_lien_quan.iter().enumerate() {
+            if Some(related.as_str()) == own {
+                findings.push((
+                    i,
+                    Finding::error(
+                        FieldPath::root().key("thu_tuc_lien_quan").index(j),
+                        format!(
+                            "thủ tục tự ghi mã của chính nó (\"{related}\") là thủ tục liên quan"
+                        ),
+                        Some("xóa mã này khỏi thu_tuc_lien_quan".into()),
+                    ),
+                ));
+                continue;
+            }
             if !by_code.contains_key(related.as_str()) {
-                let near = crate::load::suggest(
-                    related.as_str(),
-                    &by_code.keys().map(|k| k.to_string()).collect::<Vec<_>>(),
-                );
+                // Sorted, so that of equally close codes the same one is always offered;
+                // never the record's own code.
+                let mut candidates: Vec<String> = by_code
+                    .keys()
+                    .filter(|k| Some(**k) != own)
+                    .map(|k| k.to_string())
+                    .collect();
+                candidates.sort();
+                let near = crate::load::suggest(related.as_str(), &candidates);
                 findings.push((
                     i,
                     Finding::error(

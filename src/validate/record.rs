@@ -197,36 +197,43 @@ fn channels(p: &Procedure, out: &mut Vec<Finding>) {
     }
 }
 
-fn check_fee(fee: &Fee, at: &FieldPath, out: &mut Vec<Finding>) {
-    let negative = |v: f64| v < 0.0 || !v.is_finite();
-    let fix = || Some("ghi số tiền từ 0 trở lên, không có dấu chấm ngăn cách: 200000".to_owned());
-    if let Some(v) = fee.muc_thu {
-        if negative(v) {
-            out.push(Finding::error(
-                at.key("muc_thu"),
-                format!("mức thu không được âm (đang ghi {v})"),
-                fix(),
-            ));
-        }
+/// How YAML spells a number that is not finite, as the officer wrote it.
+fn yaml_number(v: f64) -> &'static str {
+    if v.is_nan() {
+        ".nan"
+    } else if v > 0.0 {
+        ".inf"
+    } else {
+        "-.inf"
     }
-    if let Some(v) = fee.toi_da {
-        if negative(v) {
-            out.push(Finding::error(
-                at.key("toi_da"),
-                format!("mức tối đa không được âm (đang ghi {v})"),
-                fix(),
-            ));
+}
+
+fn check_fee(fee: &Fee, at: &FieldPath, out: &mut Vec<Finding>) {
+    let fix = || Some("ghi số tiền từ 0 trở lên, không có dấu chấm ngăn cách: 200000".to_owned());
+    // `.nan` and `.inf` are numbers to YAML, but not amounts.
+    let bad = |what: &str, v: f64| -> Option<String> {
+        if !v.is_finite() {
+            Some(format!(
+                "{what} phải là một số tiền (đang ghi {})",
+                yaml_number(v)
+            ))
+        } else if v < 0.0 {
+            Some(format!("{what} không được âm (đang ghi {v})"))
+        } else {
+            None
         }
+    };
+    if let Some(msg) = fee.muc_thu.and_then(|v| bad("mức thu", v)) {
+        out.push(Finding::error(at.key("muc_thu"), msg, fix()));
+    }
+    if let Some(msg) = fee.toi_da.and_then(|v| bad("mức tối đa", v)) {
+        out.push(Finding::error(at.key("toi_da"), msg, fix()));
     }
     let mut prev_end: Option<u32> = None;
     for (k, tier) in fee.bac.iter().enumerate() {
         let tat = at.key("bac").index(k);
-        if negative(tier.muc_thu) {
-            out.push(Finding::error(
-                tat.key("muc_thu"),
-                format!("mức thu không được âm (đang ghi {})", tier.muc_thu),
-                fix(),
-            ));
+        if let Some(msg) = bad("mức thu", tier.muc_thu) {
+            out.push(Finding::error(tat.key("muc_thu"), msg, fix()));
         }
         if tier.tu == 0 || tier.den.is_some_and(|d| d < tier.tu) {
             out.push(Finding::error(

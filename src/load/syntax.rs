@@ -1,0 +1,170 @@
+//! YAML syntax errors, moved to where the officer should look and said in Vietnamese.
+//!
+//! libyaml reports where its scanner gave up, which is often a line or more after the
+//! mistake: a key without its colon is noticed on the next line, an unclosed quote at
+//! the end of the file. Its messages name the earlier position too ("while scanning a
+//! simple key at line 5 column 1"); we use it, and recognise the common mistakes.
+
+/// Where and what: 1-based line and column within the YAML text, message, fix.
+#[derive(Debug, PartialEq)]
+pub struct Located {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub fix: String,
+}
+
+const GENERIC_FIX: &str = "kiểm tra thụt lề (dùng dấu cách, không dùng Tab), dấu hai chấm sau mỗi khóa, và đặt chữ có dấu \":\" hoặc \"#\" trong dấu nháy";
+
+/// `raw` is serde_yaml's message, `at` its location (1-based), `yaml` the text parsed.
+pub fn locate(raw: &str, at: Option<(usize, usize)>, yaml: &str) -> Located {
+    let (line, column) = at.unwrap_or((1, 1));
+    if let Some(key) = duplicate_key(raw) {
+        let second = key_lines(yaml, &key).get(1).copied();
+        return Located {
+            line: second.map_or(line, |(l, _)| l),
+            column: second.map_or(column, |(_, c)| c),
+            message: format!("khóa \"{key}\" ghi hai lần"),
+            fix: "trong một nhóm, mỗi khóa chỉ ghi một lần: giữ một dòng, xóa hoặc gộp dòng kia"
+                .to_owned(),
+        };
+    }
+    if raw.contains("could not find expected ':'") {
+        if let Some((l, c)) = while_scanning(raw, "a simple key") {
+            return Located {
+                line: l,
+                column: c,
+                message: "thiếu dấu hai chấm sau khóa".to_owned(),
+                fix: "viết khóa, dấu hai chấm, một dấu cách rồi giá trị, ví dụ: linh_vuc: Hộ tịch"
+                    .to_owned(),
+            };
+        }
+    }
+    let quote = while_scanning(raw, "a quoted scalar").or_else(|| unclosed_quote(yaml, line));
+    if let Some((l, c)) = quote {
+        return Located {
+            line: l,
+            column: c,
+            message: "dấu nháy mở ở đây chưa được đóng".to_owned(),
+            fix: "thêm dấu nháy đóng ở cuối giá trị (cùng loại với dấu mở), hoặc bỏ dấu nháy mở"
+                .to_owned(),
+        };
+    }
+    Located {
+        line,
+        column,
+        message: format!("lỗi cú pháp YAML: {}", strip_location(raw)),
+        fix: GENERIC_FIX.to_owned(),
+    }
+}
+
+/// serde and serde_yaml word a repeated key in a few ways; all quote the key.
+fn duplicate_key(raw: &str) -> Option<String> {
+    let rest = raw
+        .strip_prefix("duplicate field ")
+        .or_else(|| raw.split_once("duplicate entry with key ").map(|(_, r)| r))?;
+    let key: String = rest
+        .trim_start_matches(['`', '"'])
+        .chars()
+        .take_while(|c| !matches!(c, '`' | '"'))
+        .collect();
+    (!key.is_empty()).then_some(key)
+}
+
+/// "… while scanning <what> at line N column C" → (N, C).
+fn while_scanning(raw: &str, what: &str) -> Option<(usize, usize)> {
+    let rest = raw
+        .split_once(&format!("while scanning {what} at line "))?
+        .1;
+    let (line, rest) = rest.split_once(" column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.trim().parse().ok()?, column.parse().ok()?))
+}
+
+/// Lines (1-based) and columns where `key:` starts a mapping entry.
+fn key_lines(yaml: &str, key: &str) -> Vec<(usize, usize)> {
+    yaml.lines()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let trimmed = l.trim_start();
+            let body = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+            let rest = body.strip_prefix(key)?;
+            (rest.starts_with(':') || rest.starts_with(" :"))
+                .then(|| (i + 1, l.chars().count() - body.chars().count() + 1))
+        })
+        .collect()
+}
+
+/// The first line at or before `upto` whose value opens a double quote it never closes
+/// (`key: "text` with no closing `"`).
+fn unclosed_quote(yaml: &str, upto: usize) -> Option<(usize, usize)> {
+    for (i, l) in yaml.lines().enumerate().take(upto) {
+        if l.trim_start().starts_with('#') {
+            continue;
+        }
+        let Some((before, value)) = l.split_once(": ") else {
+            continue;
+        };
+        let v = value.trim();
+        if v.starts_with('"') && unescaped_quotes(v) % 2 == 1 {
+            return Some((i + 1, before.chars().count() + 3));
+        }
+    }
+    None
+}
+
+fn unescaped_quotes(s: &str) -> usize {
+    let mut n = 0;
+    let mut escaped = false;
+    for c in s.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => n += 1,
+            _ => escaped = false,
+        }
+        if c != '\\' {
+            escaped = false;
+        }
+    }
+    n
+}
+
+fn strip_location(s: &str) -> String {
+    match s.find(" at line ") {
+        Some(i) => s[..i].to_owned(),
+        None => s.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_colon_points_at_the_key() {
+        let raw = "could not find expected ':' at line 6 column 1, while scanning a simple key at line 5 column 1";
+        let l = locate(raw, Some((6, 1)), "a: 1\n");
+        assert_eq!((l.line, l.column), (5, 1));
+        assert_eq!(l.message, "thiếu dấu hai chấm sau khóa");
+    }
+
+    #[test]
+    fn duplicate_key_points_at_the_second() {
+        let yaml = "ma: 1\nlinh_vuc: A\nten: x\nlinh_vuc: B\n";
+        let l = locate("duplicate field `linh_vuc`", None, yaml);
+        assert_eq!((l.line, l.column), (4, 1));
+        assert_eq!(l.message, "khóa \"linh_vuc\" ghi hai lần");
+    }
+
+    #[test]
+    fn unclosed_quote_points_at_its_line() {
+        let yaml = "a: 1\nlinh_vuc: \"Hộ tịch\nten: x\nb: \"ok\"\n";
+        let l = locate(
+            "did not find expected key at line 9 column 1",
+            Some((9, 1)),
+            yaml,
+        );
+        assert_eq!((l.line, l.column), (2, 11));
+        assert!(unescaped_quotes(r#""a \" b""#) == 2);
+    }
+}
