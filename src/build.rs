@@ -67,6 +67,12 @@ fn embedded_files() -> ContentFiles {
                 files.synonyms = Some(SourceFile::new(shown, &text));
             } else if load::is_record_file(rel) {
                 files.records.push(SourceFile::new(shown, &text));
+            } else if let Some(def) = load::form_file_kind(rel) {
+                if def {
+                    files.forms.push(SourceFile::new(shown, &text));
+                } else {
+                    files.form_assets.push((shown, f.contents().to_vec()));
+                }
             }
         }
         for d in dir.dirs() {
@@ -75,6 +81,8 @@ fn embedded_files() -> ContentFiles {
     }
     walk(&SAMPLE_CONTENT, &mut files);
     files.records.sort_by(|a, b| a.path.cmp(&b.path));
+    files.forms.sort_by(|a, b| a.path.cmp(&b.path));
+    files.form_assets.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
 
@@ -90,7 +98,7 @@ pub struct Checked {
 
 /// Load every file, validate everything, and build the catalogue when there is no error.
 /// Takes the files by value: each text is freed once its record is parsed.
-pub fn check(files: ContentFiles) -> Checked {
+pub fn check(mut files: ContentFiles) -> Checked {
     let mut diagnostics = Diagnostics::default();
     let site = match &files.site {
         Some(file) => {
@@ -125,6 +133,8 @@ pub fn check(files: ContentFiles) -> Checked {
         }
         None => Synonyms::default(),
     };
+    let form_files = std::mem::take(&mut files.forms);
+    let form_assets = std::mem::take(&mut files.form_assets);
     let record_files = files.records.len();
     let parsed: Vec<(Option<LoadedRecord>, Diagnostics)> = files
         .records
@@ -146,11 +156,15 @@ pub fn check(files: ContentFiles) -> Checked {
         records.extend(rec);
     }
     diagnostics.extend(validate::check_catalogue(&records));
+    let (mut forms, form_diags) = check_form_files(&form_files, &form_assets, &records);
+    diagnostics.extend(form_diags);
     let catalogue = if diagnostics.has_errors() || site.is_none() {
         None
     } else {
-        let (cat, warnings) = Catalogue::build(records);
+        let (mut cat, warnings) = Catalogue::build(records);
         diagnostics.0.extend(warnings);
+        forms.link(&cat.entries);
+        cat.forms = forms;
         Some(cat)
     };
     diagnostics.sort();
@@ -161,6 +175,24 @@ pub fn check(files: ContentFiles) -> Checked {
         catalogue,
         diagnostics,
     }
+}
+
+/// Parse the form definitions and check them against each other and the records.
+fn check_form_files(
+    files: &[SourceFile],
+    assets: &[(PathBuf, Vec<u8>)],
+    records: &[LoadedRecord],
+) -> (crate::catalogue::Forms, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let mut loaded = Vec::new();
+    for f in files {
+        let (form, diags) = load::parse_form(f);
+        diagnostics.extend(diags);
+        loaded.extend(form);
+    }
+    let (forms, diags) = validate::check_forms(loaded, assets, records);
+    diagnostics.extend(diags);
+    (forms, diagnostics)
 }
 
 fn check_site(site: &SiteConfig, file: &SourceFile) -> Vec<Diagnostic> {

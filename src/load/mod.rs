@@ -5,11 +5,13 @@
 //! Vietnamese diagnostics. What it does not do: rules about meaning (mandatory parts,
 //! duplicate codes…) — those are `validate`'s.
 
+mod form;
 mod front_matter;
 pub mod locate;
 mod record;
 mod serde_msg;
 
+pub use form::{parse_form, LoadedForm};
 pub use front_matter::split_front_matter;
 pub use record::{parse_record, parse_yaml_file, LoadedRecord};
 pub use serde_msg::suggest;
@@ -42,6 +44,27 @@ pub struct ContentFiles {
     pub site: Option<SourceFile>,
     pub records: Vec<SourceFile>,
     pub synonyms: Option<SourceFile>,
+    /// Form definitions (`bieu-mau/*.yaml`).
+    pub forms: Vec<SourceFile>,
+    /// Every other file under `bieu-mau/` (official originals), by shown path.
+    pub form_assets: Vec<(PathBuf, Vec<u8>)>,
+}
+
+/// Where a file under the content folder belongs to the forms: `Some(true)` a definition,
+/// `Some(false)` an attachment, `None` not a form file.
+pub fn form_file_kind(rel: &Path) -> Option<bool> {
+    let in_forms = rel
+        .components()
+        .next()
+        .is_some_and(|c| c.as_os_str() == "bieu-mau");
+    let hidden = rel
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with(['.', '_']));
+    if !in_forms || hidden {
+        return None;
+    }
+    let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
+    Some(matches!(ext, "yaml" | "yml"))
 }
 
 /// Record files live under `thu-tuc/`, in any sub-folder, as `.md`, `.yaml` or `.yml`.
@@ -93,6 +116,15 @@ pub fn read_dir(content: &Path) -> Result<ContentFiles> {
         let rel = entry.path().strip_prefix(content).unwrap_or(entry.path());
         if is_record_file(rel) {
             paths.push(entry.path().to_path_buf());
+        }
+        match form_file_kind(rel) {
+            Some(true) => files.forms.push(read(entry.path())?),
+            Some(false) => {
+                let bytes = std::fs::read(entry.path())
+                    .with_context(|| format!("không đọc được {}", entry.path().display()))?;
+                files.form_assets.push((entry.path().to_path_buf(), bytes));
+            }
+            None => {}
         }
     }
     use rayon::prelude::*;
