@@ -30,7 +30,8 @@ pub struct Form {
     #[serde(default)]
     pub mo_ta: Option<String>,
     /// The layout. Empty: only the code, title and originals are known (no PDFs).
-    #[serde(default)]
+    /// serde_yaml reads enums as YAML tags (`!truong`); officers write one-key maps.
+    #[serde(default, with = "serde_yaml::with::singleton_map_recursive")]
     pub phan: Vec<Part>,
     #[serde(default)]
     pub mau_dien: Vec<Sample>,

@@ -32,7 +32,8 @@ impl SiteRenderer {
         Ok(SiteRenderer { tera })
     }
 
-    fn page(
+    /// Render one page of the theme's templates at `path` (also used for form pages).
+    pub(crate) fn page(
         &self,
         ctx: &RenderContext<'_>,
         out: &Output,
