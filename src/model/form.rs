@@ -20,7 +20,8 @@ pub struct Form {
     /// The national header "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc".
     #[serde(default = "yes")]
     pub quoc_hieu: bool,
-    /// "Kính gửi: …", under the title.
+    /// What is printed after "Kính gửi:" under the title (often a footnote mark, "(1)"),
+    /// followed by a line to fill; samples fill it with the id `kinh_gui`.
     #[serde(default)]
     pub kinh_gui: Option<String>,
     /// Pages the printed form takes; the PDFs are checked against it.
@@ -173,7 +174,7 @@ pub struct FieldRef<'a> {
     pub kind: FieldKind,
     pub choices: &'a [String],
     pub required: bool,
-    /// Path of the part in the file (`phan[3].truong`), for messages.
+    /// Index of the part in `phan`; [`ADDRESSEE`] for the "Kính gửi" line.
     pub part: usize,
     /// Index inside `hang` / `chu_ky`, when the part holds several.
     pub sub: Option<usize>,
@@ -181,11 +182,26 @@ pub struct FieldRef<'a> {
     pub columns: Option<Vec<&'a str>>,
 }
 
+/// `FieldRef::part` of the addressee line, which is not in `phan`.
+pub const ADDRESSEE: usize = usize::MAX;
+
 impl Form {
     /// Every id a sample may fill, in print order: fields, tables, the place and date of
     /// `noi_ngay`, signers' names.
     pub fn fields(&self) -> Vec<FieldRef<'_>> {
         let mut out = Vec::new();
+        if self.kinh_gui.is_some() {
+            out.push(FieldRef {
+                ma: "kinh_gui",
+                nhan: "Kính gửi",
+                kind: FieldKind::Chu,
+                choices: &[],
+                required: false,
+                part: ADDRESSEE,
+                sub: None,
+                columns: None,
+            });
+        }
         fn plain(f: &FieldDef, part: usize, sub: Option<usize>) -> FieldRef<'_> {
             FieldRef {
                 ma: &f.ma,

@@ -7,7 +7,7 @@
 use crate::catalogue::{form_slug, Attachment, FormEntry, Forms};
 use crate::diagnostic::{Diagnostics, FieldPath, Finding};
 use crate::load::{suggest, LoadedForm, LoadedRecord};
-use crate::model::form::{scalar_text, FieldKind, FieldRef, Form, Part};
+use crate::model::form::{scalar_text, FieldKind, FieldRef, Form, Part, ADDRESSEE};
 use crate::text::code_key;
 use serde_yaml::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -16,6 +16,9 @@ use std::sync::Arc;
 
 /// Where a field's id sits in the file.
 fn field_path(f: &FieldRef<'_>, form: &Form) -> FieldPath {
+    if f.part == ADDRESSEE {
+        return FieldPath::root().key("kinh_gui");
+    }
     let part = FieldPath::root().key("phan").index(f.part);
     match (&form.phan[f.part], f.sub) {
         (Part::Truong(_), _) => part.key("truong").key("ma"),
@@ -35,10 +38,7 @@ pub fn check_form(form: &Form) -> Vec<Finding> {
         if let Some(first) = seen.get(f.ma) {
             out.push(Finding::error(
                 field_path(f, form),
-                format!(
-                    "mã trường \"{}\" đã dùng cho \"{}\" (phan[{}])",
-                    f.ma, first.nhan, first.part
-                ),
+                format!("mã trường \"{}\" đã dùng cho \"{}\"", f.ma, first.nhan),
                 Some("mỗi trường một mã riêng, ví dụ thêm hậu tố _cha, _me".into()),
             ));
         } else {
