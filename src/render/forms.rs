@@ -205,6 +205,44 @@ impl SampleValues {
     }
 }
 
+/// What a procedure's document shows about the form it names: title and links, all
+/// site-relative.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormLink {
+    pub title: String,
+    pub page: String,
+    pub blank_pdf: Option<String>,
+    pub samples: Vec<SampleLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SampleLink {
+    pub name: String,
+    pub pdf: Option<String>,
+}
+
+impl FormLink {
+    pub fn new(fe: &FormEntry) -> Self {
+        let page = fe.url_path();
+        let pdfs = HAS_PDF && !fe.form.phan.is_empty();
+        FormLink {
+            title: fe.form.ten_mau.clone(),
+            blank_pdf: pdfs.then(|| format!("{page}{BLANK_PDF}")),
+            samples: fe
+                .form
+                .mau_dien
+                .iter()
+                .enumerate()
+                .map(|(i, s)| SampleLink {
+                    name: s.ten.clone(),
+                    pdf: pdfs.then(|| format!("{page}{}", sample_pdf(i + 1))),
+                })
+                .collect(),
+            page,
+        }
+    }
+}
+
 /// File name of the n-th sample PDF (1-based).
 pub fn sample_pdf(n: usize) -> String {
     format!("mau-dien-{n}.pdf")

@@ -734,6 +734,7 @@ mod tests {
             copies: 2,
             present_only: false,
             form: None,
+            form_link: None,
             note: None,
             alternatives: vec![],
         };

@@ -165,6 +165,8 @@ pub struct DocView {
     pub copies: u32,
     pub present_only: bool,
     pub form: Option<String>,
+    /// The form's page and PDFs, when `content/bieu-mau/` defines it.
+    pub form_link: Option<crate::render::forms::FormLink>,
     pub note: Option<String>,
     pub alternatives: Vec<String>,
 }
@@ -270,6 +272,11 @@ impl ProcedureView {
                         copies: d.ban_sao,
                         present_only: d.xuat_trinh,
                         form: d.bieu_mau.clone(),
+                        form_link: d
+                            .bieu_mau
+                            .as_deref()
+                            .and_then(|b| cat.forms.get(b))
+                            .map(crate::render::forms::FormLink::new),
                         note: d.ghi_chu.clone(),
                         alternatives: d.thay_the.clone(),
                     })
