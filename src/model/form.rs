@@ -65,6 +65,8 @@ pub enum Part {
     ChuKy(Vec<Signature>),
     /// A footnote in small type.
     ChuThich(String),
+    /// Start a new page here, where the official form does (`- ngat_trang`).
+    NgatTrang,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -108,6 +110,10 @@ pub struct Table {
     #[serde(default = "three")]
     pub so_dong: usize,
     pub cot: Vec<Column>,
+    /// Printed labels of the rows, in the first column (a "Thông tin | Bên nữ | Bên nam"
+    /// table); a sample then fills the other columns row by row.
+    #[serde(default)]
+    pub cac_dong: Vec<String>,
 }
 
 fn three() -> usize {
@@ -263,7 +269,7 @@ impl Form {
                         });
                     }
                 }
-                Part::TieuDe(_) | Part::Doan(_) | Part::ChuThich(_) => {}
+                Part::TieuDe(_) | Part::Doan(_) | Part::ChuThich(_) | Part::NgatTrang => {}
             }
         }
         out

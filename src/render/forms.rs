@@ -23,6 +23,8 @@ pub const HAS_PDF: bool = cfg!(feature = "pdf");
 #[derive(Debug, Clone, Serialize)]
 pub struct FormView {
     pub id: String,
+    /// "Mẫu CT01", "Mẫu số 1a": the id as printed, without a doubled "Mẫu".
+    pub code: String,
     pub title: String,
     pub legal: Option<String>,
     pub national_header: bool,
@@ -50,6 +52,8 @@ pub enum PartView {
         label: Option<String>,
         rows: usize,
         cols: Vec<ColView>,
+        /// Printed first-column labels, one per row (may be empty).
+        labels: Vec<String>,
     },
     PlaceDate {
         place: String,
@@ -61,6 +65,7 @@ pub enum PartView {
     Note {
         text: String,
     },
+    PageBreak,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -125,6 +130,7 @@ impl FormView {
                 Part::TieuDe(t) => PartView::Heading { text: t.clone() },
                 Part::Doan(t) => PartView::Para { text: t.clone() },
                 Part::ChuThich(t) => PartView::Note { text: t.clone() },
+                Part::NgatTrang => PartView::PageBreak,
                 Part::Truong(d) => PartView::Fields {
                     fields: vec![field(d)],
                 },
@@ -134,7 +140,8 @@ impl FormView {
                 Part::Bang(t) => PartView::Table {
                     id: t.ma.clone(),
                     label: t.nhan.clone(),
-                    rows: t.so_dong,
+                    rows: t.so_dong.max(t.cac_dong.len()),
+                    labels: t.cac_dong.clone(),
                     cols: t
                         .cot
                         .iter()
@@ -162,6 +169,7 @@ impl FormView {
             })
             .collect();
         FormView {
+            code: code_label(&f.ma_mau),
             id: f.ma_mau.clone(),
             title: f.ten_mau.clone(),
             legal: f.ban_hanh_kem_theo.clone(),
@@ -202,6 +210,15 @@ impl SampleValues {
             values,
             rows,
         }
+    }
+}
+
+/// "CT01" → "Mẫu CT01"; "Mẫu số 1a" stays.
+pub fn code_label(id: &str) -> String {
+    if crate::text::fold(id).starts_with("mau") {
+        id.to_owned()
+    } else {
+        format!("Mẫu {id}")
     }
 }
 
@@ -330,24 +347,32 @@ fn sample_view(f: &Form, view: &FormView, n: usize, s: &Sample) -> SampleView {
             let Some(rows) = vals.rows.get(fr.ma) else {
                 continue;
             };
-            let labels = view
+            let (heads, row_labels) = view
                 .parts
                 .iter()
                 .find_map(|p| match p {
-                    PartView::Table { id, cols, .. } if id == fr.ma => {
-                        Some(cols.iter().map(|c| c.label.clone()).collect())
-                    }
+                    PartView::Table {
+                        id, cols, labels, ..
+                    } if id == fr.ma => Some((
+                        cols.iter().map(|c| c.label.clone()).collect(),
+                        labels.clone(),
+                    )),
                     _ => None,
                 })
                 .unwrap_or_default();
             tables.push(SampleTable {
                 label: fr.nhan.to_owned(),
-                cols: labels,
+                cols: heads,
                 rows: rows
                     .iter()
-                    .map(|r| {
+                    .enumerate()
+                    .map(|(i, r)| {
                         cols.iter()
-                            .map(|c| r.get(*c).cloned().unwrap_or_default())
+                            .enumerate()
+                            .map(|(j, c)| match row_labels.get(i).filter(|_| j == 0) {
+                                Some(l) => l.clone(),
+                                None => r.get(*c).cloned().unwrap_or_default(),
+                            })
                             .collect()
                     })
                     .collect(),

@@ -18,6 +18,8 @@ pub struct SiteView {
     pub last_updated_iso: Option<String>,
     pub procedure_count: usize,
     pub field_count: usize,
+    /// Forms with a page under `bieu-mau/` (the menu links them when there are any).
+    pub form_count: usize,
 }
 
 impl SiteView {
@@ -34,6 +36,7 @@ impl SiteView {
             last_updated_iso: last.map(|d| d.iso()),
             procedure_count: cat.entries.len(),
             field_count: cat.fields.len(),
+            form_count: cat.forms.list.len(),
         }
     }
 }
