@@ -282,6 +282,8 @@ pub fn check_forms(
         }
     }
     let any_forms = !forms.is_empty();
+    // Suggestions come from every definition, even one with errors of its own.
+    let ids: Vec<String> = forms.iter().map(|f| f.form.ma_mau.clone()).collect();
     for lf in forms {
         let mut findings = check_form(&lf.form);
         let key = code_key(&lf.form.ma_mau);
@@ -360,7 +362,6 @@ pub fn check_forms(
         }
     }
     if any_forms {
-        let ids: Vec<String> = list.iter().map(|f| f.form.ma_mau.clone()).collect();
         for rec in records {
             let mut findings = Vec::new();
             for (i, g) in rec.procedure.thanh_phan_ho_so.iter().enumerate() {
