@@ -10,7 +10,7 @@ use crate::load::{suggest, LoadedForm, LoadedRecord};
 use crate::model::form::{scalar_text, FieldKind, FieldRef, Form, Part, ADDRESSEE};
 use crate::text::code_key;
 use serde_yaml::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -271,12 +271,12 @@ pub fn check_forms(
     let mut diags = Diagnostics::default();
     let mut list = Vec::new();
     let mut by_key: HashMap<String, PathBuf> = HashMap::new();
-    let mut used: HashMap<String, bool> = HashMap::new();
+    let mut used: HashSet<String> = HashSet::new();
     for rec in records {
         for g in &rec.procedure.thanh_phan_ho_so {
             for d in &g.giay_to {
                 if let Some(b) = &d.bieu_mau {
-                    used.insert(code_key(b), true);
+                    used.insert(code_key(b));
                 }
             }
         }
@@ -306,7 +306,7 @@ pub fn check_forms(
         } else {
             by_key.insert(key.clone(), lf.path.clone());
         }
-        if !used.contains_key(&key) {
+        if !used.contains(&key) {
             findings.push(Finding::warning(
                 FieldPath::root().key("ma_mau"),
                 format!(
