@@ -454,6 +454,26 @@ mod pdf {
     }
 
     #[test]
+    fn check_warns_when_a_form_prints_on_other_than_its_declared_pages() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let form = FORM.replace("TP/HT-2020-TKKS", "TP-HT-2020-TKKS").replace(
+            "ban_goc: [\"Tờ khai đăng ký khai sinh (bản gốc).pdf\"]\n",
+            "so_trang: 2\n",
+        );
+        let content = forms_tree(tmp.path(), &[("tkks.yaml", &form)]);
+        let diags = check_json(&content);
+        let d = diags
+            .iter()
+            .find(|d| d.3.contains("biểu mẫu in ra 1 trang, không phải 2 trang"))
+            .unwrap_or_else(|| panic!("no page-count warning: {diags:#?}"));
+        assert_eq!(
+            (d.0.as_str(), d.1, d.2.as_str()),
+            ("tkks.yaml", line_of(&form, "so_trang:"), "warning")
+        );
+        assert!(d.4.contains("so_trang: 1"), "{d:?}");
+    }
+
+    #[test]
     fn sample_form_pdfs_check_out() {
         let tmp = tempfile::tempdir().expect("tempdir");
         let out = tmp.path().join("output");
