@@ -391,8 +391,7 @@ pub fn check_forms(
             diags.0.extend(rec.locate(findings));
         }
     }
-    list.sort_by(|a, b| a.form.ma_mau.cmp(&b.form.ma_mau));
-    (Forms { list }, diags)
+    (Forms::new(list), diags)
 }
 
 #[cfg(test)]
