@@ -67,6 +67,12 @@ fn embedded_files() -> ContentFiles {
                 files.synonyms = Some(SourceFile::new(shown, &text));
             } else if load::is_record_file(rel) {
                 files.records.push(SourceFile::new(shown, &text));
+            } else if let Some(def) = load::form_file_kind(rel) {
+                if def {
+                    files.forms.push(SourceFile::new(shown, &text));
+                } else {
+                    files.form_assets.push((shown, f.contents().to_vec()));
+                }
             }
         }
         for d in dir.dirs() {
@@ -75,6 +81,8 @@ fn embedded_files() -> ContentFiles {
     }
     walk(&SAMPLE_CONTENT, &mut files);
     files.records.sort_by(|a, b| a.path.cmp(&b.path));
+    files.forms.sort_by(|a, b| a.path.cmp(&b.path));
+    files.form_assets.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
 
@@ -90,8 +98,12 @@ pub struct Checked {
 
 /// Load every file, validate everything, and build the catalogue when there is no error.
 /// Takes the files by value: each text is freed once its record is parsed.
-pub fn check(files: ContentFiles) -> Checked {
+pub fn check(mut files: ContentFiles) -> Checked {
     let config = parse_config(files.site.as_ref(), files.synonyms.as_ref());
+    let forms = FormFiles {
+        files: std::mem::take(&mut files.forms),
+        assets: std::mem::take(&mut files.form_assets),
+    };
     let record_files = files.records.len();
     let parsed: Vec<ParsedRecord> = files.records.into_par_iter().map(parse_record).collect();
     let mut diagnostics = Diagnostics::default();
@@ -100,7 +112,14 @@ pub fn check(files: ContentFiles) -> Checked {
         diagnostics.extend(p.diagnostics);
         records.extend(p.record);
     }
-    assemble(config, record_files, records, diagnostics)
+    assemble(config, &forms, record_files, records, diagnostics)
+}
+
+/// The form definitions (`content/bieu-mau/*.yaml`) and the official files beside them.
+#[derive(Clone, Default)]
+pub struct FormFiles {
+    pub files: Vec<SourceFile>,
+    pub assets: Vec<(PathBuf, Vec<u8>)>,
 }
 
 /// `site.yaml` and `tu-dong-nghia.yaml`, parsed and checked.
@@ -182,6 +201,7 @@ pub fn parse_record(file: SourceFile) -> ParsedRecord {
 /// what the per-file stages found.
 pub fn assemble(
     config: ParsedConfig,
+    forms: &FormFiles,
     record_files: usize,
     records: Vec<(LoadedRecord, Arc<Keys>)>,
     mut diagnostics: Diagnostics,
@@ -189,11 +209,15 @@ pub fn assemble(
     let (records, keys): (Vec<LoadedRecord>, Vec<Arc<Keys>>) = records.into_iter().unzip();
     diagnostics.extend(config.diagnostics);
     diagnostics.extend(validate::check_catalogue(&records));
+    let (mut forms, form_diags) = check_form_files(&forms.files, &forms.assets, &records);
+    diagnostics.extend(form_diags);
     let catalogue = if diagnostics.has_errors() || config.site.is_none() {
         None
     } else {
-        let (cat, warnings) = Catalogue::build(records, keys);
+        let (mut cat, warnings) = Catalogue::build(records, keys);
         diagnostics.0.extend(warnings);
+        forms.link(&cat.entries);
+        cat.forms = forms;
         Some(cat)
     };
     diagnostics.sort();
@@ -204,6 +228,24 @@ pub fn assemble(
         catalogue,
         diagnostics,
     }
+}
+
+/// Parse the form definitions and check them against each other and the records.
+fn check_form_files(
+    files: &[SourceFile],
+    assets: &[(PathBuf, Vec<u8>)],
+    records: &[LoadedRecord],
+) -> (crate::catalogue::Forms, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let mut loaded = Vec::new();
+    for f in files {
+        let (form, diags) = load::parse_form(f);
+        diagnostics.extend(diags);
+        loaded.extend(form);
+    }
+    let (forms, diags) = validate::check_forms(loaded, assets, records);
+    diagnostics.extend(diags);
+    (forms, diagnostics)
 }
 
 fn check_site(site: &SiteConfig, file: &SourceFile) -> Vec<Diagnostic> {

@@ -13,7 +13,7 @@
 //! byte for byte what a full `niemyet build` of the same content writes (apart from the
 //! injected live-reload snippet). This module does not watch files or serve HTTP.
 
-use crate::build::{self, Checked, ParsedConfig, ParsedRecord};
+use crate::build::{self, Checked, FormFiles, ParsedConfig, ParsedRecord};
 use crate::catalogue::{Catalogue, Entry};
 use crate::diagnostic::Diagnostics;
 use crate::load::{self, SourceFile};
@@ -37,6 +37,7 @@ pub struct Session {
     site_file: Option<SourceFile>,
     synonyms_file: Option<SourceFile>,
     config: ParsedConfig,
+    forms: FormFiles,
     records: BTreeMap<PathBuf, ParsedRecord>,
     /// Files whose reading failed (not UTF-8, unreadable), reported with the rest.
     unreadable: BTreeMap<PathBuf, String>,
@@ -83,7 +84,11 @@ impl Session {
         inject: &str,
     ) -> Result<(Session, Outcome)> {
         let start = Instant::now();
-        let files = load::read_dir(content)?;
+        let mut files = load::read_dir(content)?;
+        let forms = FormFiles {
+            files: std::mem::take(&mut files.forms),
+            assets: std::mem::take(&mut files.form_assets),
+        };
         let site_root = build::Source::Dir(content.to_path_buf())
             .site_root()
             .unwrap_or_else(|| PathBuf::from("."));
@@ -105,6 +110,7 @@ impl Session {
             site_file: files.site,
             synonyms_file: files.synonyms,
             config,
+            forms,
             records,
             unreadable: BTreeMap::new(),
             renderers: None,
@@ -157,6 +163,18 @@ impl Session {
                 // The theme name lives in site.yaml.
                 self.renderers = None;
                 full = true;
+            } else if rel.starts_with("bieu-mau") {
+                // Forms are few: read them all again, and render everything (procedure
+                // pages, posters and guide sheets name them).
+                let forms_dir = self.content.join("bieu-mau");
+                self.unreadable.retain(|p, _| !p.starts_with(&forms_dir));
+                match load::read_forms(&self.content) {
+                    Ok((files, assets)) => self.forms = FormFiles { files, assets },
+                    Err(e) => {
+                        self.unreadable.insert(shown, format!("{e:#}"));
+                    }
+                }
+                full = true;
             } else if abs.is_dir() {
                 // A folder moved in or created: read every record under it.
                 for entry in walkdir::WalkDir::new(&abs).into_iter().flatten() {
@@ -204,6 +222,7 @@ impl Session {
         }
         build::assemble(
             self.config.clone(),
+            &self.forms,
             self.records.len(),
             records,
             diagnostics,

@@ -4,8 +4,10 @@
 //! Renderers read only this; none of them reads files or re-derives a slug.
 
 mod format;
+mod forms;
 
 pub use format::*;
+pub use forms::*;
 
 use crate::diagnostic::{Diagnostic, FieldPath, Finding};
 use crate::load::LoadedRecord;
@@ -114,6 +116,8 @@ pub struct Catalogue {
     pub entries: Vec<Entry>,
     /// Sorted by name without diacritics.
     pub fields: Vec<Field>,
+    /// Form definitions (`bieu-mau/`), set by the build after the entries.
+    pub forms: Forms,
     by_code: HashMap<String, usize>,
 }
 
@@ -230,6 +234,7 @@ impl Catalogue {
             Catalogue {
                 entries,
                 fields,
+                forms: Forms::default(),
                 by_code,
             },
             warnings,

@@ -5,12 +5,14 @@
 //! Vietnamese diagnostics. What it does not do: rules about meaning (mandatory parts,
 //! duplicate codes…) — those are `validate`'s.
 
+mod form;
 mod front_matter;
 pub mod locate;
 mod record;
 mod serde_msg;
 mod syntax;
 
+pub use form::{parse_form, LoadedForm};
 pub use front_matter::split_front_matter;
 pub use record::{parse_record, parse_yaml_file, LoadedRecord};
 pub use serde_msg::suggest;
@@ -43,6 +45,27 @@ pub struct ContentFiles {
     pub site: Option<SourceFile>,
     pub records: Vec<SourceFile>,
     pub synonyms: Option<SourceFile>,
+    /// Form definitions (`bieu-mau/*.yaml`).
+    pub forms: Vec<SourceFile>,
+    /// Every other file under `bieu-mau/` (official originals), by shown path.
+    pub form_assets: Vec<(PathBuf, Vec<u8>)>,
+}
+
+/// Where a file under the content folder belongs to the forms: `Some(true)` a definition,
+/// `Some(false)` an attachment, `None` not a form file.
+pub fn form_file_kind(rel: &Path) -> Option<bool> {
+    let in_forms = rel
+        .components()
+        .next()
+        .is_some_and(|c| c.as_os_str() == "bieu-mau");
+    let hidden = rel
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with(['.', '_']));
+    if !in_forms || hidden {
+        return None;
+    }
+    let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
+    Some(matches!(ext, "yaml" | "yml"))
 }
 
 /// Record files live under `thu-tuc/`, in any sub-folder, as `.md`, `.yaml` or `.yml`.
@@ -68,6 +91,33 @@ pub fn read(p: &Path) -> Result<SourceFile> {
         )
     })?;
     Ok(SourceFile::new(p.to_path_buf(), &raw))
+}
+
+/// Read only the form definitions and their official files (`content/bieu-mau/`): what
+/// the live preview reloads when anything in that folder changes.
+pub fn read_forms(content: &Path) -> Result<(Vec<SourceFile>, Vec<(PathBuf, Vec<u8>)>)> {
+    let (mut forms, mut assets) = (Vec::new(), Vec::new());
+    let dir = content.join("bieu-mau");
+    if !dir.is_dir() {
+        return Ok((forms, assets));
+    }
+    for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("không duyệt được {}", dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(content).unwrap_or(entry.path());
+        match form_file_kind(rel) {
+            Some(true) => forms.push(read(entry.path())?),
+            Some(false) => {
+                let bytes = std::fs::read(entry.path())
+                    .with_context(|| format!("không đọc được {}", entry.path().display()))?;
+                assets.push((entry.path().to_path_buf(), bytes));
+            }
+            None => {}
+        }
+    }
+    Ok((forms, assets))
 }
 
 /// Read a content folder from disk.
@@ -96,6 +146,15 @@ pub fn read_dir(content: &Path) -> Result<ContentFiles> {
         let rel = entry.path().strip_prefix(content).unwrap_or(entry.path());
         if is_record_file(rel) {
             paths.push(entry.path().to_path_buf());
+        }
+        match form_file_kind(rel) {
+            Some(true) => files.forms.push(read(entry.path())?),
+            Some(false) => {
+                let bytes = std::fs::read(entry.path())
+                    .with_context(|| format!("không đọc được {}", entry.path().display()))?;
+                files.form_assets.push((entry.path().to_path_buf(), bytes));
+            }
+            None => {}
         }
     }
     use rayon::prelude::*;

@@ -54,6 +54,12 @@ impl Renderer for DataRenderer {
         for e in &cat.entries {
             url(&e.url_path(), e.updated().map(|d| d.iso()));
         }
+        if !cat.forms.list.is_empty() {
+            url("bieu-mau/", None);
+            for f in &cat.forms.list {
+                url(&f.url_path(), None);
+            }
+        }
         xml.push_str("</urlset>\n");
         out.write("sitemap.xml", xml.as_bytes())?;
         out.write(

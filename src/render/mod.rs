@@ -6,6 +6,7 @@
 //! adding a `Renderer`, not touching the others.
 
 pub mod data;
+pub mod forms;
 pub mod markdown;
 mod output;
 #[cfg(feature = "pdf")]
@@ -109,5 +110,6 @@ pub fn all(theme: &Theme) -> Result<Vec<Box<dyn Renderer>>> {
         #[cfg(feature = "pdf")]
         Box::new(print::PrintRenderer::new(theme)?),
         Box::new(search::SearchRenderer),
+        Box::new(forms::FormsRenderer::new(theme)?),
     ])
 }

@@ -6,7 +6,9 @@
 //! (types, unknown keys, YAML syntax) are found earlier, by `load`.
 
 mod cross;
+mod forms;
 mod record;
 
 pub use cross::check_catalogue;
+pub use forms::{check_form, check_forms, is_vn_date};
 pub use record::{check_code, check_record};

@@ -84,6 +84,8 @@ const urlOf = (file) => {
 
 const procedurePages = () => htmlFiles(path.join(SITE, "thu-tuc")).filter((f) => path.relative(path.join(SITE, "thu-tuc"), f) !== "index.html");
 const fieldPages = () => htmlFiles(path.join(SITE, "linh-vuc"));
+// Form pages (bieu-mau/): the index and one page per form, when the site has forms.
+const formPages = () => (fs.existsSync(path.join(SITE, "bieu-mau")) ? htmlFiles(path.join(SITE, "bieu-mau")) : []);
 // The procedure the search test looks for: "Đăng ký khai sinh", code 1.001193.
 const BIRTH = "/thu-tuc/dang-ky-khai-sinh/";
 
@@ -237,7 +239,7 @@ test("keyboard only: skip link, search box, results, procedure page", async () =
 
 test("390 px: no page scrolls sideways, touch targets are at least 44 px", async () => {
   const page = await newPage(390, 844);
-  const pages = ["/", "/tim-kiem/", "/lien-he/", "/thu-tuc/", ...fieldPages().map(urlOf), ...procedurePages().map(urlOf)];
+  const pages = ["/", "/tim-kiem/", "/lien-he/", "/thu-tuc/", ...fieldPages().map(urlOf), ...procedurePages().map(urlOf), ...formPages().map(urlOf)];
   const wide = [];
   const small = [];
   for (const u of pages) {
@@ -290,6 +292,7 @@ test("axe-core: no WCAG 2.1 A/AA violation on home, field, procedure, search res
     ["procedure", BIRTH],
     ["contact", "/lien-he/"],
     ["all procedures", "/thu-tuc/"],
+    ...(formPages().length ? [["forms", "/bieu-mau/"], ["form with samples", "/bieu-mau/tp-ht-2020-tkks/"]] : []),
   ];
   for (const [label, u] of targets) {
     await page.goto(origin + u);

@@ -7,6 +7,8 @@
 //!   `in/thu-tuc/<slug>/phieu-huong-dan/` its HTML version.
 //! - `in/linh-vuc/<slug>/danh-muc.pdf`: one field's table of procedures (A3 landscape).
 //! - `in/muc-luc.pdf`: the board index, listing the fields (A3 landscape); `in/` links all.
+//! - `bieu-mau/<slug>/mau-trong.pdf`, `mau-dien-<n>.pdf`: each form blank and filled with
+//!   each sample (`forms.rs`).
 //!
 //! Layouts are the theme's `print/*.typ`; each gets its document as JSON (`sys.inputs.data`)
 //! with every amount and time already worded by the site's view models, so a poster and a
@@ -14,6 +16,7 @@
 
 mod cache;
 mod fit;
+mod forms;
 mod qr;
 mod world;
 
@@ -533,6 +536,10 @@ impl PrintRenderer {
             out.write(&job.path, pdf.as_deref().unwrap_or_default())
         };
 
+        // Form pages list the procedures using them: anything indexed may change them.
+        if ctx.scope.search() {
+            self.render_forms(cat, &plan.view.base_url, &cache, out)?;
+        }
         cat.entries
             .par_iter()
             .enumerate()
@@ -703,7 +710,21 @@ pub fn sheet_findings(
         })
         .collect::<Result<_>>()
     })?;
-    Ok(found.into_iter().flatten().collect())
+    let mut found: Vec<(PathBuf, Finding)> = found.into_iter().flatten().collect();
+    let forms = on_print_pool(|| renderer.form_page_counts(cat, &plan.view.base_url, &cache))?;
+    for (path, pages, declared) in forms {
+        found.push((
+            path,
+            Finding::warning(
+                FieldPath::root().key("so_trang"),
+                format!("biểu mẫu in ra {pages} trang, không phải {declared} trang như khai báo"),
+                Some(format!(
+                    "sửa so_trang: {pages} nếu mẫu chính thức dài như vậy; nếu không, rút gọn chú thích hoặc bớt dòng trống của bảng"
+                )),
+            ),
+        ));
+    }
+    Ok(found)
 }
 
 #[cfg(test)]
@@ -734,6 +755,7 @@ mod tests {
             copies: 2,
             present_only: false,
             form: None,
+            form_link: None,
             note: None,
             alternatives: vec![],
         };

@@ -32,9 +32,10 @@ impl SiteRenderer {
         Ok(SiteRenderer { tera })
     }
 
+    /// Render one page of the theme's templates at `path` (also used for form pages).
     /// `base` holds what every page shares (`site`, `inject`), serialised once: cloning
     /// a Tera context is much cheaper than serialising the site view per page.
-    fn page(
+    pub(crate) fn page(
         &self,
         out: &Output,
         base: &Context,
@@ -54,6 +55,14 @@ impl SiteRenderer {
             .map_err(|e| anyhow!("{template} ({path}): {}", tera_error_chain(&e)))?;
         out.write(&format!("{path}index.html"), html.as_bytes())
     }
+}
+
+/// What every page's context starts with.
+pub(crate) fn base_context(ctx: &RenderContext<'_>, site: &SiteView) -> Context {
+    let mut base = Context::new();
+    base.insert("site", site);
+    base.insert("inject", ctx.inject);
+    base
 }
 
 /// Tera's default also escapes `/`, which turns every URL into `..&#x2F;..&#x2F;`: valid,
@@ -110,9 +119,7 @@ impl Renderer for SiteRenderer {
     fn render(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
         let cat = ctx.catalogue;
         let site = SiteView::new(ctx.site, cat);
-        let mut base = Context::new();
-        base.insert("site", &site);
-        base.insert("inject", ctx.inject);
+        let base = base_context(ctx, &site);
         let fields: Vec<FieldView> = cat
             .fields
             .iter()

@@ -18,6 +18,8 @@ pub struct SiteView {
     pub last_updated_iso: Option<String>,
     pub procedure_count: usize,
     pub field_count: usize,
+    /// Forms with a page under `bieu-mau/` (the menu links them when there are any).
+    pub form_count: usize,
 }
 
 impl SiteView {
@@ -34,6 +36,7 @@ impl SiteView {
             last_updated_iso: last.map(|d| d.iso()),
             procedure_count: cat.entries.len(),
             field_count: cat.fields.len(),
+            form_count: cat.forms.list.len(),
         }
     }
 }
@@ -165,6 +168,8 @@ pub struct DocView {
     pub copies: u32,
     pub present_only: bool,
     pub form: Option<String>,
+    /// The form's page and PDFs, when `content/bieu-mau/` defines it.
+    pub form_link: Option<crate::render::forms::FormLink>,
     pub note: Option<String>,
     pub alternatives: Vec<String>,
 }
@@ -270,6 +275,11 @@ impl ProcedureView {
                         copies: d.ban_sao,
                         present_only: d.xuat_trinh,
                         form: d.bieu_mau.clone(),
+                        form_link: d
+                            .bieu_mau
+                            .as_deref()
+                            .and_then(|b| cat.forms.get(b))
+                            .map(crate::render::forms::FormLink::new),
                         note: d.ghi_chu.clone(),
                         alternatives: d.thay_the.clone(),
                     })

@@ -1,0 +1,128 @@
+//! Forms as renderers need them: each definition with its URL slug, its attachments
+//! (bytes and content hash) and the procedures that use it.
+
+use crate::catalogue::Entry;
+use crate::model::form::Form;
+use crate::text::{code_key, slugify};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct FormEntry {
+    pub form: Form,
+    /// `tp-ht-2020-tkks`: the folder under `bieu-mau/`.
+    pub slug: String,
+    pub source: PathBuf,
+    pub attachments: Vec<Attachment>,
+    /// Indices into `Catalogue::entries` of the procedures naming this form, by code.
+    pub used_by: Vec<usize>,
+}
+
+impl FormEntry {
+    /// Site-relative URL path, e.g. `bieu-mau/tp-ht-2020-tkks/`.
+    pub fn url_path(&self) -> String {
+        format!("bieu-mau/{}/", self.slug)
+    }
+}
+
+/// An official file shipped next to a definition ("bản gốc").
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    /// File name as the officer wrote it (spaces and diacritics kept).
+    pub name: String,
+    pub bytes: Arc<[u8]>,
+    /// First 8 hex digits of the SHA-256 of the bytes, for `?v=` cache busting.
+    pub hash8: String,
+}
+
+impl Attachment {
+    pub fn new(name: String, bytes: Arc<[u8]>) -> Self {
+        let digest = Sha256::digest(&bytes);
+        let hash8 = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+        Attachment { name, bytes, hash8 }
+    }
+}
+
+/// Every valid form, sorted by code.
+#[derive(Debug, Clone, Default)]
+pub struct Forms {
+    pub list: Vec<FormEntry>,
+    /// `code_key` of each code → index in `list`.
+    by_key: HashMap<String, usize>,
+}
+
+/// The folder name of a form id: `Mẫu số 1a` → `mau-so-1a`.
+pub fn form_slug(id: &str) -> String {
+    slugify(id, 80)
+}
+
+impl Forms {
+    /// `list` must hold distinct codes (validation reports duplicates).
+    pub fn new(mut list: Vec<FormEntry>) -> Self {
+        list.sort_by(|a, b| a.form.ma_mau.cmp(&b.form.ma_mau));
+        let by_key = list
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (code_key(&f.form.ma_mau), i))
+            .collect();
+        Forms { list, by_key }
+    }
+
+    /// The form a procedure names; ids match ignoring case, spaces, punctuation and
+    /// diacritics (`TP-HT-2020-TKKS` finds `TP/HT-2020-TKKS`).
+    pub fn get(&self, id: &str) -> Option<&FormEntry> {
+        self.by_key.get(&code_key(id)).map(|&i| &self.list[i])
+    }
+
+    /// Fill in `used_by` from the catalogue's documents: one pass over the entries, so a
+    /// province-sized catalogue does not pay forms × documents.
+    pub fn link(&mut self, entries: &[Entry]) {
+        for f in &mut self.list {
+            f.used_by.clear();
+        }
+        for (i, e) in entries.iter().enumerate() {
+            let docs = e.procedure.thanh_phan_ho_so.iter().flat_map(|g| &g.giay_to);
+            for id in docs.filter_map(|d| d.bieu_mau.as_deref()) {
+                if let Some(&f) = self.by_key.get(&code_key(id)) {
+                    // A procedure naming the form twice is listed once.
+                    if self.list[f].used_by.last() != Some(&i) {
+                        self.list[f].used_by.push(i);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(code: &str) -> FormEntry {
+        let form: Form =
+            serde_yaml::from_str(&format!("ma_mau: \"{code}\"\nten_mau: Tờ khai\n")).unwrap();
+        FormEntry {
+            slug: form_slug(code),
+            form,
+            source: PathBuf::from("x.yaml"),
+            attachments: Vec::new(),
+            used_by: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn codes_match_loosely_and_slug_to_ascii() {
+        let forms = Forms::new(vec![entry("TP/HT-2020-TKKS"), entry("Mẫu số 1a")]);
+        assert_eq!(forms.list[0].form.ma_mau, "Mẫu số 1a", "sorted by code");
+        assert!(forms.get("TP-HT-2020-TKKS").is_some());
+        assert!(forms.get("tp/ht 2020 tkks").is_some());
+        assert!(forms.get("Mau so 1A").is_some());
+        assert!(forms.get("Mẫu số 1b").is_none());
+        assert_eq!(form_slug("TP/HT-2020-TKKS"), "tp-ht-2020-tkks");
+        assert_eq!(form_slug("Mẫu số 11/ĐK"), "mau-so-11-dk");
+        let a = Attachment::new("a.pdf".into(), Arc::from(&b"abc"[..]));
+        assert_eq!(a.hash8, "ba7816bf", "SHA-256 of abc");
+    }
+}
