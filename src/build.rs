@@ -90,7 +90,14 @@ pub struct Checked {
 
 /// Load every file, validate everything, and build the catalogue when there is no error.
 /// Takes the files by value: each text is freed once its record is parsed.
+/// Lifecycle rules and the catalogue are those of today; see [`check_at`].
 pub fn check(files: ContentFiles) -> Checked {
+    check_at(files, Date::today())
+}
+
+/// [`check`] at a given date: the catalogue holds the procedures in force at `as_of`
+/// (`lifecycle::apply`), and references to procedures gone by then are errors.
+pub fn check_at(files: ContentFiles, as_of: Date) -> Checked {
     let mut diagnostics = Diagnostics::default();
     let site = match &files.site {
         Some(file) => {
@@ -146,12 +153,13 @@ pub fn check(files: ContentFiles) -> Checked {
         records.extend(rec);
     }
     diagnostics.extend(validate::check_catalogue(&records));
+    diagnostics.extend(crate::lifecycle::check(&records, as_of));
     let catalogue = if diagnostics.has_errors() || site.is_none() {
         None
     } else {
         let (cat, warnings) = Catalogue::build(records);
         diagnostics.0.extend(warnings);
-        Some(cat)
+        Some(crate::lifecycle::apply(cat, as_of))
     };
     diagnostics.sort();
     Checked {
@@ -227,7 +235,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let mut stages = Vec::new();
     let files = opts.source.read()?;
     stages.push(("đọc tệp", start.elapsed()));
-    let checked = check(files);
+    let checked = check_at(files, opts.as_of);
     stages.push(("kiểm tra", start.elapsed()));
     let (Some(site), Some(catalogue)) = (checked.site, checked.catalogue) else {
         return Ok(BuildReport {

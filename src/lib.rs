@@ -7,6 +7,8 @@
 pub mod build;
 pub mod catalogue;
 pub mod diagnostic;
+pub mod diff;
+pub mod lifecycle;
 pub mod load;
 pub mod model;
 pub mod render;

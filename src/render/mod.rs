@@ -6,7 +6,9 @@
 //! adding a `Renderer`, not touching the others.
 
 pub mod data;
+pub mod jsonld;
 pub mod markdown;
+pub mod open_data;
 mod output;
 #[cfg(feature = "pdf")]
 pub mod print;
@@ -48,6 +50,7 @@ pub fn all(theme: &Theme) -> Result<Vec<Box<dyn Renderer>>> {
     Ok(vec![
         Box::new(site::SiteRenderer::new(theme)?),
         Box::new(data::DataRenderer),
+        Box::new(open_data::OpenDataRenderer),
         #[cfg(feature = "pdf")]
         Box::new(print::PrintRenderer::new(theme)?),
         Box::new(search::SearchRenderer),

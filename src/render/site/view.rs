@@ -127,6 +127,29 @@ pub struct ProcedureView {
     pub life_events: Vec<String>,
     /// The printed versions (`output/in/`), when this build makes them (feature `pdf`).
     pub print: Option<PrintLinks>,
+    /// What the last amendment changed ("Thay đổi lần cuối").
+    pub last_change: Option<LastChangeView>,
+    /// Announced changes to this procedure that are not in force yet.
+    pub coming: Vec<ComingView>,
+    /// schema.org `GovernmentService`, already safe inside a script element.
+    pub jsonld: String,
+}
+
+#[derive(Serialize)]
+pub struct LastChangeView {
+    pub date: Option<String>,
+    pub date_iso: Option<String>,
+    pub decision: Option<String>,
+    pub changes: Vec<crate::lifecycle::Change>,
+}
+
+#[derive(Serialize)]
+pub struct ComingView {
+    pub date: String,
+    pub date_iso: String,
+    pub kind: &'static str,
+    pub decision: Option<String>,
+    pub changes: Vec<crate::lifecycle::Change>,
 }
 
 /// Where a procedure's print outputs live, relative to the site root. The print renderer
@@ -276,7 +299,7 @@ impl ProcedureView {
                     .collect(),
             })
             .collect();
-        ProcedureView {
+        let view = ProcedureView {
             code: e.code.clone(),
             name: e.name.clone(),
             plain_name: e.plain_name.clone(),
@@ -372,6 +395,39 @@ impl ProcedureView {
             keywords: p.tu_khoa.clone(),
             life_events: p.su_kien_cuoc_song.clone(),
             print: cfg!(feature = "pdf").then(|| PrintLinks::new(e)),
+            last_change: cat
+                .lifecycle
+                .last_changes
+                .get(&e.code)
+                .map(|l| LastChangeView {
+                    date: l.date.map(|d| d.vn()),
+                    date_iso: l.date.map(|d| d.iso()),
+                    decision: l.decision.as_ref().map(super::updates::decision_text),
+                    changes: l.changes.clone(),
+                }),
+            coming: cat
+                .lifecycle
+                .upcoming
+                .iter()
+                .filter(|u| u.code == e.code)
+                .map(|u| ComingView {
+                    date: u.date.vn(),
+                    date_iso: u.date.iso(),
+                    kind: u.kind.label(),
+                    decision: u.decision.as_ref().map(super::updates::decision_text),
+                    changes: u.changes.clone(),
+                })
+                .collect(),
+            jsonld: String::new(),
+        };
+        ProcedureView {
+            jsonld: crate::render::jsonld::script(
+                e,
+                site,
+                view.online_url.as_deref(),
+                &view.address,
+            ),
+            ..view
         }
     }
 }
