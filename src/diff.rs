@@ -1,1 +1,261 @@
-//! placeholder
+//! `niemyet diff OLD NEW`: what a new build changes against an old one, for the officer
+//! to review before publishing. Each side is an output folder or its
+//! `du-lieu/manifest.json`; the manifests' content hashes say which procedures changed,
+//! and the records in `du-lieu/thu-tuc.json` beside them say how, field by field.
+//!
+//! It compares published data only: it never reads `content/`.
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// One side: the manifest's entries and, when found, the records by code.
+struct Side {
+    manifest: BTreeMap<String, Value>,
+    records: Option<BTreeMap<String, Value>>,
+}
+
+fn read_json(path: &Path) -> Result<Value> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("không đọc được {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} không phải JSON hợp lệ", path.display()))
+}
+
+fn load(path: &Path) -> Result<Side> {
+    let manifest_path: PathBuf = if path.is_dir() {
+        path.join("du-lieu").join("manifest.json")
+    } else {
+        path.to_path_buf()
+    };
+    if !manifest_path.is_file() {
+        bail!(
+            "không thấy {}: chỉ vào thư mục đầu ra của một lần dựng (có du-lieu/manifest.json) hoặc vào tệp manifest.json",
+            manifest_path.display()
+        );
+    }
+    let m = read_json(&manifest_path)?;
+    let Some(entries) = m.get("thu_tuc").and_then(Value::as_object) else {
+        bail!("{} không có mục thu_tuc", manifest_path.display());
+    };
+    let manifest = entries
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let data_path = manifest_path.with_file_name("thu-tuc.json");
+    let records = if data_path.is_file() {
+        let data = read_json(&data_path)?;
+        Some(
+            data.get("thu_tuc")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|item| {
+                    Some((
+                        item.get("ma_thu_tuc")?.as_str()?.to_owned(),
+                        item.get("ban_ghi")?.clone(),
+                    ))
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(Side { manifest, records })
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub them: Vec<Summary>,
+    pub bo: Vec<Summary>,
+    pub sua: Vec<Changed>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub ma_thu_tuc: String,
+    pub ten: String,
+    pub ngay_hieu_luc: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Changed {
+    pub ma_thu_tuc: String,
+    pub ten: String,
+    /// Empty when a side has no `thu-tuc.json` to compare.
+    pub thay_doi: Vec<FieldChange>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FieldChange {
+    /// `cach_thuc_thuc_hien[0].phi_le_phi[0].muc_thu`.
+    pub truong: String,
+    /// The portal's label of the top-level part.
+    pub nhan: String,
+    pub cu: Value,
+    pub moi: Value,
+}
+
+fn summary(code: &str, m: &Value) -> Summary {
+    Summary {
+        ma_thu_tuc: code.to_owned(),
+        ten: m
+            .get("ten")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        ngay_hieu_luc: m
+            .get("ngay_hieu_luc")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    }
+}
+
+pub fn diff(old: &Path, new: &Path) -> Result<Report> {
+    let (a, b) = (load(old)?, load(new)?);
+    let mut report = Report {
+        them: Vec::new(),
+        bo: Vec::new(),
+        sua: Vec::new(),
+    };
+    for (code, m) in &b.manifest {
+        match a.manifest.get(code) {
+            None => report.them.push(summary(code, m)),
+            Some(old_m) if old_m.get("bam") != m.get("bam") => {
+                let mut changes = Vec::new();
+                if let (Some(ra), Some(rb)) = (
+                    a.records.as_ref().and_then(|r| r.get(code)),
+                    b.records.as_ref().and_then(|r| r.get(code)),
+                ) {
+                    walk("", ra, rb, &mut changes);
+                }
+                report.sua.push(Changed {
+                    ma_thu_tuc: code.clone(),
+                    ten: summary(code, m).ten,
+                    thay_doi: changes,
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    for (code, m) in &a.manifest {
+        if !b.manifest.contains_key(code) {
+            report.bo.push(summary(code, m));
+        }
+    }
+    Ok(report)
+}
+
+/// Every leaf that differs, by path; a list item added or removed is one change.
+fn walk(path: &str, a: &Value, b: &Value, out: &mut Vec<FieldChange>) {
+    if a == b {
+        return;
+    }
+    let push = |out: &mut Vec<FieldChange>, a: &Value, b: &Value| {
+        let top = path.split(['.', '[']).next().unwrap_or_default();
+        out.push(FieldChange {
+            truong: path.to_owned(),
+            nhan: crate::lifecycle::label(top).to_owned(),
+            cu: a.clone(),
+            moi: b.clone(),
+        })
+    };
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let mut keys: Vec<&String> = y.keys().collect();
+            keys.extend(x.keys().filter(|k| !y.contains_key(*k)));
+            for k in keys {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                walk(
+                    &p,
+                    x.get(k).unwrap_or(&Value::Null),
+                    y.get(k).unwrap_or(&Value::Null),
+                    out,
+                );
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            for i in 0..x.len().max(y.len()) {
+                walk(
+                    &format!("{path}[{i}]"),
+                    x.get(i).unwrap_or(&Value::Null),
+                    y.get(i).unwrap_or(&Value::Null),
+                    out,
+                );
+            }
+        }
+        _ => push(out, a, b),
+    }
+}
+
+fn shown(v: &Value) -> String {
+    let s = match v {
+        Value::Null => "(không có)".to_owned(),
+        Value::String(s) => format!("“{s}”"),
+        other => other.to_string(),
+    };
+    if s.chars().count() > 160 {
+        let cut: String = s.chars().take(157).collect();
+        format!("{cut}…")
+    } else {
+        s
+    }
+}
+
+/// The report for the officer, in Vietnamese.
+pub fn render_text(r: &Report) -> String {
+    let mut s = String::new();
+    if r.them.is_empty() && r.bo.is_empty() && r.sua.is_empty() {
+        s.push_str("Không có thay đổi nào giữa hai lần dựng.\n");
+        return s;
+    }
+    let _ = writeln!(
+        s,
+        "Thêm {} thủ tục, bỏ {} thủ tục, sửa {} thủ tục.",
+        r.them.len(),
+        r.bo.len(),
+        r.sua.len()
+    );
+    let line = |s: &mut String, sign: char, x: &Summary| {
+        let _ = write!(s, "  {sign} {}  {}", x.ma_thu_tuc, x.ten);
+        if let Some(d) = &x.ngay_hieu_luc {
+            let _ = write!(s, " (hiệu lực {d})");
+        }
+        s.push('\n');
+    };
+    if !r.them.is_empty() {
+        s.push_str("\nThủ tục thêm vào:\n");
+        r.them.iter().for_each(|x| line(&mut s, '+', x));
+    }
+    if !r.bo.is_empty() {
+        s.push_str("\nThủ tục bỏ ra (bãi bỏ, được thay thế hoặc xóa):\n");
+        r.bo.iter().for_each(|x| line(&mut s, '-', x));
+    }
+    if !r.sua.is_empty() {
+        s.push_str("\nThủ tục sửa đổi:\n");
+        for c in &r.sua {
+            let _ = writeln!(s, "  ~ {}  {}", c.ma_thu_tuc, c.ten);
+            if c.thay_doi.is_empty() {
+                s.push_str("      (nội dung khác; không có thu-tuc.json để so từng trường)\n");
+            }
+            for f in &c.thay_doi {
+                let _ = writeln!(
+                    s,
+                    "      {} — {}: {} → {}",
+                    f.nhan,
+                    f.truong,
+                    shown(&f.cu),
+                    shown(&f.moi)
+                );
+            }
+        }
+    }
+    s
+}

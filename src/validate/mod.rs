@@ -7,6 +7,8 @@
 
 mod cross;
 mod record;
+mod site;
 
 pub use cross::check_catalogue;
 pub use record::{check_code, check_record};
+pub use site::check_portal;
