@@ -204,7 +204,10 @@ fn sitemap_robots_and_404() {
             .and_then(|d| d.file_name())
             .and_then(|n| n.to_str())
             .expect("slug");
-        assert!(!sitemap.contains(&format!("/thu-tuc/{slug}/<")), "sitemap omits {slug}");
+        assert!(
+            !sitemap.contains(&format!("/thu-tuc/{slug}/<")),
+            "sitemap omits {slug}"
+        );
     }
     assert!(sitemap.contains("<loc>https://niemyet.example.vn/cap-nhat/</loc>"));
     assert!(page("robots.txt").contains("Sitemap: https://niemyet.example.vn/sitemap.xml"));

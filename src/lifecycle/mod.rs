@@ -364,3 +364,89 @@ fn amend(e: &mut Entry, as_of: Date, field: &str, life: &mut Lifecycle) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(yaml: &str) -> Procedure {
+        serde_yaml::from_str(yaml).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn status_follows_the_dates() {
+        let p = rec("ma_thu_tuc: \"1.000001\"\nngay_hieu_luc: 01/03/2026\nquyet_dinh_cong_bo:\n  - { loai: bãi bỏ, ngay_ban_hanh: 01/05/2026, ngay_hieu_luc: 01/06/2026 }\n");
+        let none = Replacements::new();
+        assert!(
+            matches!(status("1.000001", &p, &none, d("2026-02-28")), Status::Upcoming { from } if from == d("2026-03-01"))
+        );
+        assert!(matches!(
+            status("1.000001", &p, &none, d("2026-03-01")),
+            Status::InForce
+        ));
+        assert!(
+            matches!(status("1.000001", &p, &none, d("2026-06-01")), Status::Abolished { since, .. } if since == d("2026-06-01"))
+        );
+        let new = rec(
+            "ma_thu_tuc: \"1.000002\"\nngay_hieu_luc: 01/04/2026\nthay_the_cho: [\"1.000001\"]\n",
+        );
+        let repl = replacements([("1.000002", &new)].into_iter());
+        assert!(matches!(
+            status("1.000001", &p, &repl, d("2026-03-31")),
+            Status::InForce
+        ));
+        // The replacement wins over the later abolition, and names the new code.
+        assert!(
+            matches!(status("1.000001", &p, &repl, d("2026-07-01")), Status::Replaced { by, .. } if by == "1.000002")
+        );
+    }
+
+    #[test]
+    fn merge_replaces_set_keys_and_appends_decisions() {
+        let base = rec("ma_thu_tuc: \"1.000001\"\nten_thu_tuc: Cũ\ntu_khoa: [a]\nso_luong_ho_so: 1\nquyet_dinh_cong_bo: [{ so_hieu: \"1\", loai: mới }]\nphien_ban_moi:\n  ngay_hieu_luc: 01/01/2027\n  ten_thu_tuc: Mới\n  quyet_dinh_cong_bo: [{ so_hieu: \"2\", loai: sửa đổi }]\n");
+        let next = base.phien_ban_moi.clone().unwrap_or_default();
+        let mut keys = keys_set(&next);
+        keys.sort();
+        assert_eq!(keys, ["ngay_hieu_luc", "quyet_dinh_cong_bo", "ten_thu_tuc"]);
+        let m = merge(&base, &next).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(m.ten_thu_tuc.as_deref(), Some("Mới"));
+        assert_eq!(
+            m.tu_khoa,
+            ["a"],
+            "empty list in the version keeps the base's"
+        );
+        assert_eq!(m.so_luong_ho_so, Some(1));
+        assert_eq!(m.ngay_hieu_luc, Some(d("2027-01-01")));
+        let numbers: Vec<_> = m
+            .quyet_dinh_cong_bo
+            .iter()
+            .filter_map(|x| x.so_hieu.clone())
+            .collect();
+        assert_eq!(numbers, ["1", "2"]);
+        assert!(m.phien_ban_moi.is_none() && m.ma_thu_tuc.is_some());
+    }
+
+    #[test]
+    fn changes_name_documents_fees_and_other_parts() {
+        let old = rec("thanh_phan_ho_so: [{ giay_to: [{ ten: Tờ khai }, { ten: Giấy cũ }] }]\ncach_thuc_thuc_hien: [{ hinh_thuc: Trực tiếp, thoi_han: { so: 3, don_vi: ngày }, phi_le_phi: [] }]\ndoi_tuong_thuc_hien: [A]\n");
+        let new = rec("thanh_phan_ho_so: [{ giay_to: [{ ten: Tờ khai }, { ten: Giấy mới }] }]\ncach_thuc_thuc_hien: [{ hinh_thuc: Trực tiếp, thoi_han: { so: 2, don_vi: ngày }, phi_le_phi: [] }, { hinh_thuc: Trực tuyến }]\ndoi_tuong_thuc_hien: [A, B]\n");
+        let texts: Vec<String> = changes(&old, &new)
+            .into_iter()
+            .map(|c| format!("{}: {}", c.field, c.text))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "Thời hạn giải quyết (Trực tiếp): 3 ngày → 2 ngày",
+                "Cách thức thực hiện: Thêm hình thức Trực tuyến",
+                "Thành phần hồ sơ: Thêm: Giấy mới",
+                "Thành phần hồ sơ: Bỏ: Giấy cũ",
+                "Đối tượng thực hiện: thêm B",
+            ]
+        );
+    }
+}
