@@ -227,8 +227,18 @@ fn three_dates_three_boards() {
     }
     let a = page(&t1.out, "1.000001").expect("A");
     assert!(
-        a.contains("Từ ngày <time datetime=\"2026-06-01\">01/06/2026</time>"),
+        a.contains("<time datetime=\"2026-06-01\">Từ ngày 01/06/2026, thủ tục này được sửa đổi, bổ sung</time>"),
         "A announces its amendment"
+    );
+    let c = page(&t1.out, "1.000003").expect("C");
+    assert!(
+        c.contains("Từ ngày 01/06/2026, thủ tục này bị bãi bỏ"),
+        "C announces its abolition"
+    );
+    let d = page(&t1.out, "1.000004").expect("D");
+    assert!(
+        d.contains("Từ ngày 01/06/2026, thủ tục này được thay thế bởi thủ tục “Thủ tục thay thế E” (mã 1.000005)"),
+        "D announces its replacement"
     );
     assert!(a.contains("8.000"), "A still shows the current fee");
     let ids = feed_ids(&t1.out);

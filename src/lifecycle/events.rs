@@ -65,6 +65,10 @@ pub fn collect(entries: &[Entry], as_of: Date) -> Vec<Event> {
     let mut out = Vec::new();
     for e in entries {
         let p = &e.procedure;
+        // Not on the board yet: its decisions belong to "Sắp có hiệu lực", and it has no page.
+        if start(p).is_some_and(|s| s > as_of) {
+            continue;
+        }
         let mut push = |date: Date, kind: EventKind, decision: Option<&Decision>| {
             if date <= as_of {
                 out.push(Event {
@@ -93,12 +97,9 @@ pub fn collect(entries: &[Entry], as_of: Date) -> Vec<Event> {
                 if next.quyet_dinh_cong_bo.is_empty() {
                     push(date, EventKind::Amended, None);
                 }
+                // The version's date is when the board changes, whatever the decision says.
                 for d in &next.quyet_dinh_cong_bo {
-                    push(
-                        d.ngay_hieu_luc.unwrap_or(date),
-                        EventKind::of(d.loai),
-                        Some(d),
-                    );
+                    push(date, EventKind::of(d.loai), Some(d));
                 }
             }
         }

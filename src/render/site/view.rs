@@ -147,7 +147,8 @@ pub struct LastChangeView {
 pub struct ComingView {
     pub date: String,
     pub date_iso: String,
-    pub kind: &'static str,
+    /// "Từ ngày 01/01/2027, thủ tục này được sửa đổi, bổ sung".
+    pub text: String,
     pub decision: Option<String>,
     pub changes: Vec<crate::lifecycle::Change>,
 }
@@ -272,6 +273,22 @@ pub fn online_url(p: &Procedure, code: &str, site: &SiteConfig) -> Option<String
         return Some(tpl.replace("{ma}", code));
     }
     Some(portal.url.clone())
+}
+
+/// What an announced change will do to the procedure on this page, as a sentence.
+fn coming_text(u: &crate::lifecycle::Upcoming, code: &str) -> String {
+    use crate::lifecycle::EventKind;
+    let from = format!("Từ ngày {}, thủ tục này", u.date.vn());
+    if u.code != code {
+        return format!(
+            "{from} được thay thế bởi thủ tục “{}” (mã {})",
+            u.name, u.code
+        );
+    }
+    match u.kind {
+        EventKind::Abolished => format!("{from} bị bãi bỏ"),
+        _ => format!("{from} được sửa đổi, bổ sung"),
+    }
 }
 
 impl ProcedureView {
@@ -409,13 +426,17 @@ impl ProcedureView {
                 .lifecycle
                 .upcoming
                 .iter()
-                .filter(|u| u.code == e.code)
+                .filter(|u| u.code == e.code || u.replaces.contains(&e.code))
                 .map(|u| ComingView {
                     date: u.date.vn(),
                     date_iso: u.date.iso(),
-                    kind: u.kind.label(),
+                    text: coming_text(u, &e.code),
                     decision: u.decision.as_ref().map(super::updates::decision_text),
-                    changes: u.changes.clone(),
+                    changes: if u.code == e.code {
+                        u.changes.clone()
+                    } else {
+                        Vec::new()
+                    },
                 })
                 .collect(),
             jsonld: String::new(),
