@@ -267,7 +267,8 @@ pub fn apply(cat: Catalogue, as_of: Date) -> Catalogue {
                         url: Some(e.url_path()),
                     });
                 }
-                e.procedure = without_versions(&e.procedure);
+                e.procedure.phien_ban_moi = None;
+                e.procedure.phien_ban_truoc = None;
                 current.push(e);
             }
             Status::Upcoming { from } => {
@@ -305,6 +306,9 @@ pub fn apply(cat: Catalogue, as_of: Date) -> Catalogue {
 /// Merge a next version that is in effect; note one that is still ahead; work out what
 /// the last amendment changed.
 fn amend(e: &mut Entry, as_of: Date, field: &str, life: &mut Lifecycle) {
+    if e.procedure.phien_ban_moi.is_none() && e.procedure.phien_ban_truoc.is_none() {
+        return;
+    }
     let base = without_versions(&e.procedure);
     if let Some(next) = e.procedure.phien_ban_moi.clone() {
         let Ok(merged) = merge(&base, &next) else {

@@ -1,3 +1,5 @@
+//! Rules on `site.yaml` beyond its shape: what every page's links are built from.
+
 use crate::diagnostic::{FieldPath, Finding};
 use crate::model::SiteConfig;
 
