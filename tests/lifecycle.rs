@@ -151,10 +151,7 @@ fn assert_in_force(out: &Path, code: &str, yes: bool) {
         ("sitemap", sitemap.contains(&url)),
         ("search", search.contains(&key)),
         ("list", list.contains(&url)),
-        (
-            "json",
-            data.contains(&format!("\"ma_thu_tuc\": \"{code}\"")),
-        ),
+        ("json", data.contains(&format!("\"ma_thu_tuc\":\"{code}\""))),
         ("csv", csv.contains(code)),
         (
             "page",
@@ -542,4 +539,45 @@ fn portal_link_templates_are_validated() {
         t.contains("không bắt đầu bằng https://") && t.contains("thiếu chỗ điền {ma}"),
         "{t}"
     );
+}
+
+/// The sample content shows every part of the lifecycle, on fixed dates so the test does
+/// not change meaning as the calendar moves.
+#[test]
+fn sample_shows_upcoming_abolished_replaced_and_amended() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let before = tmp.path().join("truoc");
+    let after = tmp.path().join("sau");
+    build_at(&sample_content(), &before, "2026-11-28");
+    build_at(&sample_content(), &after, "2027-01-02");
+
+    let upcoming = read(&before.join("sap-co-hieu-luc/index.html"));
+    assert!(upcoming.contains("mã 2.002413"), "new procedure announced");
+    assert!(upcoming.contains("mã 1.005461"), "amendment announced");
+    assert!(upcoming.contains("Thêm hình thức Trực tuyến"));
+    assert!(!read(&before.join("search/ma.json")).contains("\"2002413\""));
+    assert!(read(&after.join("search/ma.json")).contains("\"2002413\""));
+
+    let abolished = read(&before.join("thu-tuc/xet-tang-giay-khen-khu-dan-cu-van-hoa/index.html"));
+    assert!(abolished.contains("đã bị bãi bỏ từ ngày") && abolished.contains("3890/QĐ-UBND"));
+    let replaced =
+        read(&before.join("thu-tuc/lien-thong-khai-sinh-thuong-tru-bhyt-2024/index.html"));
+    assert!(replaced.contains("đã được thay thế") && replaced.contains("mã 3.000722"));
+    let amended = read(
+        &before.join("thu-tuc/cap-ban-sao-trich-luc-ho-tich-ban-sao-giay-khai-sinh/index.html"),
+    );
+    assert!(
+        amended.contains("Thay đổi lần cuối")
+            && amended.contains("8.000 đồng/bản sao → Lệ phí: 4.000")
+    );
+    let late = read(&after.join("thu-tuc/dang-ky-lai-khai-tu/index.html"));
+    assert!(late.contains("Thay đổi lần cuối") && late.contains("Thêm hình thức Trực tuyến"));
+
+    let o = Command::new(bin())
+        .args(["check", "--as-of", "2026-11-28", "--content"])
+        .arg(sample_content())
+        .output()
+        .expect("check");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains(": 0 lỗi"), "{}", text(&o));
 }

@@ -9,9 +9,9 @@
 
 use super::{Output, RenderContext, Renderer};
 use crate::catalogue::{channel_fees, time_limit, Entry};
+use crate::model::Procedure;
 use anyhow::Result;
 use serde::Serialize;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -28,19 +28,21 @@ struct Catalogue<'a> {
     base_url: String,
     ngay_ap_dung: String,
     so_thu_tuc: usize,
-    thu_tuc: Vec<Item>,
+    thu_tuc: Vec<Item<'a>>,
 }
 
+/// Borrows the record: at province scale a second copy of the catalogue (let alone a
+/// `serde_json::Value` tree of it) would cost more memory than the pages.
 #[derive(Serialize)]
-struct Item {
-    ma_thu_tuc: String,
-    ten_thu_tuc: String,
-    ten_than_thien: String,
-    linh_vuc: String,
+struct Item<'a> {
+    ma_thu_tuc: &'a str,
+    ten_thu_tuc: &'a str,
+    ten_than_thien: &'a str,
+    linh_vuc: &'a str,
     duong_dan: String,
     ngay_hieu_luc: Option<String>,
     bam: String,
-    ban_ghi: Value,
+    ban_ghi: &'a Procedure,
 }
 
 #[derive(Serialize)]
@@ -59,8 +61,9 @@ pub struct ManifestEntry {
     pub bam: String,
 }
 
-/// `sha256:<hex>` of the record's canonical JSON (keys in the model's order).
-pub fn content_hash(record: &Value) -> String {
+/// `sha256:<hex>` of the record's canonical JSON: compact, keys in the model's order,
+/// exactly the `ban_ghi` of `thu-tuc.json`.
+pub fn content_hash(record: &Procedure) -> String {
     let bytes = serde_json::to_vec(record).unwrap_or_default();
     let digest = Sha256::digest(&bytes);
     let mut hex = String::with_capacity(71);
@@ -140,8 +143,7 @@ impl Renderer for OpenDataRenderer {
         let mut items = Vec::with_capacity(cat.entries.len());
         let mut manifest = BTreeMap::new();
         for e in &cat.entries {
-            let record = serde_json::to_value(&e.procedure)?;
-            let bam = content_hash(&record);
+            let bam = content_hash(&e.procedure);
             let effective = e.procedure.ngay_hieu_luc.map(|d| d.iso());
             manifest.insert(
                 e.code.clone(),
@@ -153,14 +155,14 @@ impl Renderer for OpenDataRenderer {
                 },
             );
             items.push(Item {
-                ma_thu_tuc: e.code.clone(),
-                ten_thu_tuc: e.name.clone(),
-                ten_than_thien: e.plain_name.clone(),
-                linh_vuc: e.procedure.linh_vuc.clone().unwrap_or_default(),
+                ma_thu_tuc: &e.code,
+                ten_thu_tuc: &e.name,
+                ten_than_thien: &e.plain_name,
+                linh_vuc: e.procedure.linh_vuc.as_deref().unwrap_or_default(),
                 duong_dan: format!("{base}{}", e.url_path()),
                 ngay_hieu_luc: effective,
                 bam,
-                ban_ghi: record,
+                ban_ghi: &e.procedure,
             });
         }
         let data = Catalogue {
@@ -172,8 +174,10 @@ impl Renderer for OpenDataRenderer {
             so_thu_tuc: items.len(),
             thu_tuc: items,
         };
-        let mut json = serde_json::to_vec_pretty(&data)?;
+        // Compact: pretty-printing nearly doubles a file that is already the largest output.
+        let mut json = serde_json::to_vec(&data)?;
         json.push(b'\n');
+        drop(data);
         out.write("du-lieu/thu-tuc.json", &json)?;
         let manifest = Manifest {
             phien_ban_du_lieu: DATA_VERSION,
