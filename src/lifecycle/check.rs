@@ -226,7 +226,7 @@ fn identity_keys(v: &Procedure, at: &FieldPath, out: &mut Vec<Finding>) {
         if present {
             out.push(Finding::error(
                 at.key(key),
-                format!("{key} không đổi giữa các phiên bản"),
+                format!("phiên bản không được ghi {key}: khóa này không đổi giữa các phiên bản"),
                 Some(match key {
                     "ma_thu_tuc" | "thay_the_cho" => {
                         "mã mới là thủ tục khác: viết tệp mới với thay_the_cho: [mã cũ]".into()
