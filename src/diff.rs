@@ -12,10 +12,32 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-/// One side: the manifest's entries and, when found, the records by code.
+/// One side: the manifest's entries, and where its records are (read only when some
+/// procedure changed: the manifest alone answers "nothing changed").
 struct Side {
     manifest: BTreeMap<String, Value>,
-    records: Option<BTreeMap<String, Value>>,
+    data: PathBuf,
+}
+
+/// The records of `thu-tuc.json` by code; `None` when the side has no such file.
+fn records(side: &Side) -> Result<Option<BTreeMap<String, Value>>> {
+    if !side.data.is_file() {
+        return Ok(None);
+    }
+    let data = read_json(&side.data)?;
+    Ok(Some(
+        data.get("thu_tuc")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|item| {
+                Some((
+                    item.get("ma_thu_tuc")?.as_str()?.to_owned(),
+                    item.get("ban_ghi")?.clone(),
+                ))
+            })
+            .collect(),
+    ))
 }
 
 fn read_json(path: &Path) -> Result<Value> {
@@ -45,26 +67,10 @@ fn load(path: &Path) -> Result<Side> {
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let data_path = manifest_path.with_file_name("thu-tuc.json");
-    let records = if data_path.is_file() {
-        let data = read_json(&data_path)?;
-        Some(
-            data.get("thu_tuc")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|item| {
-                    Some((
-                        item.get("ma_thu_tuc")?.as_str()?.to_owned(),
-                        item.get("ban_ghi")?.clone(),
-                    ))
-                })
-                .collect(),
-        )
-    } else {
-        None
-    };
-    Ok(Side { manifest, records })
+    Ok(Side {
+        manifest,
+        data: manifest_path.with_file_name("thu-tuc.json"),
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -85,7 +91,8 @@ pub struct Summary {
 pub struct Changed {
     pub ma_thu_tuc: String,
     pub ten: String,
-    /// Empty when a side has no `thu-tuc.json` to compare.
+    /// False when a side has no `thu-tuc.json`: then only the hash says it changed.
+    pub so_tung_truong: bool,
     pub thay_doi: Vec<FieldChange>,
 }
 
@@ -121,20 +128,32 @@ pub fn diff(old: &Path, new: &Path) -> Result<Report> {
         bo: Vec::new(),
         sua: Vec::new(),
     };
+    let changed = b.manifest.iter().any(|(code, m)| {
+        a.manifest
+            .get(code)
+            .is_some_and(|o| o.get("bam") != m.get("bam"))
+    });
+    let (ra, rb) = if changed {
+        (records(&a)?, records(&b)?)
+    } else {
+        (None, None)
+    };
     for (code, m) in &b.manifest {
         match a.manifest.get(code) {
             None => report.them.push(summary(code, m)),
             Some(old_m) if old_m.get("bam") != m.get("bam") => {
                 let mut changes = Vec::new();
-                if let (Some(ra), Some(rb)) = (
-                    a.records.as_ref().and_then(|r| r.get(code)),
-                    b.records.as_ref().and_then(|r| r.get(code)),
-                ) {
+                let pair = (
+                    ra.as_ref().and_then(|r| r.get(code)),
+                    rb.as_ref().and_then(|r| r.get(code)),
+                );
+                if let (Some(ra), Some(rb)) = pair {
                     walk("", ra, rb, &mut changes);
                 }
                 report.sua.push(Changed {
                     ma_thu_tuc: code.clone(),
                     ten: summary(code, m).ten,
+                    so_tung_truong: pair.0.is_some() && pair.1.is_some(),
                     thay_doi: changes,
                 });
             }
@@ -242,8 +261,12 @@ pub fn render_text(r: &Report) -> String {
         s.push_str("\nThủ tục sửa đổi:\n");
         for c in &r.sua {
             let _ = writeln!(s, "  ~ {}  {}", c.ma_thu_tuc, c.ten);
-            if c.thay_doi.is_empty() {
+            if !c.so_tung_truong {
                 s.push_str("      (nội dung khác; không có thu-tuc.json để so từng trường)\n");
+            } else if c.thay_doi.is_empty() {
+                s.push_str(
+                    "      (mã băm khác nhưng không trường nào khác: bản ghi được sắp lại)\n",
+                );
             }
             for f in &c.thay_doi {
                 let _ = writeln!(
