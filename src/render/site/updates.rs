@@ -221,7 +221,13 @@ fn stamp(d: Date) -> String {
 fn atom(ctx: &RenderContext<'_>, cat: &Catalogue, events: &[Event]) -> String {
     let base = ctx.site.base_url.trim_end_matches('/').to_owned() + "/";
     let authority = &ctx.site.co_quan.ten;
-    let updated = events.first().map(|e| e.date).unwrap_or(ctx.as_of);
+    // Without any change on record, the newest review date; the build date only for a
+    // catalogue that has neither.
+    let updated = events
+        .first()
+        .map(|e| e.date)
+        .or_else(|| cat.last_updated())
+        .unwrap_or(ctx.as_of);
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"vi\">\n");
     let _ = writeln!(
