@@ -6,9 +6,10 @@
 //! It compares published data only: it never reads `content/`.
 
 use anyhow::{bail, Context, Result};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -19,25 +20,110 @@ struct Side {
     data: PathBuf,
 }
 
-/// The records of `thu-tuc.json` by code; `None` when the side has no such file.
-fn records(side: &Side) -> Result<Option<BTreeMap<String, Value>>> {
+/// The records of `thu-tuc.json` for the `wanted` codes; `None` when the side has no such
+/// file. Streams the file and skips every other record: at province scale the file is tens
+/// of megabytes, and a whole `Value` tree of it several times that.
+fn records(side: &Side, wanted: &BTreeSet<String>) -> Result<Option<BTreeMap<String, Value>>> {
     if !side.data.is_file() {
         return Ok(None);
     }
-    let data = read_json(&side.data)?;
-    Ok(Some(
-        data.get("thu_tuc")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|item| {
-                Some((
-                    item.get("ma_thu_tuc")?.as_str()?.to_owned(),
-                    item.get("ban_ghi")?.clone(),
-                ))
-            })
-            .collect(),
-    ))
+    let file = std::fs::File::open(&side.data)
+        .with_context(|| format!("không đọc được {}", side.data.display()))?;
+    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(file));
+    let found = Top(wanted)
+        .deserialize(&mut de)
+        .with_context(|| format!("{} không phải JSON hợp lệ", side.data.display()))?;
+    Ok(Some(found))
+}
+
+/// `{ …, "thu_tuc": [ items ] }` → the wanted records by code.
+struct Top<'a>(&'a BTreeSet<String>);
+/// `[ { "ma_thu_tuc": …, "ban_ghi": … }, … ]`.
+struct Items<'a>(&'a BTreeSet<String>);
+/// One item: its code and, if wanted, its record.
+struct Item<'a>(&'a BTreeSet<String>);
+
+type Found = BTreeMap<String, Value>;
+
+impl<'de> DeserializeSeed<'de> for Top<'_> {
+    type Value = Found;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Found, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Top<'_> {
+    type Value = Found;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("tệp thu-tuc.json")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Found, A::Error> {
+        let mut found = Found::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "thu_tuc" {
+                found = map.next_value_seed(Items(self.0))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Items<'_> {
+    type Value = Found;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Found, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Items<'_> {
+    type Value = Found;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("danh sách thu_tuc")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Found, A::Error> {
+        let mut found = Found::new();
+        while let Some(item) = seq.next_element_seed(Item(self.0))? {
+            if let Some((code, record)) = item {
+                found.insert(code, record);
+            }
+        }
+        Ok(found)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Item<'_> {
+    type Value = Option<(String, Value)>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Item<'_> {
+    type Value = Option<(String, Value)>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("một thủ tục")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut code, mut record): (Option<String>, Option<Value>) = (None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "ma_thu_tuc" => code = Some(map.next_value()?),
+                // niemyet writes the code first; from another writer, keep and decide later.
+                "ban_ghi" if code.as_ref().is_none_or(|c| self.0.contains(c)) => {
+                    record = Some(map.next_value()?)
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(match (code, record) {
+            (Some(c), Some(r)) if self.0.contains(&c) => Some((c, r)),
+            _ => None,
+        })
+    }
 }
 
 fn read_json(path: &Path) -> Result<Value> {
@@ -128,15 +214,20 @@ pub fn diff(old: &Path, new: &Path) -> Result<Report> {
         bo: Vec::new(),
         sua: Vec::new(),
     };
-    let changed = b.manifest.iter().any(|(code, m)| {
-        a.manifest
-            .get(code)
-            .is_some_and(|o| o.get("bam") != m.get("bam"))
-    });
-    let (ra, rb) = if changed {
-        (records(&a)?, records(&b)?)
-    } else {
+    let changed: BTreeSet<String> = b
+        .manifest
+        .iter()
+        .filter(|(code, m)| {
+            a.manifest
+                .get(*code)
+                .is_some_and(|o| o.get("bam") != m.get("bam"))
+        })
+        .map(|(code, _)| code.clone())
+        .collect();
+    let (ra, rb) = if changed.is_empty() {
         (None, None)
+    } else {
+        (records(&a, &changed)?, records(&b, &changed)?)
     };
     for (code, m) in &b.manifest {
         match a.manifest.get(code) {
