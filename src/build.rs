@@ -98,7 +98,14 @@ pub struct Checked {
 
 /// Load every file, validate everything, and build the catalogue when there is no error.
 /// Takes the files by value: each text is freed once its record is parsed.
-pub fn check(mut files: ContentFiles) -> Checked {
+/// Lifecycle rules and the catalogue are those of today; see [`check_at`].
+pub fn check(files: ContentFiles) -> Checked {
+    check_at(files, Date::today())
+}
+
+/// [`check`] at a given date: the catalogue holds the procedures in force at `as_of`
+/// (`lifecycle::apply`), and references to procedures gone by then are errors.
+pub fn check_at(mut files: ContentFiles, as_of: Date) -> Checked {
     let config = parse_config(files.site.as_ref(), files.synonyms.as_ref());
     let forms = FormFiles {
         files: std::mem::take(&mut files.forms),
@@ -112,7 +119,7 @@ pub fn check(mut files: ContentFiles) -> Checked {
         diagnostics.extend(p.diagnostics);
         records.extend(p.record);
     }
-    assemble(config, &forms, record_files, records, diagnostics)
+    assemble(config, &forms, as_of, record_files, records, diagnostics)
 }
 
 /// The form definitions (`content/bieu-mau/*.yaml`) and the official files beside them.
@@ -202,6 +209,7 @@ pub fn parse_record(file: SourceFile) -> ParsedRecord {
 pub fn assemble(
     config: ParsedConfig,
     forms: &FormFiles,
+    as_of: Date,
     record_files: usize,
     records: Vec<(LoadedRecord, Arc<Keys>)>,
     mut diagnostics: Diagnostics,
@@ -209,13 +217,15 @@ pub fn assemble(
     let (records, keys): (Vec<LoadedRecord>, Vec<Arc<Keys>>) = records.into_iter().unzip();
     diagnostics.extend(config.diagnostics);
     diagnostics.extend(validate::check_catalogue(&records));
+    diagnostics.extend(crate::lifecycle::check(&records, as_of));
     let (mut forms, form_diags) = check_form_files(&forms.files, &forms.assets, &records);
     diagnostics.extend(form_diags);
     let catalogue = if diagnostics.has_errors() || config.site.is_none() {
         None
     } else {
-        let (mut cat, warnings) = Catalogue::build(records, keys);
+        let (cat, warnings) = Catalogue::build(records, keys);
         diagnostics.0.extend(warnings);
+        let mut cat = crate::lifecycle::apply(cat, as_of);
         forms.link(&cat.entries);
         cat.forms = forms;
         Some(cat)
@@ -268,6 +278,20 @@ fn check_site(site: &SiteConfig, file: &SourceFile) -> Vec<Diagnostic> {
         }
     };
     bad_url("base_url", &site.base_url);
+    let loc = load::locate::Locator::new(&file.text, 0);
+    for f in validate::check_portal(site) {
+        let pos = loc.find(&f.field);
+        out.push(Diagnostic {
+            severity: f.severity,
+            file: file.path.clone(),
+            line: pos.line,
+            column: pos.column,
+            field: f.field,
+            message: f.message,
+            fix: f.fix,
+            source: Some(Arc::from(file.text.as_str())),
+        });
+    }
     out
 }
 
@@ -312,7 +336,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let mut stages = Vec::new();
     let files = opts.source.read()?;
     stages.push(("đọc tệp", start.elapsed()));
-    let checked = check(files);
+    let checked = check_at(files, opts.as_of);
     stages.push(("kiểm tra", start.elapsed()));
     let (Some(site), Some(catalogue)) = (checked.site, checked.catalogue) else {
         return Ok(BuildReport {

@@ -17,7 +17,7 @@ use crate::build::{self, Checked, FormFiles, ParsedConfig, ParsedRecord};
 use crate::catalogue::{Catalogue, Entry};
 use crate::diagnostic::Diagnostics;
 use crate::load::{self, SourceFile};
-use crate::model::Date;
+use crate::model::{Date, SiteConfig, Synonyms};
 use crate::render::site::view::Card;
 use crate::render::{self, Output, Part, RenderContext, Renderer, Scope, Theme};
 use anyhow::{Context, Result};
@@ -43,11 +43,15 @@ pub struct Session {
     unreadable: BTreeMap<PathBuf, String>,
     renderers: Option<(Theme, Vec<Box<dyn Renderer>>)>,
     published: Option<Published>,
+    /// Open data not yet rendered for the published catalogue (see [`Session::settle`]).
+    pending_data: bool,
 }
 
 /// What the last good build shows.
 struct Published {
     catalogue: Catalogue,
+    site: SiteConfig,
+    synonyms: Synonyms,
     /// The site-wide view every page shows, serialised: if it changes, every page does.
     site_view: String,
 }
@@ -115,6 +119,7 @@ impl Session {
             unreadable: BTreeMap::new(),
             renderers: None,
             published: None,
+            pending_data: false,
         };
         let outcome = s.rebuild(true, start);
         Ok((s, outcome))
@@ -196,6 +201,58 @@ impl Session {
         self.rebuild(full, start)
     }
 
+    /// Whether open data still has to catch up with the pages (call [`Session::settle`]).
+    pub fn pending(&self) -> bool {
+        self.pending_data
+    }
+
+    /// Render what a partial rebuild left for later: open data (`du-lieu/`), which holds
+    /// every record in full and takes far longer than the pages an officer is looking
+    /// at. The preview calls this once no edit is waiting; after it, the folder equals a
+    /// full build again.
+    pub fn settle(&mut self) -> Outcome {
+        let start = Instant::now();
+        let mut outcome = Outcome {
+            diagnostics: Diagnostics::default(),
+            error: None,
+            changed: Vec::new(),
+            full: false,
+            rendered: false,
+            elapsed: Duration::ZERO,
+        };
+        let (Some(p), Some((theme, renderers))) = (&self.published, &self.renderers) else {
+            return outcome;
+        };
+        if !self.pending_data {
+            return outcome;
+        }
+        let scope = Scope::Part(Part {
+            data: true,
+            ..Part::default()
+        });
+        let out = Output::with_compare(self.output.clone(), true);
+        let ctx = RenderContext {
+            catalogue: &p.catalogue,
+            site: &p.site,
+            synonyms: &p.synonyms,
+            theme,
+            as_of: self.as_of,
+            cache_dir: Some(&self.cache_dir),
+            inject: &self.inject,
+            scope: &scope,
+        };
+        match renderers.par_iter().try_for_each(|r| r.render(&ctx, &out)) {
+            Ok(()) => {
+                self.pending_data = false;
+                outcome.rendered = true;
+                outcome.changed = out.take_changed();
+            }
+            Err(e) => outcome.error = Some(format!("{e:#}")),
+        }
+        outcome.elapsed = start.elapsed();
+        outcome
+    }
+
     fn reread(&mut self, path: PathBuf) {
         self.unreadable.remove(&path);
         if !path.is_file() {
@@ -223,6 +280,7 @@ impl Session {
         build::assemble(
             self.config.clone(),
             &self.forms,
+            self.as_of,
             self.records.len(),
             records,
             diagnostics,
@@ -266,8 +324,14 @@ impl Session {
         let site_view =
             serde_json::to_string(&render::site::view::SiteView::new(&site, &catalogue))
                 .unwrap_or_default();
+        // Lifecycle pages (changes, upcoming, retired addresses) and the site-wide view
+        // are few and shared: when either moves, render everything.
         let scope = match &self.published {
-            Some(old) if !full && old.site_view == site_view => {
+            Some(old)
+                if !full
+                    && old.site_view == site_view
+                    && old.catalogue.lifecycle == catalogue.lifecycle =>
+            {
                 Scope::Part(touched(&old.catalogue, &catalogue))
             }
             _ => Scope::All,
@@ -309,8 +373,14 @@ impl Session {
         outcome.changed = changed;
         outcome.full = matches!(scope, Scope::All);
         outcome.rendered = true;
+        match &scope {
+            Scope::All => self.pending_data = false,
+            Scope::Part(p) => self.pending_data |= !p.entries.is_empty() || p.lists || p.search,
+        }
         let old = self.published.replace(Published {
             catalogue,
+            site,
+            synonyms: checked.synonyms,
             site_view,
         });
         // Freeing 10,000 entries takes tens of milliseconds the reload need not wait for.

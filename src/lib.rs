@@ -7,7 +7,9 @@
 pub mod build;
 pub mod catalogue;
 pub mod diagnostic;
+pub mod diff;
 pub mod incremental;
+pub mod lifecycle;
 pub mod load;
 pub mod model;
 pub mod render;

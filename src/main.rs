@@ -28,6 +28,18 @@ enum Command {
         /// Định dạng báo cáo
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Kiểm tra hiệu lực tại ngày này (mặc định: hôm nay)
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
+    /// So sánh hai lần dựng: thủ tục thêm, bỏ, sửa (từng trường)
+    Diff {
+        /// Thư mục đầu ra cũ (hoặc tệp du-lieu/manifest.json của nó)
+        old: PathBuf,
+        /// Thư mục đầu ra mới (hoặc tệp manifest.json)
+        new: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Dựng trang web vào thư mục đầu ra (chỉ thay thế khi dựng thành công)
     Build {
@@ -95,14 +107,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             open,
             as_of,
         } => serve(content, port, bind, open, as_of),
-        Command::Check { content, format } => {
+        Command::Diff { old, new, format } => {
+            let r = niemyet::diff::diff(&old, &new)?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&r)?),
+                Format::Text => print!("{}", niemyet::diff::render_text(&r)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check {
+            content,
+            format,
+            as_of,
+        } => {
             let source = Source::resolve(content.as_deref());
             note_embedded(&source);
             let files = source.read()?;
+            let as_of = as_of.unwrap_or_else(Date::today);
             #[allow(unused_mut)]
-            let mut checked = build::check(files);
+            let mut checked = build::check_at(files, as_of);
             #[cfg(feature = "pdf")]
-            build::check_print(&source, &mut checked, Date::today())?;
+            build::check_print(&source, &mut checked, as_of)?;
             let d = &checked.diagnostics;
             match format {
                 Format::Json => println!("{}", report::render_json(d)),

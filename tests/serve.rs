@@ -93,7 +93,16 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
-fn assert_same_as_full_build(content: &Path, preview: &Path, full: &Path, step: &str) {
+fn assert_same_as_full_build(
+    session: &mut Session,
+    content: &Path,
+    preview: &Path,
+    full: &Path,
+    step: &str,
+) {
+    let settled = session.settle();
+    assert!(settled.error.is_none(), "{step}: {:?}", settled.error);
+    assert!(!session.pending(), "{step}: settled");
     build::build(&BuildOptions {
         source: Source::Dir(content.to_path_buf()),
         output: full.to_path_buf(),
@@ -167,7 +176,7 @@ fn incremental_rebuilds_equal_a_full_build() {
         "{:?}",
         first.diagnostics.0
     );
-    assert_same_as_full_build(&content, &preview, &full, "first build");
+    assert_same_as_full_build(&mut session, &content, &preview, &full, "first build");
 
     let mut rng = Lcg(7);
     let mut next_code = 100u32;
@@ -229,6 +238,7 @@ fn incremental_rebuilds_equal_a_full_build() {
                 );
                 partial += usize::from(!o.full);
                 assert_same_as_full_build(
+                    &mut session,
                     &content,
                     &preview,
                     &full,
@@ -249,7 +259,13 @@ fn incremental_rebuilds_equal_a_full_build() {
                 next_code += 1;
                 let o = session.update(&[p]);
                 assert!(!o.failed(), "step {step} add: {:?}", o.diagnostics.0);
-                assert_same_as_full_build(&content, &preview, &full, &format!("step {step} add"));
+                assert_same_as_full_build(
+                    &mut session,
+                    &content,
+                    &preview,
+                    &full,
+                    &format!("step {step} add"),
+                );
                 continue;
             }
             _ => {
@@ -285,7 +301,13 @@ fn incremental_rebuilds_equal_a_full_build() {
             o.diagnostics.0
         );
         partial += usize::from(!o.full);
-        assert_same_as_full_build(&content, &preview, &full, &format!("step {step} {what}"));
+        assert_same_as_full_build(
+            &mut session,
+            &content,
+            &preview,
+            &full,
+            &format!("step {step} {what}"),
+        );
     }
     assert!(
         partial >= 5,

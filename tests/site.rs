@@ -23,10 +23,20 @@ fn page(rel: &str) -> String {
     read(&sample().join(rel))
 }
 
+/// Pages of procedures on the board: not the list, and not the pages that abolished or
+/// replaced procedures keep at their old URL.
 fn procedure_pages() -> Vec<PathBuf> {
     files_with_ext(&sample().join("thu-tuc"), &["html"])
         .into_iter()
         .filter(|p| p.parent() != Some(&sample().join("thu-tuc")))
+        .filter(|p| !read(p).contains("class=\"procedure retired\""))
+        .collect()
+}
+
+fn retired_pages() -> Vec<PathBuf> {
+    files_with_ext(&sample().join("thu-tuc"), &["html"])
+        .into_iter()
+        .filter(|p| read(p).contains("class=\"procedure retired\""))
         .collect()
 }
 
@@ -184,6 +194,22 @@ fn sitemap_robots_and_404() {
         let url = format!("<loc>https://niemyet.example.vn/thu-tuc/{slug}/</loc>");
         assert!(sitemap.contains(&url), "sitemap lists {slug}");
     }
+    // The sample has an abolished and a replaced procedure: their old URLs answer, but
+    // the sitemap does not list them.
+    let retired = retired_pages();
+    assert!(retired.len() >= 2, "{retired:?}");
+    for p in retired {
+        let slug = p
+            .parent()
+            .and_then(|d| d.file_name())
+            .and_then(|n| n.to_str())
+            .expect("slug");
+        assert!(
+            !sitemap.contains(&format!("/thu-tuc/{slug}/<")),
+            "sitemap omits {slug}"
+        );
+    }
+    assert!(sitemap.contains("<loc>https://niemyet.example.vn/cap-nhat/</loc>"));
     assert!(page("robots.txt").contains("Sitemap: https://niemyet.example.vn/sitemap.xml"));
     let not_found = page("404.html");
     assert!(not_found.contains("Không tìm thấy trang"));

@@ -119,6 +119,9 @@ pub struct Catalogue {
     /// Form definitions (`bieu-mau/`), set by the build after the entries.
     pub forms: Forms,
     by_code: HashMap<String, usize>,
+    /// Records not in force at the build date, what is coming, what changed
+    /// (filled by `lifecycle::apply`; empty before it).
+    pub lifecycle: crate::lifecycle::Lifecycle,
 }
 
 impl Catalogue {
@@ -236,6 +239,7 @@ impl Catalogue {
                 fields,
                 forms: Forms::default(),
                 by_code,
+                lifecycle: Default::default(),
             },
             warnings,
         )
@@ -243,6 +247,51 @@ impl Catalogue {
 
     pub fn index_of(&self, code: &str) -> Option<usize> {
         self.by_code.get(code).copied()
+    }
+
+    /// A catalogue of some of the entries of another (slugs kept), with its fields
+    /// worked out again: a field whose every procedure left the board goes too.
+    pub fn from_entries(
+        mut entries: Vec<Entry>,
+        lifecycle: crate::lifecycle::Lifecycle,
+    ) -> Catalogue {
+        entries.sort_by(|a, b| a.code.cmp(&b.code).then(a.source.cmp(&b.source)));
+        let mut field_ids: BTreeMap<String, String> = BTreeMap::new();
+        for e in &entries {
+            let name = e.procedure.linh_vuc.clone().unwrap_or_default();
+            field_ids.entry(fold(&name)).or_insert(name);
+        }
+        let keys: Vec<String> = field_ids.keys().cloned().collect();
+        let mut fields: Vec<Field> = field_ids
+            .into_values()
+            .map(|name| Field {
+                slug: slugify(&name, SLUG_MAX),
+                name,
+                entries: Vec::new(),
+            })
+            .collect();
+        for (idx, e) in entries.iter_mut().enumerate() {
+            let key = fold(e.procedure.linh_vuc.as_deref().unwrap_or_default());
+            let f = keys.binary_search(&key).unwrap_or(0);
+            e.field = f;
+            fields[f].entries.push(idx);
+        }
+        for f in &mut fields {
+            f.entries
+                .sort_by_cached_key(|&i| (fold(&entries[i].plain_name), entries[i].code.clone()));
+        }
+        let by_code = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.code.clone(), i))
+            .collect();
+        Catalogue {
+            entries,
+            fields,
+            by_code,
+            lifecycle,
+            forms: Default::default(),
+        }
     }
 
     pub fn by_code(&self, code: &str) -> Option<&Entry> {

@@ -96,6 +96,18 @@ pub struct Procedure {
     /// Life events ("Có con mới sinh", "Kết hôn").
     #[serde(default)]
     pub su_kien_cuoc_song: Vec<String>,
+    /// Codes of the procedures this one replaces (thay thế): from this record's
+    /// `ngay_hieu_luc` they leave the board and their pages point here. See `lifecycle`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub thay_the_cho: Vec<Code>,
+    /// The next version, prepared ahead: its `ngay_hieu_luc` and only the keys that change.
+    /// Merged over this record from that date (see `lifecycle::merge`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phien_ban_moi: Option<Box<Procedure>>,
+    /// The keys of the version before the current text, with their old values: what the
+    /// "Thay đổi lần cuối" list compares the record against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phien_ban_truoc: Option<Box<Procedure>>,
 }
 
 /// A national procedure code. YAML reads an unquoted `1.001193` as a number; codes always

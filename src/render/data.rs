@@ -40,7 +40,14 @@ impl Renderer for DataRenderer {
             xml.push_str("</url>\n");
         };
         let last = cat.last_updated().map(|d| d.iso());
-        for path in ["", "thu-tuc/", "truc-tuyen/", "lien-he/"] {
+        for path in [
+            "",
+            "thu-tuc/",
+            "truc-tuyen/",
+            "lien-he/",
+            "cap-nhat/",
+            "sap-co-hieu-luc/",
+        ] {
             url(path, last.clone());
         }
         for f in &cat.fields {

@@ -7,7 +7,9 @@
 
 pub mod data;
 pub mod forms;
+pub mod jsonld;
 pub mod markdown;
+pub mod open_data;
 mod output;
 #[cfg(feature = "pdf")]
 pub mod print;
@@ -45,6 +47,9 @@ pub struct Part {
     pub lists: bool,
     /// The search index (terms come from names, keywords and documents, not guidance).
     pub search: bool,
+    /// Open data (`du-lieu/`): every record in full, so any change touches it. The live
+    /// preview renders it in a second pass, after the pages an officer looks at.
+    pub data: bool,
 }
 
 impl Scope {
@@ -70,6 +75,12 @@ impl Scope {
         match self {
             Scope::All => true,
             Scope::Part(p) => p.search || p.lists,
+        }
+    }
+    pub fn data(&self) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Part(p) => p.data,
         }
     }
     /// Theme assets and other files that change only with the theme or the config.
@@ -107,6 +118,7 @@ pub fn all(theme: &Theme) -> Result<Vec<Box<dyn Renderer>>> {
     Ok(vec![
         Box::new(site::SiteRenderer::new(theme)?),
         Box::new(data::DataRenderer),
+        Box::new(open_data::OpenDataRenderer),
         #[cfg(feature = "pdf")]
         Box::new(print::PrintRenderer::new(theme)?),
         Box::new(search::SearchRenderer),

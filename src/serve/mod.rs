@@ -91,7 +91,26 @@ pub fn run(opts: ServeOptions) -> Result<()> {
     )
     .context("không theo dõi được thư mục nội dung")?;
 
-    while let Ok(msg) = rx.recv() {
+    loop {
+        // Open data catches up once no edit is waiting, so a save reloads the page first.
+        let msg = if session.pending() {
+            match rx.try_recv() {
+                Ok(m) => m,
+                Err(mpsc::TryRecvError::Empty) => {
+                    let settled = session.settle();
+                    if let Some(e) = &settled.error {
+                        eprintln!("lỗi khi dựng dữ liệu mở: {e}");
+                    }
+                    continue;
+                }
+                Err(mpsc::TryRecvError::Disconnected) => break,
+            }
+        } else {
+            match rx.recv() {
+                Ok(m) => m,
+                Err(_) => break,
+            }
+        };
         match msg {
             Msg::Changed(paths) => {
                 let outcome = session.update(&paths);

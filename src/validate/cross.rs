@@ -18,7 +18,7 @@ pub fn check_catalogue(records: &[LoadedRecord]) -> Diagnostics {
                 Finding::error(
                     FieldPath::root().key("ma_thu_tuc"),
                     format!("mã thủ tục \"{code}\" đã dùng ở {}", first.path.display()),
-                    Some("mỗi thủ tục một mã; nếu là bản sửa đổi, gộp vào tệp cũ".into()),
+                    Some("mỗi thủ tục một mã: hai bản cùng mã sẽ cùng có hiệu lực; nếu là bản sửa đổi, đưa vào phien_ban_moi của tệp cũ (docs/record-format.md, mục 3.6)".into()),
                 ),
             ));
         } else {

@@ -4,6 +4,7 @@
 //! (`{{ root }}`), so the output works from any folder of any static host, and every
 //! page reads fully without JavaScript.
 
+pub mod updates;
 pub mod view;
 
 use super::{Output, RenderContext, Renderer, Theme};
@@ -29,6 +30,17 @@ impl SiteRenderer {
                 .map(|(n, t)| (n.as_str(), t.as_str())),
         )
         .map_err(|e| anyhow!("lỗi mẫu giao diện: {}", tera_error_chain(&e)))?;
+        // A theme older than the lifecycle pages lays them out with the default templates.
+        let names: Vec<String> = tera.get_template_names().map(str::to_owned).collect();
+        let missing: Vec<(String, String)> = Theme::embedded()
+            .templates
+            .into_iter()
+            .filter(|(n, _)| updates::TEMPLATES.contains(&n.as_str()) && !names.contains(n))
+            .collect();
+        if !missing.is_empty() {
+            tera.add_raw_templates(missing)
+                .map_err(|e| anyhow!("lỗi mẫu giao diện: {}", tera_error_chain(&e)))?;
+        }
         Ok(SiteRenderer { tera })
     }
 
@@ -200,6 +212,7 @@ impl Renderer for SiteRenderer {
             c.insert("cards", &all_cards(&|_| true));
         })?;
         self.page(out, &base, &site, "contact.html", "lien-he/", |_| {})?;
+        updates::render(self, out, &base, &site, ctx)?;
 
         // The 404 page is served at any depth, so its links are absolute from the base URL.
         let mut c = Context::new();

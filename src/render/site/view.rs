@@ -130,6 +130,30 @@ pub struct ProcedureView {
     pub life_events: Vec<String>,
     /// The printed versions (`output/in/`), when this build makes them (feature `pdf`).
     pub print: Option<PrintLinks>,
+    /// What the last amendment changed ("Thay đổi lần cuối").
+    pub last_change: Option<LastChangeView>,
+    /// Announced changes to this procedure that are not in force yet.
+    pub coming: Vec<ComingView>,
+    /// schema.org `GovernmentService`, already safe inside a script element.
+    pub jsonld: String,
+}
+
+#[derive(Serialize)]
+pub struct LastChangeView {
+    pub date: Option<String>,
+    pub date_iso: Option<String>,
+    pub decision: Option<String>,
+    pub changes: Vec<crate::lifecycle::Change>,
+}
+
+#[derive(Serialize)]
+pub struct ComingView {
+    pub date: String,
+    pub date_iso: String,
+    /// "Từ ngày 01/01/2027, thủ tục này được sửa đổi, bổ sung".
+    pub text: String,
+    pub decision: Option<String>,
+    pub changes: Vec<crate::lifecycle::Change>,
 }
 
 /// Where a procedure's print outputs live, relative to the site root. The print renderer
@@ -256,6 +280,22 @@ pub fn online_url(p: &Procedure, code: &str, site: &SiteConfig) -> Option<String
     Some(portal.url.clone())
 }
 
+/// What an announced change will do to the procedure on this page, as a sentence.
+fn coming_text(u: &crate::lifecycle::Upcoming, code: &str) -> String {
+    use crate::lifecycle::EventKind;
+    let from = format!("Từ ngày {}, thủ tục này", u.date.vn());
+    if u.code != code {
+        return format!(
+            "{from} được thay thế bởi thủ tục “{}” (mã {})",
+            u.name, u.code
+        );
+    }
+    match u.kind {
+        EventKind::Abolished => format!("{from} bị bãi bỏ"),
+        _ => format!("{from} được sửa đổi, bổ sung"),
+    }
+}
+
 impl ProcedureView {
     pub fn new(e: &Entry, cat: &Catalogue, site: &SiteConfig) -> Self {
         let p = &e.procedure;
@@ -286,7 +326,7 @@ impl ProcedureView {
                     .collect(),
             })
             .collect();
-        ProcedureView {
+        let view = ProcedureView {
             code: e.code.clone(),
             name: e.name.clone(),
             plain_name: e.plain_name.clone(),
@@ -382,6 +422,43 @@ impl ProcedureView {
             keywords: p.tu_khoa.clone(),
             life_events: p.su_kien_cuoc_song.clone(),
             print: cfg!(feature = "pdf").then(|| PrintLinks::new(e)),
+            last_change: cat
+                .lifecycle
+                .last_changes
+                .get(&e.code)
+                .map(|l| LastChangeView {
+                    date: l.date.map(|d| d.vn()),
+                    date_iso: l.date.map(|d| d.iso()),
+                    decision: l.decision.as_ref().map(super::updates::decision_text),
+                    changes: l.changes.clone(),
+                }),
+            coming: cat
+                .lifecycle
+                .upcoming
+                .iter()
+                .filter(|u| u.code == e.code || u.replaces.contains(&e.code))
+                .map(|u| ComingView {
+                    date: u.date.vn(),
+                    date_iso: u.date.iso(),
+                    text: coming_text(u, &e.code),
+                    decision: u.decision.as_ref().map(super::updates::decision_text),
+                    changes: if u.code == e.code {
+                        u.changes.clone()
+                    } else {
+                        Vec::new()
+                    },
+                })
+                .collect(),
+            jsonld: String::new(),
+        };
+        ProcedureView {
+            jsonld: crate::render::jsonld::script(
+                e,
+                site,
+                view.online_url.as_deref(),
+                &view.address,
+            ),
+            ..view
         }
     }
 }

@@ -1,0 +1,315 @@
+//! The lifecycle's pages: "Cập nhật" (what changed, by date) and its Atom feed,
+//! "Sắp có hiệu lực" (announced, not yet in force), and the page an abolished or
+//! replaced procedure keeps at its old URL. What is in force is decided in `lifecycle`;
+//! this only lays it out.
+
+use super::view::SiteView;
+use super::SiteRenderer;
+use crate::catalogue::Catalogue;
+use crate::lifecycle::{Change, Event, Retired, Status};
+use crate::model::{Date, Decision};
+use crate::render::{Output, RenderContext};
+use anyhow::Result;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::fmt::Write;
+use tera::Context;
+
+/// Templates added with the lifecycle: a theme made before them gets the default ones.
+pub const TEMPLATES: [&str; 3] = ["updates.html", "upcoming.html", "retired.html"];
+
+/// How many changes the Atom feed carries (the page lists them all).
+const FEED_ENTRIES: usize = 50;
+
+/// "Quyết định số 93/QĐ-UBND ngày 12/01/2026 của Ủy ban nhân dân …".
+pub fn decision_text(d: &Decision) -> String {
+    let mut s = String::from("Quyết định");
+    if let Some(n) = &d.so_hieu {
+        let _ = write!(s, " số {n}");
+    }
+    if let Some(date) = d.ngay_ban_hanh {
+        let _ = write!(s, " ngày {}", date.vn());
+    }
+    if let Some(by) = &d.co_quan_ban_hanh {
+        let _ = write!(s, " của {by}");
+    }
+    s
+}
+
+#[derive(Serialize)]
+struct Ref {
+    code: String,
+    name: String,
+    url: String,
+}
+
+/// A code's name and page, wherever the record now is (on the board or retired).
+fn find(cat: &Catalogue, code: &str) -> Option<Ref> {
+    let e = cat.by_code(code).or_else(|| {
+        cat.lifecycle
+            .retired_by_code(code)
+            .map(|r: &Retired| &r.entry)
+    })?;
+    Some(Ref {
+        code: e.code.clone(),
+        name: e.plain_name.clone(),
+        url: e.url_path(),
+    })
+}
+
+fn refs(cat: &Catalogue, codes: &[String]) -> Vec<Ref> {
+    codes
+        .iter()
+        .map(|c| {
+            find(cat, c).unwrap_or(Ref {
+                code: c.clone(),
+                name: String::new(),
+                url: String::new(),
+            })
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct EventView {
+    id: String,
+    kind: &'static str,
+    kind_slug: &'static str,
+    code: String,
+    name: String,
+    url: String,
+    decision: Option<String>,
+    replaces: Vec<Ref>,
+}
+
+#[derive(Serialize)]
+struct Day {
+    date: String,
+    date_iso: String,
+    events: Vec<EventView>,
+}
+
+#[derive(Serialize)]
+struct UpcomingView {
+    date: String,
+    date_iso: String,
+    kind: &'static str,
+    kind_slug: &'static str,
+    code: String,
+    name: String,
+    field: String,
+    decision: Option<String>,
+    replaces: Vec<Ref>,
+    changes: Vec<Change>,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct RetiredView {
+    code: String,
+    name: String,
+    plain_name: String,
+    field: Option<String>,
+    replaced: bool,
+    since: String,
+    since_iso: String,
+    decision: Option<String>,
+    replacement: Option<Ref>,
+}
+
+fn event_view(cat: &Catalogue, ev: &Event) -> EventView {
+    EventView {
+        id: ev.id.clone(),
+        kind: ev.kind.label(),
+        kind_slug: ev.kind.slug(),
+        code: ev.code.clone(),
+        name: ev.name.clone(),
+        url: ev.url.clone(),
+        decision: ev.decision.as_ref().map(decision_text),
+        replaces: refs(cat, &ev.replaces),
+    }
+}
+
+/// The lifecycle pages: what changed, what is coming, and the old addresses of retired
+/// procedures. Called with the lists (they name procedures as cards do).
+pub fn render(
+    r: &SiteRenderer,
+    out: &Output,
+    base: &Context,
+    site: &SiteView,
+    ctx: &RenderContext<'_>,
+) -> Result<()> {
+    let cat = ctx.catalogue;
+    let life = &cat.lifecycle;
+    let mut days: Vec<Day> = Vec::new();
+    for ev in &life.events {
+        if days.last().is_none_or(|d| d.date_iso != ev.date.iso()) {
+            days.push(Day {
+                date: ev.date.vn(),
+                date_iso: ev.date.iso(),
+                events: Vec::new(),
+            });
+        }
+        if let Some(day) = days.last_mut() {
+            day.events.push(event_view(cat, ev));
+        }
+    }
+    let upcoming: Vec<UpcomingView> = life
+        .upcoming
+        .iter()
+        .map(|u| UpcomingView {
+            date: u.date.vn(),
+            date_iso: u.date.iso(),
+            kind: u.kind.label(),
+            kind_slug: u.kind.slug(),
+            code: u.code.clone(),
+            name: u.name.clone(),
+            field: u.field.clone(),
+            decision: u.decision.as_ref().map(decision_text),
+            replaces: refs(cat, &u.replaces),
+            changes: u.changes.clone(),
+            url: u.url.clone(),
+        })
+        .collect();
+    r.page(out, base, site, "updates.html", "cap-nhat/", |c| {
+        c.insert("days", &days);
+        c.insert("upcoming_count", &upcoming.len());
+    })?;
+    r.page(out, base, site, "upcoming.html", "sap-co-hieu-luc/", |c| {
+        c.insert("items", &upcoming);
+    })?;
+    out.write("cap-nhat/atom.xml", atom(ctx, cat, &life.events).as_bytes())?;
+
+    life.retired.par_iter().try_for_each(|ret| {
+        let (replaced, since, decision, replacement) = match &ret.status {
+            Status::Replaced {
+                by,
+                since,
+                decision,
+            } => (true, *since, decision, find(cat, by)),
+            Status::Abolished { since, decision } => (false, *since, decision, None),
+            _ => return Ok(()),
+        };
+        let view = RetiredView {
+            code: ret.entry.code.clone(),
+            name: ret.entry.name.clone(),
+            plain_name: ret.entry.plain_name.clone(),
+            field: ret.entry.procedure.linh_vuc.clone(),
+            replaced,
+            since: since.vn(),
+            since_iso: since.iso(),
+            decision: decision.as_ref().map(decision_text),
+            replacement,
+        };
+        r.page(
+            out,
+            base,
+            site,
+            "retired.html",
+            &ret.entry.url_path(),
+            |c| {
+                c.insert("r", &view);
+            },
+        )
+    })
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// RFC 3339 at the start of the day in Vietnam: records carry dates, not times.
+fn stamp(d: Date) -> String {
+    format!("{}T00:00:00+07:00", d.iso())
+}
+
+/// Atom 1.0 (RFC 4287). Ids are URLs of the entry's anchor on the "Cập nhật" page, so
+/// they never change between builds; `updated` is the newest change's date.
+fn atom(ctx: &RenderContext<'_>, cat: &Catalogue, events: &[Event]) -> String {
+    let base = ctx.site.base_url.trim_end_matches('/').to_owned() + "/";
+    let authority = &ctx.site.co_quan.ten;
+    // Without any change on record, the newest review date; the build date only for a
+    // catalogue that has neither.
+    let updated = events
+        .first()
+        .map(|e| e.date)
+        .or_else(|| cat.last_updated())
+        .unwrap_or(ctx.as_of);
+    let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    x.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"vi\">\n");
+    let _ = writeln!(
+        x,
+        "  <title>{}</title>\n  <subtitle>Thủ tục hành chính mới ban hành, sửa đổi, thay thế, bãi bỏ</subtitle>",
+        xml_escape(&format!("Cập nhật thủ tục hành chính — {authority}"))
+    );
+    let _ = writeln!(x, "  <id>{}</id>", xml_escape(&format!("{base}cap-nhat/")));
+    let _ = writeln!(
+        x,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        xml_escape(&format!("{base}cap-nhat/atom.xml"))
+    );
+    let _ = writeln!(
+        x,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml_escape(&format!("{base}cap-nhat/"))
+    );
+    let _ = writeln!(x, "  <updated>{}</updated>", stamp(updated));
+    let _ = writeln!(
+        x,
+        "  <author><name>{}</name></author>",
+        xml_escape(authority)
+    );
+    for ev in events.iter().take(FEED_ENTRIES) {
+        let v = event_view(cat, ev);
+        let mut summary = format!("{}: {} (mã {})", v.kind, v.name, v.code);
+        if !v.replaces.is_empty() {
+            let old: Vec<String> = v
+                .replaces
+                .iter()
+                .map(|r| {
+                    if r.name.is_empty() {
+                        r.code.clone()
+                    } else {
+                        format!("{} (mã {})", r.name, r.code)
+                    }
+                })
+                .collect();
+            let _ = write!(summary, ", thay thế {}", old.join("; "));
+        }
+        if let Some(d) = &v.decision {
+            let _ = write!(summary, ". {d}");
+        }
+        let _ = write!(summary, ". Có hiệu lực từ {}.", ev.date.vn());
+        x.push_str("  <entry>\n");
+        let _ = writeln!(
+            x,
+            "    <id>{}</id>",
+            xml_escape(&format!("{base}cap-nhat/#{}", v.id))
+        );
+        let _ = writeln!(
+            x,
+            "    <title>{}</title>",
+            xml_escape(&format!("{}: {}", v.kind, v.name))
+        );
+        let _ = writeln!(
+            x,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            xml_escape(&format!("{base}{}", v.url))
+        );
+        let _ = writeln!(x, "    <updated>{}</updated>", stamp(ev.date));
+        let _ = writeln!(
+            x,
+            "    <category term=\"{}\" label=\"{}\"/>",
+            v.kind_slug,
+            xml_escape(v.kind)
+        );
+        let _ = writeln!(x, "    <summary>{}</summary>", xml_escape(&summary));
+        x.push_str("  </entry>\n");
+    }
+    x.push_str("</feed>\n");
+    x
+}
