@@ -3,6 +3,7 @@
 
 use crate::catalogue::{Catalogue, Keys};
 use crate::diagnostic::{Diagnostic, Diagnostics, FieldPath, Severity};
+pub use crate::load::FormFiles;
 use crate::load::{self, ContentFiles, LoadedRecord, SourceFile};
 use crate::model::{Date, SiteConfig, Synonyms};
 use crate::render::{self, Output, RenderContext, Theme};
@@ -120,13 +121,6 @@ pub fn check_at(mut files: ContentFiles, as_of: Date) -> Checked {
         records.extend(p.record);
     }
     assemble(config, &forms, as_of, record_files, records, diagnostics)
-}
-
-/// The form definitions (`content/bieu-mau/*.yaml`) and the official files beside them.
-#[derive(Clone, Default)]
-pub struct FormFiles {
-    pub files: Vec<SourceFile>,
-    pub assets: Vec<(PathBuf, Vec<u8>)>,
 }
 
 /// `site.yaml` and `tu-dong-nghia.yaml`, parsed and checked.

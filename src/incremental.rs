@@ -174,7 +174,7 @@ impl Session {
                 let forms_dir = self.content.join("bieu-mau");
                 self.unreadable.retain(|p, _| !p.starts_with(&forms_dir));
                 match load::read_forms(&self.content) {
-                    Ok((files, assets)) => self.forms = FormFiles { files, assets },
+                    Ok(forms) => self.forms = forms,
                     Err(e) => {
                         self.unreadable.insert(shown, format!("{e:#}"));
                     }

@@ -71,6 +71,9 @@ impl Lcg {
 
 #[derive(Clone)]
 struct Rec {
+    /// An abolition announced for after the build date: the procedure stays, with a
+    /// notice, and the "coming" page lists it.
+    abolish: bool,
     name: usize,
     field: usize,
     day: u32,
@@ -156,6 +159,7 @@ fn incremental_rebuilds_equal_a_full_build() {
     let mut recs: BTreeMap<u32, Rec> = BTreeMap::new();
     for code in 1..=6u32 {
         let r = Rec {
+            abolish: false,
             name: code as usize % NAMES.len(),
             field: code as usize % FIELDS.len(),
             day: 10,
@@ -184,7 +188,7 @@ fn incremental_rebuilds_equal_a_full_build() {
     for step in 0..40 {
         let codes: Vec<u32> = recs.keys().copied().collect();
         let code = codes[rng.next(codes.len())];
-        let op = rng.next(8);
+        let op = rng.next(9);
         let path = dir.join(format!("tt-{code}.md"));
         let what = match op {
             0 => {
@@ -218,6 +222,12 @@ fn incremental_rebuilds_equal_a_full_build() {
                 write(code, r);
                 "review date"
             }
+            8 => {
+                let r = recs.get_mut(&code).expect("rec");
+                r.abolish = !r.abolish;
+                write(code, r);
+                "announce or withdraw an abolition"
+            }
             5 if recs.len() > 3 => {
                 // Related codes pointing at it must go first, or the content is invalid.
                 recs.remove(&code);
@@ -248,6 +258,7 @@ fn incremental_rebuilds_equal_a_full_build() {
             }
             6 => {
                 let r = Rec {
+                    abolish: false,
                     name: rng.next(NAMES.len()),
                     field: rng.next(FIELDS.len()),
                     day: 10,

@@ -249,6 +249,20 @@ pub fn apply(cat: Catalogue, as_of: Date) -> Catalogue {
         events: events::collect(&cat.entries, as_of),
         ..Lifecycle::default()
     };
+    // Most catalogues, most of the time: everything in force, nothing pending. Keep the
+    // catalogue as built (the live preview rebuilds it on every save).
+    let unchanged = cat.entries.iter().all(|e| {
+        let p = &e.procedure;
+        p.phien_ban_moi.is_none()
+            && p.phien_ban_truoc.is_none()
+            && abolition(p).is_none()
+            && matches!(status(&e.code, p, &repl, as_of), Status::InForce)
+    });
+    if unchanged {
+        let mut cat = cat;
+        cat.lifecycle = life;
+        return cat;
+    }
     let mut current = Vec::with_capacity(cat.entries.len());
     for mut e in cat.entries {
         let field = field_names.get(e.field).cloned().unwrap_or_default();

@@ -93,13 +93,20 @@ pub fn read(p: &Path) -> Result<SourceFile> {
     Ok(SourceFile::new(p.to_path_buf(), &raw))
 }
 
+/// The form definitions (`content/bieu-mau/*.yaml`) and the official files beside them.
+#[derive(Clone, Default)]
+pub struct FormFiles {
+    pub files: Vec<SourceFile>,
+    pub assets: Vec<(PathBuf, Vec<u8>)>,
+}
+
 /// Read only the form definitions and their official files (`content/bieu-mau/`): what
 /// the live preview reloads when anything in that folder changes.
-pub fn read_forms(content: &Path) -> Result<(Vec<SourceFile>, Vec<(PathBuf, Vec<u8>)>)> {
+pub fn read_forms(content: &Path) -> Result<FormFiles> {
     let (mut forms, mut assets) = (Vec::new(), Vec::new());
     let dir = content.join("bieu-mau");
     if !dir.is_dir() {
-        return Ok((forms, assets));
+        return Ok(FormFiles::default());
     }
     for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
         let entry = entry.with_context(|| format!("không duyệt được {}", dir.display()))?;
@@ -117,7 +124,10 @@ pub fn read_forms(content: &Path) -> Result<(Vec<SourceFile>, Vec<(PathBuf, Vec<
             None => {}
         }
     }
-    Ok((forms, assets))
+    Ok(FormFiles {
+        files: forms,
+        assets,
+    })
 }
 
 /// Read a content folder from disk.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Real-browser suite: build the sample site with the release binary, serve it on
+# Real-browser suite: build the sample site with the debug binary (`cargo test` has just
+# built it; its dependencies are optimised, so print is quick), serve it on
 # 127.0.0.1 and check it in headless Chromium (search, keyboard, 390 px layout, axe-core)
 # and with the Nu HTML checker. Screenshots and reports land in target/browser/.
 # Exits non-zero on any failure; nothing is skipped (no Chromium → install it or fail).
@@ -26,8 +27,8 @@ command -v node >/dev/null 2>&1 || { echo "node is required" >&2; exit 1; }
 artifacts="$repo/target/browser"
 site="$artifacts/site"
 mkdir -p "$artifacts"
-cargo build --release --quiet
-bin="${CARGO_TARGET_DIR:-$repo/target}/release/niemyet"
+cargo build --quiet
+bin="${CARGO_TARGET_DIR:-$repo/target}/debug/niemyet"
 "$bin" build --quiet --content "$repo/content" --output "$site"
 
 cd "$here"
