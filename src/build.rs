@@ -116,11 +116,21 @@ pub fn check_at(mut files: ContentFiles, as_of: Date) -> Checked {
     let parsed: Vec<ParsedRecord> = files.records.into_par_iter().map(parse_record).collect();
     let mut diagnostics = Diagnostics::default();
     let mut records = Vec::with_capacity(parsed.len());
+    let mut unreadable = Vec::new();
     for p in parsed {
         diagnostics.extend(p.diagnostics);
         records.extend(p.record);
+        unreadable.extend(p.claimed_code);
     }
-    assemble(config, &forms, as_of, record_files, records, diagnostics)
+    assemble(
+        config,
+        &forms,
+        as_of,
+        record_files,
+        records,
+        &unreadable,
+        diagnostics,
+    )
 }
 
 /// `site.yaml` and `tu-dong-nghia.yaml`, parsed and checked.
@@ -179,10 +189,14 @@ pub fn parse_config(site: Option<&SourceFile>, synonyms: Option<&SourceFile>) ->
 pub struct ParsedRecord {
     pub record: Option<(LoadedRecord, Arc<Keys>)>,
     pub diagnostics: Diagnostics,
+    /// The code a file that could not be read seems to carry: other records may name it,
+    /// and that is not a second mistake.
+    pub claimed_code: Option<String>,
 }
 
 pub fn parse_record(file: SourceFile) -> ParsedRecord {
     let (record, mut diagnostics) = load::parse_record(&file);
+    let claimed_code = record.is_none().then(|| claimed_code(&file.text)).flatten();
     drop(file);
     if let Some(r) = &record {
         diagnostics
@@ -195,7 +209,16 @@ pub fn parse_record(file: SourceFile) -> ParsedRecord {
             (r, keys)
         }),
         diagnostics,
+        claimed_code,
     }
+}
+
+/// `ma_thu_tuc: "1.001193"` read off a line, without YAML (the file did not parse).
+fn claimed_code(text: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("ma_thu_tuc:"))
+        .map(|v| v.trim().trim_matches(['"', '\'', '[', ']', ' ']).to_owned())
+        .filter(|c| !c.is_empty())
 }
 
 /// Cross-file rules, then the catalogue when nothing is wrong. `diagnostics` holds
@@ -206,11 +229,12 @@ pub fn assemble(
     as_of: Date,
     record_files: usize,
     records: Vec<(LoadedRecord, Arc<Keys>)>,
+    unreadable_codes: &[String],
     mut diagnostics: Diagnostics,
 ) -> Checked {
     let (records, keys): (Vec<LoadedRecord>, Vec<Arc<Keys>>) = records.into_iter().unzip();
     diagnostics.extend(config.diagnostics);
-    diagnostics.extend(validate::check_catalogue(&records));
+    diagnostics.extend(validate::check_catalogue(&records, unreadable_codes));
     diagnostics.extend(crate::lifecycle::check(&records, as_of));
     let (mut forms, form_diags) = check_form_files(&forms.files, &forms.assets, &records);
     diagnostics.extend(form_diags);

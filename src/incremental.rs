@@ -273,9 +273,11 @@ impl Session {
     fn check(&self) -> Checked {
         let mut diagnostics = Diagnostics::default();
         let mut records = Vec::with_capacity(self.records.len());
+        let mut unreadable = Vec::new();
         for p in self.records.values() {
             diagnostics.0.extend(p.diagnostics.0.iter().cloned());
             records.extend(p.record.clone());
+            unreadable.extend(p.claimed_code.clone());
         }
         build::assemble(
             self.config.clone(),
@@ -283,6 +285,7 @@ impl Session {
             self.as_of,
             self.records.len(),
             records,
+            &unreadable,
             diagnostics,
         )
     }

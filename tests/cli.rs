@@ -157,3 +157,35 @@ fn rebuilds_prune_pages_of_removed_records() {
     );
     assert!(tmp.path().join(".output.niemyet-prev").is_dir());
 }
+
+/// A record that cannot be read is one mistake: the records naming its code as related
+/// are not reported too.
+#[test]
+fn a_broken_record_is_not_also_reported_by_the_records_naming_it() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let other = FULL_RECORD
+        .replace("ma_thu_tuc: \"1.001193\"", "ma_thu_tuc: \"1.009999\"")
+        .replace("Thủ tục đăng ký khai sinh", "Thủ tục đăng ký lại khai sinh")
+        .replace(
+            "su_kien_cuoc_song: [Có con mới sinh]",
+            "su_kien_cuoc_song: [Có con mới sinh]\nthu_tuc_lien_quan: [\"1.001193\"]",
+        );
+    let broken = FULL_RECORD.replace(
+        "ma_thu_tuc: \"1.001193\"",
+        "ma_thu_tuc: \"1.001193\"\nten_thu_tuc: [x",
+    );
+    content_tree(tmp.path(), &[("a.md", &broken), ("b.md", &other)]);
+    let o = run(&["check", "--format", "json"], tmp.path());
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let errors: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0]["file"]
+        .as_str()
+        .is_some_and(|f| f.ends_with("a.md")));
+}

@@ -50,12 +50,72 @@ pub fn locate(raw: &str, at: Option<(usize, usize)>, yaml: &str) -> Located {
                 .to_owned(),
         };
     }
+    // An unclosed [ or {: libyaml names where it opened.
+    let flow = while_parsing(raw, "a flow sequence")
+        .map(|at| (at, "]"))
+        .or_else(|| while_parsing(raw, "a flow mapping").map(|at| (at, "}")));
+    if let Some(((l, c), close)) = flow {
+        return Located {
+            line: l,
+            column: c,
+            message: format!(
+                "danh sách mở ở đây viết sai: thiếu dấu {close}, thiếu dấu phẩy, hoặc dấu nháy lệch"
+            ),
+            fix: format!(
+                "mỗi mục trong một cặp dấu nháy, các mục cách nhau bằng dấu phẩy, đóng bằng {close}, ví dụ: [\"chứng thực\", \"bản sao\"]"
+            ),
+        };
+    }
+    let (message, fix) = match KNOWN.iter().find(|(en, _, _)| raw.starts_with(en)) {
+        Some((_, vi, fix)) => ((*vi).to_owned(), (*fix).to_owned()),
+        None => (
+            format!("lỗi cú pháp YAML: {}", strip_location(raw)),
+            GENERIC_FIX.to_owned(),
+        ),
+    };
     Located {
         line,
         column,
-        message: format!("lỗi cú pháp YAML: {}", strip_location(raw)),
-        fix: GENERIC_FIX.to_owned(),
+        message,
+        fix,
     }
+}
+
+/// libyaml's commonest messages, in words an officer knows.
+const KNOWN: &[(&str, &str, &str)] = &[
+    (
+        "found character that cannot start any token",
+        "có ký tự không dùng được ở đầu giá trị (thường là phím Tab, hoặc @, `)",
+        "thụt lề bằng dấu cách, không dùng Tab; chữ bắt đầu bằng @ hoặc ` thì đặt trong dấu nháy",
+    ),
+    (
+        "mapping values are not allowed in this context",
+        "giá trị có dấu hai chấm \": \" ở giữa",
+        "đặt cả giá trị trong dấu nháy, ví dụ: ghi_chu: \"Lưu ý: mang bản chính\"",
+    ),
+    (
+        "did not find expected key",
+        "dòng này thụt lề không khớp với các khóa cùng cấp",
+        "các khóa cùng cấp phải thẳng cột; mục của danh sách bắt đầu bằng \"- \" thụt đều nhau",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "mục của danh sách phải bắt đầu bằng \"- \"",
+        "mỗi mục một dòng, bắt đầu bằng dấu gạch và một dấu cách, thẳng cột với mục trên",
+    ),
+    (
+        "found a tab character",
+        "có ký tự Tab trong phần thụt lề",
+        "thụt lề bằng dấu cách, không dùng Tab",
+    ),
+];
+
+/// "… while parsing <what> at line N column C" → (N, C).
+fn while_parsing(raw: &str, what: &str) -> Option<(usize, usize)> {
+    let rest = raw.split_once(&format!("while parsing {what} at line "))?.1;
+    let (line, rest) = rest.split_once(" column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.trim().parse().ok()?, column.parse().ok()?))
 }
 
 /// serde and serde_yaml word a repeated key in a few ways; all quote the key.
@@ -154,6 +214,14 @@ mod tests {
         let l = locate("duplicate field `linh_vuc`", None, yaml);
         assert_eq!((l.line, l.column), (4, 1));
         assert_eq!(l.message, "khóa \"linh_vuc\" ghi hai lần");
+    }
+
+    #[test]
+    fn unclosed_list_points_at_its_bracket() {
+        let raw = "did not find expected ',' or ']' at line 3 column 1, while parsing a flow sequence at line 2 column 13";
+        let l = locate(raw, Some((3, 1)), "a: 1\nma_thu_tuc: [\"1\"\nb: 2\n");
+        assert_eq!((l.line, l.column), (2, 13));
+        assert!(l.message.contains("thiếu dấu ]"), "{}", l.message);
     }
 
     #[test]

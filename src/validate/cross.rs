@@ -3,8 +3,9 @@ use crate::load::LoadedRecord;
 use std::collections::HashMap;
 
 /// Rules that need every record: a code used twice, a related code that does not exist,
-/// two records asking for the same URL.
-pub fn check_catalogue(records: &[LoadedRecord]) -> Diagnostics {
+/// two records asking for the same URL. `unreadable` holds the codes of record files that
+/// could not be read: their own error is reported, and naming them is not another one.
+pub fn check_catalogue(records: &[LoadedRecord], unreadable: &[String]) -> Diagnostics {
     let mut diags = Diagnostics::default();
     let mut by_code: HashMap<&str, &LoadedRecord> = HashMap::new();
     let mut findings: Vec<(usize, Finding)> = Vec::new();
@@ -56,7 +57,9 @@ pub fn check_catalogue(records: &[LoadedRecord]) -> Diagnostics {
                 ));
                 continue;
             }
-            if !by_code.contains_key(related.as_str()) {
+            if !by_code.contains_key(related.as_str())
+                && !unreadable.iter().any(|u| u == related.as_str())
+            {
                 // Sorted, so that of equally close codes the same one is always offered;
                 // never the record's own code.
                 let mut candidates: Vec<String> = by_code

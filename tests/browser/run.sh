@@ -32,4 +32,4 @@ bin="${CARGO_TARGET_DIR:-$repo/target}/debug/niemyet"
 "$bin" build --quiet --content "$repo/content" --output "$site"
 
 cd "$here"
-SITE_DIR="$site" ARTIFACTS="$artifacts" CHROMIUM=/usr/bin/chromium node --test --test-concurrency=1 test.mjs
+NIEMYET_BIN="$bin" SITE_DIR="$site" ARTIFACTS="$artifacts" CHROMIUM=/usr/bin/chromium node --test --test-concurrency=1 test.mjs

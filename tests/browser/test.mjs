@@ -12,7 +12,8 @@ import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import os from "node:os";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
@@ -369,4 +370,56 @@ test("Nu HTML checker: no error on any page, nor on search results as rendered",
   fs.writeFileSync(path.join(ARTIFACTS, "vnu.txt"), lines.join("\n") + `\nerrors: ${errors.length} in ${files.length} files\n`);
   console.log(`Nu HTML checker: ${errors.length} errors in ${files.length} files`);
   assert.equal(errors.length, 0, lines.slice(0, 40).join("\n"));
+});
+
+// The live preview, in a real browser: `niemyet serve` on a copy of the sample (the
+// binary comes from NIEMYET_BIN, as run.sh sets it). Saving a record reloads the open
+// page; saving a broken one shows the errors over it; fixing it clears them.
+test("niemyet serve: a save reloads the page, a broken record shows its error, fixing it clears it", async () => {
+  const bin = process.env.NIEMYET_BIN;
+  assert.ok(bin && fs.existsSync(bin), "NIEMYET_BIN must name the niemyet binary");
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "niemyet-serve-"));
+  fs.cpSync(path.join(repo, "content"), path.join(tmp, "content"), { recursive: true });
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn(bin, ["serve", "--port", String(port)], { cwd: tmp, stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    await new Promise((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => reject(new Error("serve did not start: " + out)), 120000);
+      child.stdout.on("data", (d) => {
+        out += d;
+        if (out.includes("Bản xem trước:")) { clearTimeout(timer); resolve(); }
+      });
+      child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+    });
+    const file = path.join(tmp, "content/thu-tuc/ho-tich/dang-ky-khai-sinh.md");
+    const original = fs.readFileSync(file, "utf8");
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/thu-tuc/dang-ky-khai-sinh/`);
+    await page.waitForFunction(() => document.querySelector("script[src='/__niemyet/live.js']"));
+    await page.waitForTimeout(300); // let the event stream connect
+
+    // Edit: the page reloads by itself and shows the new text.
+    fs.writeFileSync(file, original + "\nCâu mới thêm để thử tải lại.\n");
+    await page.waitForFunction(() => document.body.innerText.includes("Câu mới thêm để thử tải lại."), null, { timeout: 15000 });
+
+    // Break it: an overlay names the file and line; the last good page stays under it.
+    fs.writeFileSync(file, original.replace(/^ma_thu_tuc: .*$/m, "ma_thu_tuc: [\"1.001193\""));
+    const overlay = page.locator("#niemyet-loi");
+    await overlay.waitFor({ state: "visible", timeout: 15000 });
+    const text = await overlay.innerText();
+    assert.match(text, /dang-ky-khai-sinh\.md:\d+/, text);
+    assert.match(text, /Chưa dựng được/, text);
+    assert.equal(await overlay.getAttribute("role"), "alertdialog");
+    assert.ok((await page.content()).includes("Câu mới thêm để thử tải lại."), "last good page kept");
+    await page.screenshot({ path: path.join(ARTIFACTS, "serve-loi.png") });
+
+    // Fix it: the page reloads and the overlay is gone.
+    fs.writeFileSync(file, original);
+    await page.waitForFunction(() => !document.getElementById("niemyet-loi") && !document.body.innerText.includes("Câu mới thêm"), null, { timeout: 15000 });
+    await page.close();
+  } finally {
+    child.kill("SIGINT");
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 });
