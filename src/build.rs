@@ -296,20 +296,11 @@ fn check_site(site: &SiteConfig, file: &SourceFile) -> Vec<Diagnostic> {
         }
     };
     bad_url("base_url", &site.base_url);
-    let loc = load::locate::Locator::new(&file.text, 0);
-    for f in validate::check_portal(site) {
-        let pos = loc.find(&f.field);
-        out.push(Diagnostic {
-            severity: f.severity,
-            file: file.path.clone(),
-            line: pos.line,
-            column: pos.column,
-            field: f.field,
-            message: f.message,
-            fix: f.fix,
-            source: Some(Arc::from(file.text.as_str())),
-        });
-    }
+    out.extend(load::locate::Locator::new(&file.text, 0).diagnostics(
+        &file.path,
+        &Arc::from(file.text.as_str()),
+        validate::check_portal(site),
+    ));
     out
 }
 

@@ -21,23 +21,7 @@ impl LoadedForm {
         if findings.is_empty() {
             return Vec::new();
         }
-        let locator = Locator::new(&self.text, 0);
-        findings
-            .into_iter()
-            .map(|f| {
-                let pos = locator.find(&f.field);
-                Diagnostic {
-                    severity: f.severity,
-                    file: self.path.clone(),
-                    line: pos.line,
-                    column: pos.column,
-                    field: f.field,
-                    message: f.message,
-                    fix: f.fix,
-                    source: Some(self.text.clone()),
-                }
-            })
-            .collect()
+        Locator::new(&self.text, 0).diagnostics(&self.path, &self.text, findings)
     }
 }
 

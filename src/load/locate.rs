@@ -4,8 +4,10 @@
 //! Only a file that has a problem is parsed a second time, here, with saphyr's marked
 //! tree; clean files never pay for it.
 
-use crate::diagnostic::{FieldPath, Seg};
+use crate::diagnostic::{Diagnostic, FieldPath, Finding, Seg};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use std::path::Path;
+use std::sync::Arc;
 
 /// 1-based line and 1-based character column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +23,31 @@ pub struct Locator<'a> {
 }
 
 impl<'a> Locator<'a> {
+    /// Turn path-only findings into diagnostics on `file`, whose whole text is `source`.
+    pub fn diagnostics(
+        &self,
+        file: &Path,
+        source: &Arc<str>,
+        findings: impl IntoIterator<Item = Finding>,
+    ) -> Vec<Diagnostic> {
+        findings
+            .into_iter()
+            .map(|f| {
+                let pos = self.find(&f.field);
+                Diagnostic {
+                    severity: f.severity,
+                    file: file.to_path_buf(),
+                    line: pos.line,
+                    column: pos.column,
+                    field: f.field,
+                    message: f.message,
+                    fix: f.fix,
+                    source: Some(source.clone()),
+                }
+            })
+            .collect()
+    }
+
     pub fn new(yaml: &'a str, line_offset: usize) -> Self {
         let root = MarkedYaml::load_from_str(yaml)
             .ok()

@@ -39,7 +39,7 @@ impl LoadedRecord {
             return Vec::new();
         }
         let locator = Locator::new(&self.text[self.yaml.clone()], self.yaml_line_offset);
-        findings
+        let kept = findings
             .into_iter()
             // A finding inside a part that failed to load, or about the part holding it
             // (a stand-in `false` must not earn its parent a warning), repeats that error.
@@ -49,20 +49,8 @@ impl LoadedRecord {
                         || (m.starts_with(&f.field) && m.0.len() == f.field.0.len() + 1)
                 })
             })
-            .map(|f| {
-                let pos = locator.find(&f.field);
-                Diagnostic {
-                    severity: f.severity,
-                    file: self.path.clone(),
-                    line: pos.line,
-                    column: pos.column,
-                    field: f.field,
-                    message: f.message,
-                    fix: f.fix,
-                    source: Some(self.text.clone()),
-                }
-            })
-            .collect()
+            .collect::<Vec<_>>();
+        locator.diagnostics(&self.path, &self.text, kept)
     }
 }
 
@@ -144,20 +132,9 @@ pub fn parse_yaml_file<T: DeserializeOwned>(file: &SourceFile) -> (Option<T>, Di
     let mut diags = Diagnostics::default();
     let source: Arc<str> = Arc::from(file.text.as_str());
     let (value, _, findings) = deserialize_all::<T>(&file.path, &source, &file.text, 0, &mut diags);
-    let locator = Locator::new(&file.text, 0);
-    for f in findings {
-        let pos = locator.find(&f.field);
-        diags.push(Diagnostic {
-            severity: f.severity,
-            file: file.path.clone(),
-            line: pos.line,
-            column: pos.column,
-            field: f.field,
-            message: f.message,
-            fix: f.fix,
-            source: Some(source.clone()),
-        });
-    }
+    diags
+        .0
+        .extend(Locator::new(&file.text, 0).diagnostics(&file.path, &source, findings));
     let ok = !diags.has_errors();
     (value.filter(|_| ok), diags)
 }

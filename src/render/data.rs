@@ -6,7 +6,8 @@ use std::fmt::Write;
 
 pub struct DataRenderer;
 
-fn xml_escape(s: &str) -> String {
+/// The five XML specials (sitemap, Atom feed).
+pub(crate) fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

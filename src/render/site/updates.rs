@@ -8,6 +8,7 @@ use super::SiteRenderer;
 use crate::catalogue::Catalogue;
 use crate::lifecycle::{Change, Event, Retired, Status};
 use crate::model::{Date, Decision};
+use crate::render::data::xml_escape;
 use crate::render::{Output, RenderContext};
 use anyhow::Result;
 use rayon::prelude::*;
@@ -212,14 +213,6 @@ pub fn render(
             },
         )
     })
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
 }
 
 /// RFC 3339 at the start of the day in Vietnam: records carry dates, not times.
