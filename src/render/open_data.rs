@@ -177,11 +177,14 @@ impl Renderer for OpenDataRenderer {
             so_thu_tuc: items.len(),
             thu_tuc: items,
         };
-        // Compact: pretty-printing nearly doubles a file that is already the largest output.
-        let mut json = serde_json::to_vec(&data)?;
-        json.push(b'\n');
+        // Compact: pretty-printing nearly doubles a file that is already the largest
+        // output; streamed, so 10,000 records never sit in memory as one string.
+        out.write_with("du-lieu/thu-tuc.json", |w| {
+            serde_json::to_writer(&mut *w, &data)?;
+            w.write_all(b"\n")?;
+            Ok(())
+        })?;
         drop(data);
-        out.write("du-lieu/thu-tuc.json", &json)?;
         let manifest = Manifest {
             phien_ban_du_lieu: DATA_VERSION,
             ngay_ap_dung: as_of,
@@ -193,18 +196,18 @@ impl Renderer for OpenDataRenderer {
         out.write("du-lieu/manifest.json", &json)?;
 
         // The BOM tells spreadsheet software the file is UTF-8; CRLF and quoting per RFC 4180.
-        let mut bytes = "\u{feff}".as_bytes().to_vec();
-        {
-            let mut w = csv::WriterBuilder::new()
+        out.write_with("du-lieu/thu-tuc.csv", |w| {
+            w.write_all("\u{feff}".as_bytes())?;
+            let mut csv = csv::WriterBuilder::new()
                 .terminator(csv::Terminator::CRLF)
-                .from_writer(&mut bytes);
-            w.write_record(CSV_HEADER)?;
+                .from_writer(w);
+            csv.write_record(CSV_HEADER)?;
             for e in &cat.entries {
-                w.write_record(csv_row(e, &base))?;
+                csv.write_record(csv_row(e, &base))?;
             }
-            w.flush()?;
-        }
-        out.write("du-lieu/thu-tuc.csv", &bytes)?;
+            csv.flush()?;
+            Ok(())
+        })?;
         Ok(())
     }
 }

@@ -1,5 +1,6 @@
 use anyhow::{Context, Result};
 use std::collections::HashSet;
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -66,6 +67,57 @@ impl Output {
         Ok(())
     }
 
+    /// Write a large file by streaming it (open data runs to tens of megabytes at
+    /// province scale): `fill` writes into a buffered file, never a buffer in memory.
+    /// When comparing, the new bytes go to a temporary file that replaces the old one
+    /// only if they differ.
+    pub fn write_with(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        let path = self.resolve(rel)?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("không tạo được thư mục {}", parent.display()))?;
+        }
+        let target = if self.compare && path.exists() {
+            path.with_file_name(format!(
+                ".{}.niemyet-new",
+                path.file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
+            ))
+        } else {
+            path.clone()
+        };
+        let file = std::fs::File::create(&target)
+            .with_context(|| format!("không ghi được {}", target.display()))?;
+        let mut w = Counting(BufWriter::new(file), 0);
+        fill(&mut w)?;
+        w.0.flush()
+            .with_context(|| format!("không ghi được {}", target.display()))?;
+        let len = w.1;
+        drop(w);
+        let changed = if target == path {
+            true
+        } else if same_files(&target, &path)? {
+            std::fs::remove_file(&target).ok();
+            false
+        } else {
+            std::fs::rename(&target, &path)
+                .with_context(|| format!("không ghi được {}", path.display()))?;
+            true
+        };
+        if changed {
+            lock(&self.changed).push(rel.to_owned());
+        }
+        lock(&self.written).insert(path);
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(len, Ordering::Relaxed);
+        Ok(())
+    }
+
     fn resolve(&self, rel: &str) -> Result<PathBuf> {
         let rel_path = Path::new(rel);
         if rel_path
@@ -103,4 +155,39 @@ impl Output {
 /// A poisoned lock only means another renderer thread panicked; the set is still valid.
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A writer that counts what passes through it.
+struct Counting<W: Write>(W, usize);
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.0.write(buf)?;
+        self.1 += n;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Whether two files hold the same bytes, read in chunks.
+fn same_files(a: &Path, b: &Path) -> Result<bool> {
+    let (ma, mb) = (std::fs::metadata(a)?, std::fs::metadata(b)?);
+    if ma.len() != mb.len() {
+        return Ok(false);
+    }
+    let mut ra = BufReader::new(std::fs::File::open(a)?);
+    let mut rb = BufReader::new(std::fs::File::open(b)?);
+    let (mut ba, mut bb) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    loop {
+        let n = ra.read(&mut ba)?;
+        if n == 0 {
+            return Ok(true);
+        }
+        rb.read_exact(&mut bb[..n])?;
+        if ba[..n] != bb[..n] {
+            return Ok(false);
+        }
+    }
 }
