@@ -79,8 +79,12 @@ pub fn run(opts: ServeOptions) -> Result<()> {
     let relevant = {
         let content_abs = content_abs.clone();
         let theme_abs = theme_abs.clone();
+        // With `--content .` the preview folder sits inside what is watched: its own
+        // writes must not trigger rebuilds.
+        let cache_abs = site_root_abs(&cache_dir);
         move |p: &std::path::Path| {
-            p.starts_with(&content_abs) || theme_abs.iter().any(|t| p.starts_with(t))
+            !p.starts_with(&cache_abs)
+                && (p.starts_with(&content_abs) || theme_abs.iter().any(|t| p.starts_with(t)))
         }
     };
     let _watcher = watch::watch(
