@@ -188,7 +188,7 @@ fn incremental_rebuilds_equal_a_full_build() {
     for step in 0..40 {
         let codes: Vec<u32> = recs.keys().copied().collect();
         let code = codes[rng.next(codes.len())];
-        let op = rng.next(9);
+        let op = rng.next(10);
         let path = dir.join(format!("tt-{code}.md"));
         let what = match op {
             0 => {
@@ -221,6 +221,37 @@ fn incremental_rebuilds_equal_a_full_build() {
                 r.day = 11 + step as u32 % 15;
                 write(code, r);
                 "review date"
+            }
+            9 => {
+                // A site template override (Zola's rule) appears or changes: every page
+                // using it is rendered again.
+                let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+                let text = std::fs::read_to_string(theme.join("contact.html")).expect("template");
+                let dir = tmp.path().join("templates");
+                std::fs::create_dir_all(&dir).expect("mkdir");
+                let file = dir.join("contact.html");
+                let edited = text.replacen(
+                    "{% block content %}",
+                    &format!("{{% block content %}}<p>Lần sửa {step}</p>"),
+                    1,
+                );
+                assert_ne!(edited, text, "template has a content block");
+                std::fs::write(&file, edited).expect("write template");
+                let o = session.update(std::slice::from_ref(&file));
+                assert!(!o.failed() && o.full, "step {step} template: {:?}", o.error);
+                assert!(
+                    o.changed.iter().any(|c| c == "lien-he/index.html"),
+                    "step {step}: {:?}",
+                    o.changed
+                );
+                assert_same_as_full_build(
+                    &mut session,
+                    &content,
+                    &preview,
+                    &full,
+                    &format!("step {step} template"),
+                );
+                continue;
             }
             8 => {
                 let r = recs.get_mut(&code).expect("rec");
