@@ -57,13 +57,7 @@ fn forms_tree(root: &Path, forms: &[(&str, &str)]) -> PathBuf {
 
 /// `niemyet check --format json` → (file name, line, severity, message, fix).
 fn check_json(content: &Path) -> Vec<(String, usize, String, String, String)> {
-    let o = Command::new(bin())
-        .args(["check", "--format", "json", "--content"])
-        .arg(content)
-        .output()
-        .expect("run niemyet check");
-    let json: serde_json::Value = serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("check json: {e}\n{}", text(&o)));
+    let (_, json) = common::check_json(content);
     json["diagnostics"]
         .as_array()
         .into_iter()
@@ -231,22 +225,10 @@ fn local_links(html: &str) -> Vec<String> {
 }
 
 fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("");
-            if let Ok(v) = u8::from_str_radix(hex, 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).expect("utf-8 link")
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .expect("utf-8 link")
+        .into_owned()
 }
 
 /// Every local link of `page` (an `index.html`) leads to a file of the output.

@@ -95,14 +95,7 @@ phien_ban_moi:
 }
 
 fn build_at(content: &Path, out: &Path, as_of: &str) {
-    let o = Command::new(bin())
-        .args(["build", "--as-of", as_of, "--content"])
-        .arg(content)
-        .arg("--output")
-        .arg(out)
-        .output()
-        .expect("run niemyet build");
-    assert!(o.status.success(), "build failed:\n{}", text(&o));
+    build_with(content, out, &["--as-of", as_of]);
 }
 
 const SLUGS: [(&str, &str); 5] = [

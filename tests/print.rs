@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{bin, content_tree, files_with_ext, text, FULL_RECORD};
+use common::{build_with, content_tree, files_with_ext, FULL_RECORD};
 use niemyet::build::{self, Source};
 use niemyet::catalogue::Entry;
 use niemyet::model::SiteConfig;
@@ -164,13 +164,7 @@ fn expected_qr(e: &Entry, site: &SiteConfig) -> String {
 
 /// Run `niemyet check --format json`: (record file → messages) of print warnings.
 fn sheet_warnings(content: &Path) -> HashMap<PathBuf, Vec<String>> {
-    let o = Command::new(bin())
-        .args(["check", "--format", "json", "--content"])
-        .arg(content)
-        .output()
-        .expect("run niemyet check");
-    let json: serde_json::Value = serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("check json: {e}\n{}", text(&o)));
+    let (_, json) = common::check_json(content);
     let mut map: HashMap<PathBuf, Vec<String>> = HashMap::new();
     for d in json["diagnostics"].as_array().into_iter().flatten() {
         let msg = d["message"].as_str().unwrap_or_default();
@@ -183,14 +177,7 @@ fn sheet_warnings(content: &Path) -> HashMap<PathBuf, Vec<String>> {
 }
 
 fn build_to(content: &Path, out: &Path) {
-    let o = Command::new(bin())
-        .args(["build", "-q", "--content"])
-        .arg(content)
-        .arg("--output")
-        .arg(out)
-        .output()
-        .expect("run niemyet build");
-    assert!(o.status.success(), "build failed:\n{}", text(&o));
+    build_with(content, out, &["-q"]);
 }
 
 /// Check one procedure's poster or guide sheet; returns its page count.

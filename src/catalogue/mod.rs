@@ -228,11 +228,7 @@ impl Catalogue {
                     .then_with(|| entries[a].code.cmp(&entries[b].code))
             });
         }
-        let by_code = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.code.clone(), i))
-            .collect();
+        let by_code = index_by_code(&entries);
         (
             Catalogue {
                 entries,
@@ -280,11 +276,7 @@ impl Catalogue {
             f.entries
                 .sort_by_cached_key(|&i| (fold(&entries[i].plain_name), entries[i].code.clone()));
         }
-        let by_code = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.code.clone(), i))
-            .collect();
+        let by_code = index_by_code(&entries);
         Catalogue {
             entries,
             fields,
@@ -315,6 +307,14 @@ impl Catalogue {
     pub fn last_updated(&self) -> Option<Date> {
         self.entries.iter().filter_map(|e| e.updated()).max()
     }
+}
+
+fn index_by_code(entries: &[Entry]) -> HashMap<String, usize> {
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.code.clone(), i))
+        .collect()
 }
 
 /// "Thủ tục đăng ký khai sinh" → "đăng ký khai sinh": every name starts the same way,

@@ -31,8 +31,15 @@ pub fn sample_content() -> PathBuf {
 
 /// Build `content` into `out` with the real binary; panics with the output on failure.
 pub fn build(content: &Path, out: &Path) -> Output {
+    build_with(content, out, &[])
+}
+
+/// [`build`] with more options (`--as-of`, `-q`).
+pub fn build_with(content: &Path, out: &Path, args: &[&str]) -> Output {
     let o = Command::new(bin())
-        .args(["build", "--content"])
+        .arg("build")
+        .args(args)
+        .arg("--content")
         .arg(content)
         .arg("--output")
         .arg(out)
@@ -40,6 +47,18 @@ pub fn build(content: &Path, out: &Path) -> Output {
         .expect("run niemyet build");
     assert!(o.status.success(), "build failed:\n{}", text(&o));
     o
+}
+
+/// `niemyet check --format json` on `content`: the run and its parsed report.
+pub fn check_json(content: &Path) -> (Output, serde_json::Value) {
+    let o = Command::new(bin())
+        .args(["check", "--format", "json", "--content"])
+        .arg(content)
+        .output()
+        .expect("run niemyet check");
+    let json = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("check json: {e}\n{}", text(&o)));
+    (o, json)
 }
 
 pub fn read(path: &Path) -> String {
