@@ -20,12 +20,13 @@
 
 use super::site::view::Card;
 use super::{Output, RenderContext, Renderer};
-use crate::catalogue::Entry;
+use crate::catalogue::{Catalogue, Entry};
 use crate::model::OnlineLevel;
 use crate::text::{code_key, fold, search_terms};
 use anyhow::Result;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
 
 pub struct SearchRenderer;
 
@@ -103,79 +104,32 @@ pub fn build_index(ctx: &RenderContext<'_>) -> Result<BTreeMap<String, Vec<u8>>>
         (f.chars().count(), f, e.code.clone())
     });
 
-    let mut postings: BTreeMap<String, Vec<(u32, usize)>> = BTreeMap::new();
+    // Terms per procedure in parallel (folding every name and document is most of the
+    // work), then merged in id order so the index bytes do not depend on threads.
+    let field_terms: Vec<Vec<String>> = cat.fields.iter().map(|f| search_terms(&f.name)).collect();
+    // A batch at a time: the terms of every procedure at once would be a hundred
+    // megabytes at province scale.
+    let mut postings: HashMap<String, Vec<(u32, usize)>> = HashMap::new();
     let mut codes: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     let mut rows = Vec::with_capacity(order.len());
-    for (id, e) in order.iter().enumerate() {
-        let id = id as u32;
-        let p = &e.procedure;
-        let mut best: BTreeMap<String, usize> = BTreeMap::new();
-        let mut add = |text: &str, class: usize| {
-            let terms = search_terms(text);
-            let mut keys: Vec<String> = Vec::with_capacity(terms.len() + 1);
-            if class <= OFFICIAL {
-                // The whole name ("=" + terms), without the "thủ tục" every official
-                // name starts with: a query equal to it ranks first.
-                let whole = match terms.as_slice() {
-                    [a, b, rest @ ..] if a == "thu" && b == "tuc" && !rest.is_empty() => rest,
-                    all => all,
-                };
-                if !whole.is_empty() {
-                    keys.push(format!("={}", whole.join(" ")));
+    for batch in order.chunks(512) {
+        let docs: Vec<DocTerms<'_>> = batch
+            .par_iter()
+            .map(|e| doc_terms(e, cat, &field_terms[e.field]))
+            .collect();
+        for doc in docs {
+            let id = rows.len() as u32;
+            for (t, class) in doc.terms {
+                postings.entry(t).or_default().push((id, class));
+            }
+            for k in doc.codes {
+                let ids = codes.entry(k).or_default();
+                if ids.last() != Some(&id) {
+                    ids.push(id);
                 }
             }
-            keys.extend(terms);
-            for t in keys {
-                let slot = best.entry(t).or_insert(class);
-                *slot = (*slot).min(class);
-            }
-        };
-        add(&e.plain_name, PLAIN);
-        for k in p.tu_khoa.iter().chain(&p.su_kien_cuoc_song) {
-            add(k, KEYWORD);
+            rows.push(doc.row);
         }
-        add(&e.name, OFFICIAL);
-        add(&cat.fields[e.field].name, FIELD);
-        for d in p.thanh_phan_ho_so.iter().flat_map(|g| &g.giay_to) {
-            if let Some(name) = &d.ten {
-                add(name, DOCUMENT);
-            }
-            for alt in &d.thay_the {
-                add(alt, DOCUMENT);
-            }
-        }
-        for (t, class) in best {
-            postings.entry(t).or_default().push((id, class));
-        }
-        let mut keys = vec![code_key(&e.code)];
-        keys.extend(
-            p.thanh_phan_ho_so
-                .iter()
-                .flat_map(|g| &g.giay_to)
-                .filter_map(|d| d.bieu_mau.as_deref())
-                .map(code_key),
-        );
-        for k in keys.into_iter().filter(|k| !k.is_empty()) {
-            let ids = codes.entry(k).or_default();
-            if ids.last() != Some(&id) {
-                ids.push(id);
-            }
-        }
-        let card = Card::new(e, cat);
-        rows.push(DocRow(
-            &e.code,
-            &e.plain_name,
-            if e.name == e.plain_name { "" } else { &e.name },
-            e.field,
-            match e.online() {
-                OnlineLevel::ToanTrinh => 0,
-                OnlineLevel::MotPhan => 1,
-                OnlineLevel::Khong => 2,
-            },
-            card.fee,
-            card.time,
-            &e.slug,
-        ));
     }
 
     let encoded: BTreeMap<&str, (String, Vec<u32>)> = postings
@@ -246,6 +200,79 @@ pub fn build_index(ctx: &RenderContext<'_>) -> Result<BTreeMap<String, Vec<u8>>>
     };
     files.insert("meta.json".into(), serde_json::to_vec(&meta)?);
     Ok(files)
+}
+
+/// What one procedure adds to the index.
+struct DocTerms<'a> {
+    /// Each term once, with the best class it occurs in, sorted by term.
+    terms: Vec<(String, usize)>,
+    /// Exact code keys: the procedure's and its forms'.
+    codes: Vec<String>,
+    row: DocRow<'a>,
+}
+
+fn doc_terms<'a>(e: &'a Entry, cat: &Catalogue, field_terms: &[String]) -> DocTerms<'a> {
+    let p = &e.procedure;
+    let mut terms: Vec<(String, usize)> = Vec::new();
+    let mut add = |text: &str, class: usize| {
+        let words = search_terms(text);
+        if class <= OFFICIAL {
+            // The whole name ("=" + terms), without the "thủ tục" every official name
+            // starts with: a query equal to it ranks first.
+            let whole = match words.as_slice() {
+                [a, b, rest @ ..] if a == "thu" && b == "tuc" && !rest.is_empty() => rest,
+                all => all,
+            };
+            if !whole.is_empty() {
+                terms.push((format!("={}", whole.join(" ")), class));
+            }
+        }
+        terms.extend(words.into_iter().map(|w| (w, class)));
+    };
+    add(&e.plain_name, PLAIN);
+    for k in p.tu_khoa.iter().chain(&p.su_kien_cuoc_song) {
+        add(k, KEYWORD);
+    }
+    add(&e.name, OFFICIAL);
+    for d in p.thanh_phan_ho_so.iter().flat_map(|g| &g.giay_to) {
+        if let Some(name) = &d.ten {
+            add(name, DOCUMENT);
+        }
+        for alt in &d.thay_the {
+            add(alt, DOCUMENT);
+        }
+    }
+    terms.extend(field_terms.iter().map(|w| (w.clone(), FIELD)));
+    // Sorted by term, then class: the first of each term is its best class.
+    terms.sort_unstable();
+    terms.dedup_by(|later, first| later.0 == first.0);
+
+    let mut codes = vec![code_key(&e.code)];
+    codes.extend(
+        p.thanh_phan_ho_so
+            .iter()
+            .flat_map(|g| &g.giay_to)
+            .filter_map(|d| d.bieu_mau.as_deref())
+            .map(code_key),
+    );
+    codes.retain(|k| !k.is_empty());
+
+    let card = Card::new(e, cat);
+    let row = DocRow(
+        &e.code,
+        &e.plain_name,
+        if e.name == e.plain_name { "" } else { &e.name },
+        e.field,
+        match e.online() {
+            OnlineLevel::ToanTrinh => 0,
+            OnlineLevel::MotPhan => 1,
+            OnlineLevel::Khong => 2,
+        },
+        card.fee,
+        card.time,
+        &e.slug,
+    );
+    DocTerms { terms, codes, row }
 }
 
 /// Each group as lists of search terms; members that fold to nothing or repeat another

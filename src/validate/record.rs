@@ -1,4 +1,4 @@
-use crate::diagnostic::{FieldPath, Finding};
+use crate::diagnostic::{FieldPath, Finding, Seg};
 use crate::model::*;
 
 /// Rules a single record can break. Errors stop the build; warnings are advice.
@@ -396,27 +396,42 @@ fn recommended(p: &Procedure, out: &mut Vec<Finding>) {
 /// Any text field left empty (`ten: ""` or `ten:` followed by spaces) is an error: an
 /// empty line on a public noticeboard looks like missing information.
 fn empty_strings(p: &Procedure, out: &mut Vec<Finding>) {
-    fn walk(v: &serde_json::Value, at: &FieldPath, out: &mut Vec<Finding>) {
-        match v {
-            serde_json::Value::String(s) if s.trim().is_empty() => out.push(Finding::error(
+    use serde_json::Value;
+    // One path, extended and shortened on the way down: a 10,000-record build walks
+    // every string of every record, and only a finding needs its own copy of the path.
+    fn child(v: &Value, seg: impl FnOnce() -> Seg, at: &mut FieldPath, out: &mut Vec<Finding>) {
+        let blank = matches!(v, Value::String(s) if s.trim().is_empty());
+        if !blank && !matches!(v, Value::Array(_) | Value::Object(_)) {
+            return;
+        }
+        at.0.push(seg());
+        if blank {
+            out.push(Finding::error(
                 at.clone(),
                 "nội dung để trống",
                 Some("ghi nội dung, hoặc xóa hẳn dòng này".into()),
-            )),
-            serde_json::Value::Array(items) => {
+            ));
+        } else {
+            walk(v, at, out);
+        }
+        at.0.pop();
+    }
+    fn walk(v: &Value, at: &mut FieldPath, out: &mut Vec<Finding>) {
+        match v {
+            Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    walk(item, &at.index(i), out);
+                    child(item, || Seg::Index(i), at, out);
                 }
             }
-            serde_json::Value::Object(map) => {
+            Value::Object(map) => {
                 for (k, item) in map {
-                    walk(item, &at.key(k), out);
+                    child(item, || Seg::Key(k.clone()), at, out);
                 }
             }
             _ => {}
         }
     }
     if let Ok(v) = serde_json::to_value(p) {
-        walk(&v, &FieldPath::root(), out);
+        walk(&v, &mut FieldPath::root(), out);
     }
 }
