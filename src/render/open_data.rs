@@ -11,6 +11,7 @@ use super::{Output, RenderContext, Renderer};
 use crate::catalogue::{channel_fees, time_limit, Entry};
 use crate::model::Procedure;
 use anyhow::Result;
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -20,6 +21,7 @@ pub struct OpenDataRenderer;
 /// Bumped when the shape of the files changes in a way readers must know about.
 pub const DATA_VERSION: u32 = 1;
 
+/// The head of `thu-tuc.json`; `thu_tuc`, the list of [`Item`]s, follows.
 #[derive(Serialize)]
 struct Catalogue<'a> {
     phien_ban_du_lieu: u32,
@@ -28,7 +30,6 @@ struct Catalogue<'a> {
     base_url: String,
     ngay_ap_dung: String,
     so_thu_tuc: usize,
-    thu_tuc: Vec<Item<'a>>,
 }
 
 /// Borrows the record: at province scale a second copy of the catalogue (let alone a
@@ -42,7 +43,7 @@ struct Item<'a> {
     duong_dan: String,
     ngay_hieu_luc: Option<String>,
     bam: String,
-    ban_ghi: &'a Procedure,
+    // `ban_ghi` follows: its JSON is made once, for the hash and the file alike.
 }
 
 #[derive(Serialize)]
@@ -64,8 +65,11 @@ pub struct ManifestEntry {
 /// `sha256:<hex>` of the record's canonical JSON: compact, keys in the model's order,
 /// exactly the `ban_ghi` of `thu-tuc.json`.
 pub fn content_hash(record: &Procedure) -> String {
-    let bytes = serde_json::to_vec(record).unwrap_or_default();
-    let digest = Sha256::digest(&bytes);
+    hash_of_json(&serde_json::to_vec(record).unwrap_or_default())
+}
+
+fn hash_of_json(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(71);
     hex.push_str("sha256:");
     for b in digest {
@@ -131,6 +135,33 @@ pub const CSV_HEADER: [&str; 16] = [
     "duong_dan",
 ];
 
+/// One element of `thu_tuc` as compact JSON (`ban_ghi` last), and its manifest entry.
+fn item_json(e: &Entry, base: &str) -> Result<(String, ManifestEntry, Vec<u8>)> {
+    let record = serde_json::to_vec(&*e.procedure)?;
+    let bam = hash_of_json(&record);
+    let effective = e.procedure.ngay_hieu_luc.map(|d| d.iso());
+    let mut json = serde_json::to_vec(&Item {
+        ma_thu_tuc: &e.code,
+        ten_thu_tuc: &e.name,
+        ten_than_thien: &e.plain_name,
+        linh_vuc: e.procedure.linh_vuc.as_deref().unwrap_or_default(),
+        duong_dan: format!("{base}{}", e.url_path()),
+        ngay_hieu_luc: effective.clone(),
+        bam: bam.clone(),
+    })?;
+    json.pop(); // the closing brace: `ban_ghi` goes in before it
+    json.extend_from_slice(b",\"ban_ghi\":");
+    json.extend_from_slice(&record);
+    json.push(b'}');
+    let entry = ManifestEntry {
+        ten: e.name.clone(),
+        slug: e.slug.clone(),
+        ngay_hieu_luc: effective,
+        bam,
+    };
+    Ok((e.code.clone(), entry, json))
+}
+
 impl Renderer for OpenDataRenderer {
     fn name(&self) -> &'static str {
         "open-data"
@@ -143,48 +174,40 @@ impl Renderer for OpenDataRenderer {
         let cat = ctx.catalogue;
         let base = ctx.site.base_url.trim_end_matches('/').to_owned() + "/";
         let as_of = cat.lifecycle.as_of.unwrap_or(ctx.as_of).iso();
-        let mut items = Vec::with_capacity(cat.entries.len());
-        let mut manifest = BTreeMap::new();
-        for e in &cat.entries {
-            let bam = content_hash(&e.procedure);
-            let effective = e.procedure.ngay_hieu_luc.map(|d| d.iso());
-            manifest.insert(
-                e.code.clone(),
-                ManifestEntry {
-                    ten: e.name.clone(),
-                    slug: e.slug.clone(),
-                    ngay_hieu_luc: effective.clone(),
-                    bam: bam.clone(),
-                },
-            );
-            items.push(Item {
-                ma_thu_tuc: &e.code,
-                ten_thu_tuc: &e.name,
-                ten_than_thien: &e.plain_name,
-                linh_vuc: e.procedure.linh_vuc.as_deref().unwrap_or_default(),
-                duong_dan: format!("{base}{}", e.url_path()),
-                ngay_hieu_luc: effective,
-                bam,
-                ban_ghi: &e.procedure,
-            });
-        }
-        let data = Catalogue {
+        let head = Catalogue {
             phien_ban_du_lieu: DATA_VERSION,
             tieu_de: &ctx.site.tieu_de,
             co_quan: &ctx.site.co_quan.ten,
             base_url: base.clone(),
             ngay_ap_dung: as_of.clone(),
-            so_thu_tuc: items.len(),
-            thu_tuc: items,
+            so_thu_tuc: cat.entries.len(),
         };
+        let mut manifest = BTreeMap::new();
         // Compact: pretty-printing nearly doubles a file that is already the largest
-        // output; streamed, so 10,000 records never sit in memory as one string.
+        // output. Written as serde_json would write the whole object, but a batch of
+        // records at a time, each serialised once (in parallel) for its hash and the
+        // file: 10,000 records never sit in memory as one string.
         out.write_with("du-lieu/thu-tuc.json", |w| {
-            serde_json::to_writer(&mut *w, &data)?;
-            w.write_all(b"\n")?;
+            let head = serde_json::to_vec(&head)?;
+            w.write_all(&head[..head.len() - 1])?;
+            w.write_all(b",\"thu_tuc\":[")?;
+            let mut first = true;
+            for batch in cat.entries.chunks(512) {
+                let items: Vec<(String, ManifestEntry, Vec<u8>)> = batch
+                    .par_iter()
+                    .map(|e| item_json(e, &base))
+                    .collect::<Result<_>>()?;
+                for (code, entry, json) in items {
+                    if !std::mem::take(&mut first) {
+                        w.write_all(b",")?;
+                    }
+                    w.write_all(&json)?;
+                    manifest.insert(code, entry);
+                }
+            }
+            w.write_all(b"]}\n")?;
             Ok(())
         })?;
-        drop(data);
         let manifest = Manifest {
             phien_ban_du_lieu: DATA_VERSION,
             ngay_ap_dung: as_of,

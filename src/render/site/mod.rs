@@ -61,11 +61,12 @@ impl SiteRenderer {
         c.insert("path", path);
         c.insert("canonical", &format!("{}{}", site.base_url, path));
         extra(&mut c);
-        let html = self
-            .tera
-            .render(template, &c)
+        // Into bytes: `render` would check the whole page is UTF-8 once more.
+        let mut html = Vec::with_capacity(32 * 1024);
+        self.tera
+            .render_to(template, &c, &mut html)
             .map_err(|e| anyhow!("{template} ({path}): {}", tera_error_chain(&e)))?;
-        out.write(&format!("{path}index.html"), html.as_bytes())
+        out.write(&format!("{path}index.html"), &html)
     }
 }
 
