@@ -43,6 +43,13 @@ fn main() {
             synth::generate(&content, n).expect("generate records");
         }
         let out = dir.join("output");
+        // Cold means no earlier output to compare against (the writer reuses the
+        // previous build's folder, `.output.niemyet-prev`); the second run is warm.
+        for stale in [out.clone(), dir.join(".output.niemyet-prev")] {
+            if stale.exists() {
+                std::fs::remove_dir_all(&stale).expect("remove earlier output");
+            }
+        }
         let mut times = Vec::new();
         // Each run is a separate child: RUSAGE_CHILDREN keeps the max over all of them,
         // so spawn one probe process per size to read its own peak.

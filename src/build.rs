@@ -296,11 +296,16 @@ fn check_site(site: &SiteConfig, file: &SourceFile) -> Vec<Diagnostic> {
         }
     };
     bad_url("base_url", &site.base_url);
-    out.extend(load::locate::Locator::new(&file.text, 0).diagnostics(
-        &file.path,
-        &Arc::from(file.text.as_str()),
-        validate::check_portal(site),
-    ));
+    out.extend(
+        load::locate::Locator::new(&file.text, 0).diagnostics(
+            &file.path,
+            &Arc::from(file.text.as_str()),
+            validate::check_portal(site)
+                .into_iter()
+                .chain(validate::check_lists(site))
+                .collect::<Vec<_>>(),
+        ),
+    );
     out
 }
 

@@ -29,6 +29,9 @@
 //! warnings must exit with 0 (the record is otherwise valid). Expectation text is compared in
 //! NFC, as the tool normalises every record to NFC on load.
 
+mod common;
+
+use common::copy_dir;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -192,19 +195,6 @@ fn load_case(path: &Path) -> Result<Case, String> {
         known_issues,
         only,
     })
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// A fresh content tree: the valid base fixture plus, optionally, one case file.

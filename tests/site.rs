@@ -255,3 +255,100 @@ fn same_input_gives_byte_identical_output() {
         assert!(v == &b[k], "{} differs between builds", k.display());
     }
 }
+
+/// Card links of a list page, site-relative.
+fn card_links(html: &str, root: &str) -> Vec<String> {
+    html.split("class=\"card-title\" href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(|href| href.strip_prefix(root).unwrap_or(href).to_owned())
+        .collect()
+}
+
+#[test]
+fn long_lists_are_split_into_linked_pages() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let content = tmp.path().join("content");
+    copy_dir(&sample_content(), &content);
+    let site = read(&content.join("site.yaml"));
+    std::fs::write(
+        content.join("site.yaml"),
+        format!("{site}\nso_thu_tuc_moi_trang: 10\n"),
+    )
+    .expect("site.yaml");
+    let out = tmp.path().join("output");
+    build(&content, &out);
+
+    // Every procedure of the full list, once, across pages of at most ten, in order.
+    let total = card_links(&read(&sample().join("thu-tuc/index.html")), "../").len();
+    assert!(total > 20, "{total} procedures in the sample");
+    let pages = total.div_ceil(10);
+    let mut seen = Vec::new();
+    for n in 1..=pages {
+        let (rel, root) = if n == 1 {
+            ("thu-tuc/index.html".to_owned(), "../")
+        } else {
+            (format!("thu-tuc/trang-{n}/index.html"), "../../")
+        };
+        let html = read(&out.join(&rel));
+        let cards = card_links(&html, root);
+        assert!(
+            !cards.is_empty() && cards.len() <= 10,
+            "{rel}: {} cards",
+            cards.len()
+        );
+        assert!(
+            html.contains(&format!("Trang {n}/{pages}.")),
+            "{rel} says where it is"
+        );
+        assert!(
+            html.contains(&format!("{total} thủ tục.")),
+            "{rel} gives the whole count"
+        );
+        if n > 1 {
+            let prev = if n == 2 {
+                "thu-tuc/".to_owned()
+            } else {
+                format!("thu-tuc/trang-{}/", n - 1)
+            };
+            assert!(
+                html.contains(&format!("href=\"{root}{prev}\" rel=\"prev\"")),
+                "{rel} links back"
+            );
+        }
+        if n < pages {
+            assert!(
+                html.contains(&format!(
+                    "href=\"{root}thu-tuc/trang-{}/\" rel=\"next\"",
+                    n + 1
+                )),
+                "{rel} links on"
+            );
+        } else {
+            assert!(
+                !html.contains("rel=\"next\""),
+                "the last page ends the list"
+            );
+        }
+        assert!(html.contains(
+            "aria-current=\"page\">{n}</a>"
+                .replace("{n}", &n.to_string())
+                .as_str()
+        ));
+        seen.extend(cards);
+    }
+    assert_eq!(
+        seen,
+        card_links(&read(&sample().join("thu-tuc/index.html")), "../")
+    );
+    assert!(!out.join(format!("thu-tuc/trang-{}", pages + 1)).exists());
+
+    // Under the search box: the first page and a link to the rest.
+    let search = read(&out.join("tim-kiem/index.html"));
+    assert_eq!(card_links(&search, "../").len(), 10);
+    assert!(search.contains("href=\"../thu-tuc/trang-2/\""));
+    // The sample itself fits on one page: no pager, every procedure on the search page.
+    let one = page("thu-tuc/index.html");
+    assert!(!one.contains("class=\"pager\""));
+    assert_eq!(card_links(&page("tim-kiem/index.html"), "../").len(), total);
+}

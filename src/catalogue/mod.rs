@@ -152,6 +152,13 @@ impl Catalogue {
                 Some(s) => s.clone(),
                 None => {
                     let base = k.slug_base.as_str();
+                    if crate::render::site::pager::is_page_slug(base) {
+                        // `trang-2/` is a list page's address; keep the code beside it.
+                        let slug = format!("{base}-{}", slugify(&k.code, SLUG_MAX));
+                        taken.insert(slug.clone(), i);
+                        slugs[i] = slug;
+                        continue;
+                    }
                     if let Some(&other) = taken.get(base) {
                         let slug = format!("{base}-{}", slugify(&k.code, SLUG_MAX));
                         warnings.push((

@@ -21,6 +21,11 @@ pub struct SiteConfig {
     /// How many procedures the home page lists as recently changed.
     #[serde(default = "default_recent")]
     pub so_thu_tuc_moi_cap_nhat: usize,
+    /// How many procedures one page of a long list shows ("Tất cả thủ tục", "Làm được
+    /// trực tuyến"); longer lists continue on `trang-2/`, `trang-3/`… A province's
+    /// thousands on one page would be megabytes for a phone.
+    #[serde(default = "default_per_page")]
+    pub so_thu_tuc_moi_trang: usize,
     /// Printed noticeboard (`output/in/`): paper size of the procedure posters.
     #[serde(default)]
     pub in_an: PrintConfig,
@@ -34,6 +39,9 @@ fn default_theme() -> String {
 }
 fn default_recent() -> usize {
     8
+}
+fn default_per_page() -> usize {
+    200
 }
 
 /// The authority that posts the procedures (the People's Committee).

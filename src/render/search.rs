@@ -24,8 +24,8 @@ use crate::catalogue::{Catalogue, Entry};
 use crate::model::OnlineLevel;
 use crate::text::{code_key, fold, search_terms};
 use anyhow::Result;
-use serde::Serialize;
 use rayon::prelude::*;
+use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 pub struct SearchRenderer;

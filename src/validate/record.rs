@@ -35,6 +35,12 @@ pub fn check_record(p: &Procedure) -> Vec<Finding> {
                 format!("đường dẫn \"{slug}\" chỉ được có chữ thường không dấu, số và dấu -"),
                 Some(format!("ví dụ: slug: {}", crate::text::slugify(slug, 80))),
             ));
+        } else if crate::render::site::pager::is_page_slug(slug) {
+            out.push(Finding::error(
+                root.key("slug"),
+                format!("đường dẫn \"{slug}\" dành cho các trang của danh sách thủ tục"),
+                Some("chọn slug theo tên thủ tục, ví dụ slug: dang-ky-khai-sinh".into()),
+            ));
         }
     }
     if p.so_luong_ho_so == Some(0) {

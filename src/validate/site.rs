@@ -50,3 +50,15 @@ pub fn check_portal(site: &SiteConfig) -> Vec<Finding> {
     }
     out
 }
+
+/// A list page must hold at least one procedure, or the lists would never end.
+pub fn check_lists(site: &SiteConfig) -> Vec<Finding> {
+    if site.so_thu_tuc_moi_trang > 0 {
+        return Vec::new();
+    }
+    vec![Finding::error(
+        FieldPath::root().key("so_thu_tuc_moi_trang"),
+        "mỗi trang danh sách phải có ít nhất 1 thủ tục",
+        Some("ghi một số dương, ví dụ so_thu_tuc_moi_trang: 200, hoặc xóa dòng này".into()),
+    )]
+}

@@ -4,6 +4,7 @@
 //! (`{{ root }}`), so the output works from any folder of any static host, and every
 //! page reads fully without JavaScript.
 
+pub mod pager;
 pub mod updates;
 pub mod view;
 
@@ -190,27 +191,64 @@ impl Renderer for SiteRenderer {
             c.insert("online_total", &online_total);
         })?;
 
-        let all_cards = |filter: &dyn Fn(&crate::catalogue::Entry) -> bool| -> Vec<Card> {
-            let mut v: Vec<&crate::catalogue::Entry> =
-                cat.entries.iter().filter(|e| filter(e)).collect();
-            v.sort_by_cached_key(|e| (crate::text::fold(&e.plain_name), e.code.clone()));
-            v.into_iter().map(|e| Card::new(e, cat)).collect()
-        };
-        self.page(out, &base, &site, "list.html", "truc-tuyen/", |c| {
-            c.insert("title", "Làm được trực tuyến");
-            c.insert("cards", &all_cards(&|e| e.online().is_online()));
-            c.insert(
-                "intro",
+        // Both lists in name order: one sort, and the cards made once.
+        let mut by_name: Vec<usize> = (0..cat.entries.len()).collect();
+        by_name.sort_by_cached_key(|&i| {
+            let e = &cat.entries[i];
+            (crate::text::fold(&e.plain_name), e.code.clone())
+        });
+        let all: Vec<Card> = by_name
+            .par_iter()
+            .map(|&i| Card::new(&cat.entries[i], cat))
+            .collect();
+        let online: Vec<&Card> = all.iter().filter(|c| c.online).collect();
+        let all: Vec<&Card> = all.iter().collect();
+        let per_page = ctx.site.so_thu_tuc_moi_trang.max(1);
+        let lists = [
+            (
+                "thu-tuc/",
+                "Tất cả thủ tục",
+                "Danh sách đầy đủ, xếp theo tên thường gọi.",
+                &all,
+            ),
+            (
+                "truc-tuyen/",
+                "Làm được trực tuyến",
                 "Các thủ tục nộp hồ sơ được qua mạng, không cần đến trụ sở.",
-            );
-        })?;
-        self.page(out, &base, &site, "list.html", "thu-tuc/", |c| {
-            c.insert("title", "Tất cả thủ tục");
-            c.insert("cards", &all_cards(&|_| true));
-            c.insert("intro", "Danh sách đầy đủ, xếp theo tên thường gọi.");
-        })?;
+                &online,
+            ),
+        ];
+        let pages: Vec<(&str, &str, &str, &Vec<&Card>, usize)> = lists
+            .iter()
+            .flat_map(|&(path, title, intro, cards)| {
+                let n = pager::page_count(cards.len(), per_page);
+                (1..=n).map(move |i| (path, title, intro, cards, i))
+            })
+            .collect();
+        pages
+            .par_iter()
+            .try_for_each(|&(path, title, intro, cards, i)| {
+                let pager = pager::Pager::new(path, i, cards.len(), per_page);
+                let shown = &cards[pager.range(per_page, cards.len())];
+                self.page(out, &base, &site, "list.html", &pager.url(i), |c| {
+                    c.insert("title", title);
+                    c.insert("intro", intro);
+                    c.insert("cards", shown);
+                    c.insert("total", &cards.len());
+                    c.insert("pager", &pager);
+                })
+            })?;
+        // Under the search box, with JavaScript off: the first page of the full list and
+        // a link to the rest.
+        let first = &all[..all.len().min(per_page)];
         self.page(out, &base, &site, "search.html", "tim-kiem/", |c| {
-            c.insert("cards", &all_cards(&|_| true));
+            c.insert("cards", first);
+            c.insert("total", &all.len());
+            c.insert(
+                "more",
+                &(all.len() > first.len())
+                    .then(|| pager::Pager::new("thu-tuc/", 2, all.len(), per_page).url(2)),
+            );
         })?;
         self.page(out, &base, &site, "contact.html", "lien-he/", |_| {})?;
         updates::render(self, out, &base, &site, ctx)?;

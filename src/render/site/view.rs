@@ -17,6 +17,9 @@ pub struct SiteView {
     pub last_updated: Option<String>,
     pub last_updated_iso: Option<String>,
     pub procedure_count: usize,
+    /// Procedures that can be done online. Like `procedure_count`, it sets how many pages
+    /// the lists have, so the live preview renders everything when either moves.
+    pub online_count: usize,
     pub field_count: usize,
     /// Forms with a page under `bieu-mau/` (the menu links them when there are any).
     pub form_count: usize,
@@ -35,6 +38,11 @@ impl SiteView {
             last_updated: last.map(|d| d.vn()),
             last_updated_iso: last.map(|d| d.iso()),
             procedure_count: cat.entries.len(),
+            online_count: cat
+                .entries
+                .iter()
+                .filter(|e| e.online().is_online())
+                .count(),
             field_count: cat.fields.len(),
             form_count: cat.forms.list.len(),
         }

@@ -1,0 +1,142 @@
+//! Long lists split into pages: `thu-tuc/`, `thu-tuc/trang-2/`, `thu-tuc/trang-3/`…
+//!
+//! What a list page's template sees as `pager`: where it is, the pages before and after,
+//! and a short run of page numbers (the first, the last, and two either side of the
+//! current one), so a list of fifty pages does not print fifty links.
+
+use serde::Serialize;
+use std::ops::Range;
+
+/// How many pages `len` items make at `per_page` a page; an empty list still has one.
+pub fn page_count(len: usize, per_page: usize) -> usize {
+    len.div_ceil(per_page.max(1)).max(1)
+}
+
+/// The address of list pages: the first at the list's own path, the others in
+/// `trang-<n>/` below it. Procedure slugs never take that form (the catalogue reserves it).
+pub fn page_url(base: &str, page: usize) -> String {
+    if page <= 1 {
+        base.to_owned()
+    } else {
+        format!("{base}trang-{page}/")
+    }
+}
+
+/// Whether a slug would take the address of a list page (`trang-2`).
+pub fn is_page_slug(slug: &str) -> bool {
+    slug.strip_prefix("trang-")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[derive(Debug, Serialize)]
+pub struct Pager {
+    /// 1-based.
+    pub current: usize,
+    pub total: usize,
+    /// Site-relative addresses; the template puts `root` before them.
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PageLink>,
+    #[serde(skip)]
+    base: String,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+    /// Stands for the pages left out (shown as "…"); `number` and `url` are empty.
+    pub gap: bool,
+}
+
+impl Pager {
+    pub fn new(base: &str, current: usize, len: usize, per_page: usize) -> Pager {
+        let total = page_count(len, per_page);
+        let current = current.clamp(1, total);
+        let mut pages = Vec::new();
+        let mut last = 0;
+        for n in 1..=total {
+            let shown = n == 1 || n == total || n.abs_diff(current) <= 2;
+            if !shown {
+                continue;
+            }
+            if n > last + 1 {
+                pages.push(PageLink {
+                    number: 0,
+                    url: String::new(),
+                    current: false,
+                    gap: true,
+                });
+            }
+            pages.push(PageLink {
+                number: n,
+                url: page_url(base, n),
+                current: n == current,
+                gap: false,
+            });
+            last = n;
+        }
+        Pager {
+            current,
+            total,
+            prev: (current > 1).then(|| page_url(base, current - 1)),
+            next: (current < total).then(|| page_url(base, current + 1)),
+            pages,
+            base: base.to_owned(),
+        }
+    }
+
+    pub fn url(&self, page: usize) -> String {
+        page_url(&self.base, page)
+    }
+
+    /// The items of the current page.
+    pub fn range(&self, per_page: usize, len: usize) -> Range<usize> {
+        let start = ((self.current - 1) * per_page).min(len);
+        start..(start + per_page).min(len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbers(p: &Pager) -> Vec<usize> {
+        p.pages.iter().map(|l| l.number).collect()
+    }
+
+    #[test]
+    fn one_page_for_short_and_empty_lists() {
+        assert_eq!(page_count(0, 200), 1);
+        assert_eq!(page_count(200, 200), 1);
+        assert_eq!(page_count(201, 200), 2);
+        let p = Pager::new("thu-tuc/", 1, 47, 200);
+        assert_eq!((p.prev.as_deref(), p.next.as_deref()), (None, None));
+        assert_eq!(p.range(200, 47), 0..47);
+    }
+
+    #[test]
+    fn long_lists_show_ends_and_neighbours_with_gaps() {
+        let p = Pager::new("thu-tuc/", 10, 10_000, 200);
+        assert_eq!(p.total, 50);
+        assert_eq!(numbers(&p), vec![1, 0, 8, 9, 10, 11, 12, 0, 50]);
+        assert_eq!(p.prev.as_deref(), Some("thu-tuc/trang-9/"));
+        assert_eq!(p.next.as_deref(), Some("thu-tuc/trang-11/"));
+        assert_eq!(p.pages[0].url, "thu-tuc/");
+        assert!(p.pages[4].current);
+        assert_eq!(p.range(200, 10_000), 1800..2000);
+        let last = Pager::new("truc-tuyen/", 50, 9_901, 200);
+        assert_eq!(numbers(&last), vec![1, 0, 48, 49, 50]);
+        assert_eq!(last.range(200, 9_901), 9800..9901);
+        assert_eq!(last.next, None);
+    }
+
+    #[test]
+    fn page_slugs_are_recognised() {
+        assert!(is_page_slug("trang-2"));
+        assert!(!is_page_slug("trang-"));
+        assert!(!is_page_slug("trang-chu"));
+        assert!(!is_page_slug("dang-ky-khai-sinh"));
+    }
+}
