@@ -30,6 +30,12 @@ mkdir -p "$artifacts"
 cargo build --quiet
 bin="${CARGO_TARGET_DIR:-$repo/target}/debug/niemyet"
 "$bin" build --quiet --content "$repo/content" --output "$site"
+# The same sample at ten procedures a page, for the list pager.
+paged="$artifacts/site-paged"
+paged_src="$artifacts/paged-src"
+rm -rf "$paged_src" && mkdir -p "$paged_src" && cp -r "$repo/content" "$paged_src/content"
+printf '\nso_thu_tuc_moi_trang: 10\n' >> "$paged_src/content/site.yaml"
+"$bin" build --quiet --content "$paged_src/content" --output "$paged"
 
 cd "$here"
-NIEMYET_BIN="$bin" SITE_DIR="$site" ARTIFACTS="$artifacts" CHROMIUM=/usr/bin/chromium node --test --test-concurrency=1 test.mjs
+NIEMYET_BIN="$bin" SITE_DIR="$site" PAGED_DIR="$paged" ARTIFACTS="$artifacts" CHROMIUM=/usr/bin/chromium node --test --test-concurrency=1 test.mjs

@@ -372,6 +372,52 @@ test("Nu HTML checker: no error on any page, nor on search results as rendered",
   assert.equal(errors.length, 0, lines.slice(0, 40).join("\n"));
 });
 
+// Long lists in pages: the sample built again at ten procedures a page (run.sh gives it
+// as PAGED_DIR). The pager must work by keyboard, fit a phone, and pass axe and the Nu
+// checker like every other page.
+test("paged lists: keyboard through the pager, 44 px targets at 390 px, axe and Nu clean", async () => {
+  const PAGED = process.env.PAGED_DIR;
+  assert.ok(PAGED && fs.existsSync(path.join(PAGED, "thu-tuc/trang-2/index.html")), `no paged site at ${PAGED}`);
+  const s2 = await serve(PAGED);
+  const o2 = `http://127.0.0.1:${s2.address().port}`;
+  try {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "vi-VN" });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(o2 + "/thu-tuc/trang-2/");
+    await page.locator('.pager a[rel="next"]').focus();
+    await Promise.all([page.waitForURL((u) => u.pathname === "/thu-tuc/trang-3/"), page.keyboard.press("Enter")]);
+    assert.equal((await page.locator('.pager a[aria-current="page"]').textContent()).trim(), "3");
+    assert.equal(await page.locator(".cards .card").count(), 10);
+    const layout = await page.evaluate(() => ({
+      wide: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+      small: [...document.querySelectorAll(".pager a")]
+        .map((a) => [a.textContent.trim(), a.getBoundingClientRect()])
+        .filter(([, b]) => b.height < 44 || b.width < 44)
+        .map(([t, b]) => `${t}: ${Math.round(b.width)}x${Math.round(b.height)}`),
+    }));
+    assert.equal(layout.wide, false, "the pager makes the page scroll sideways");
+    assert.deepEqual(layout.small, [], "pager links under 44 px");
+    const r = await axe(page, "paged list");
+    assert.equal(r.count, 0, r.lines.join("\n"));
+    assert.deepEqual(errors, [], "script errors");
+    await context.close();
+  } finally {
+    s2.close();
+  }
+  const jar = require.resolve("vnu-jar/build/dist/vnu.jar");
+  const lists = [
+    ...htmlFiles(path.join(PAGED, "thu-tuc")).filter((f) => /thu-tuc\/(trang-\d+\/)?index\.html$/.test(f)),
+    ...htmlFiles(path.join(PAGED, "truc-tuyen")),
+    path.join(PAGED, "tim-kiem/index.html"),
+  ];
+  assert.ok(lists.length >= 6, `${lists.length} list pages`);
+  const v = spawnSync("java", ["-jar", jar, "--errors-only", "--format", "json", ...lists], { encoding: "utf8" });
+  const errs = (JSON.parse(v.stderr || "{\"messages\":[]}").messages || []).filter((m) => m.type === "error" || m.subType === "fatal");
+  assert.deepEqual(errs.map((m) => `${m.url}:${m.lastLine}: ${m.message}`), []);
+});
+
 // The live preview, in a real browser: `niemyet serve` on a copy of the sample (the
 // binary comes from NIEMYET_BIN, as run.sh sets it). Saving a record reloads the open
 // page; saving a broken one shows the errors over it; fixing it clears them.
