@@ -378,20 +378,34 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             .map_err(|e| e.context(format!("bộ dựng {}", r.name())))
     })?;
     stages.push(("dựng trang", start.elapsed()));
+    #[allow(unused_mut)]
+    let mut diagnostics = checked.diagnostics;
+    // The sheets were just laid out: their page counts come from the print cache.
+    #[cfg(feature = "pdf")]
+    {
+        diagnostics.0.extend(print_diagnostics(
+            &site,
+            &catalogue,
+            &theme,
+            opts.as_of,
+            cache_dir.as_deref(),
+        )?);
+        diagnostics.sort();
+    }
     let summary = Summary {
         procedures: catalogue.entries.len(),
         fields: catalogue.fields.len(),
         pages: out.pages(),
         files: out.files(),
         bytes: out.bytes(),
-        warnings: checked.diagnostics.warnings(),
+        warnings: diagnostics.warnings(),
         elapsed: Duration::ZERO,
         stages: Vec::new(),
     };
     staging.commit(&out.take_written())?;
     stages.push(("thay thư mục", start.elapsed()));
     Ok(BuildReport {
-        diagnostics: checked.diagnostics,
+        diagnostics,
         summary: Some(Summary {
             elapsed: start.elapsed(),
             stages,
@@ -409,18 +423,27 @@ pub fn check_print(source: &Source, checked: &mut Checked, as_of: Date) -> Resul
         return Ok(());
     };
     let theme = Theme::load(source.site_root().as_deref(), &site.giao_dien)?;
-    let found = render::print::sheet_findings(
-        site,
-        catalogue,
-        &theme,
-        as_of,
-        cache_dir(source).as_deref(),
-    )?;
-    for (path, finding) in found {
-        checked.diagnostics.push(locate_on_disk(&path, finding));
-    }
+    let found = print_diagnostics(site, catalogue, &theme, as_of, cache_dir(source).as_deref())?;
+    checked.diagnostics.0.extend(found);
     checked.diagnostics.sort();
     Ok(())
+}
+
+/// Posters and guide sheets that need a second sheet even at the smallest type, as
+/// warnings on their records (`check` and `build` both report them).
+#[cfg(feature = "pdf")]
+fn print_diagnostics(
+    site: &SiteConfig,
+    catalogue: &Catalogue,
+    theme: &Theme,
+    as_of: Date,
+    cache_dir: Option<&Path>,
+) -> Result<Vec<Diagnostic>> {
+    let found = render::print::sheet_findings(site, catalogue, theme, as_of, cache_dir)?;
+    Ok(found
+        .into_iter()
+        .map(|(path, finding)| locate_on_disk(&path, finding))
+        .collect())
 }
 
 /// Locate a finding by reading its record again (`check` no longer holds the texts).

@@ -416,7 +416,7 @@ fn long_procedure_continues_on_a_numbered_second_sheet() {
         ],
     );
     let out = tmp.path().join("output");
-    build_to(&content, &out);
+    let built = common::text(&build_with(&content, &out, &[]));
     let checked = build::check(Source::Dir(content.clone()).read().expect("read"));
     let site = checked.site.as_ref().expect("site");
     let cat = checked.catalogue.as_ref().expect("no errors");
@@ -477,6 +477,15 @@ fn long_procedure_continues_on_a_numbered_second_sheet() {
         !warnings.keys().any(|f| f.ends_with("chung-thuc/ngan.yaml")),
         "{warnings:?}"
     );
+    // `build` says so too, at the record, and counts them.
+    let blocks: Vec<&str> = built.split("\n\n").collect();
+    let printed: Vec<&&str> = blocks.iter().filter(|b| b.contains(" tờ (")).collect();
+    assert!(
+        printed.len() == 2 && printed.iter().all(|b| b.contains("dat-dai/dai.yaml:")),
+        "{built}"
+    );
+    let shown = blocks.iter().filter(|b| b.contains("cảnh báo: ")).count();
+    assert!(built.contains(&format!("— {shown} cảnh báo")), "{built}");
 
     // A rebuild with nothing changed takes every PDF from the cache, byte for byte.
     let before =
