@@ -372,11 +372,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         inject: "",
         scope: &render::Scope::All,
     };
-    let renderers = render::all(&theme)?;
-    renderers.par_iter().try_for_each(|r| {
-        r.render(&ctx, &out)
-            .map_err(|e| e.context(format!("bộ dựng {}", r.name())))
-    })?;
+    render::run_all(&render::all(&theme)?, &ctx, &out)?;
     stages.push(("dựng trang", start.elapsed()));
     #[allow(unused_mut)]
     let mut diagnostics = checked.diagnostics;

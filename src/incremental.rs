@@ -241,7 +241,7 @@ impl Session {
             inject: &self.inject,
             scope: &scope,
         };
-        match renderers.par_iter().try_for_each(|r| r.render(&ctx, &out)) {
+        match render::run_all(renderers, &ctx, &out) {
             Ok(()) => {
                 self.pending_data = false;
                 outcome.rendered = true;
@@ -353,11 +353,7 @@ impl Session {
             inject: &self.inject,
             scope: &scope,
         };
-        let rendered = renderers.par_iter().try_for_each(|r| {
-            r.render(&ctx, &out)
-                .map_err(|e| e.context(format!("bộ dựng {}", r.name())))
-        });
-        if let Err(e) = rendered {
+        if let Err(e) = render::run_all(renderers, &ctx, &out) {
             outcome.error = Some(format!("{e:#}"));
             outcome.elapsed = start.elapsed();
             return outcome;

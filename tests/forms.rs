@@ -305,18 +305,7 @@ mod pdf {
     use niemyet::model::form::{scalar_text, FieldKind, Part};
     use unicode_normalization::UnicodeNormalization;
 
-    fn tool(name: &str, args: &[&str]) -> String {
-        let o = Command::new(name)
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {name} ({e}): install poppler-utils"));
-        assert!(
-            o.status.success(),
-            "{name} {args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
+    use common::pdf::tool_ok as tool;
 
     /// NFC, all whitespace removed: labels and values survive line wrapping.
     fn bare(t: &str) -> String {
@@ -332,20 +321,9 @@ mod pdf {
 
     fn pdf(path: &Path) -> Pdf {
         let p = path.to_str().expect("utf-8");
-        let info = tool("pdfinfo", &[p]);
-        let field = |name: &str| {
-            info.lines()
-                .find_map(|l| l.strip_prefix(name))
-                .map(|v| v.trim().to_owned())
-                .unwrap_or_default()
-        };
-        let pages: usize = field("Pages:").parse().expect("pages");
-        let fonts = tool("pdffonts", &[p]);
-        for line in fonts.lines().skip(2) {
-            let cols: Vec<&str> = line.split_whitespace().collect();
-            let emb = cols.iter().rev().nth(4).copied();
-            assert_eq!(emb, Some("yes"), "{p}: font not embedded: {line}");
-        }
+        let info = common::pdf::info(path);
+        let pages = info.pages;
+        common::pdf::assert_fonts_embedded(path);
         let page_texts = (1..=pages)
             .map(|n| {
                 let n = n.to_string();
@@ -357,7 +335,7 @@ mod pdf {
             .collect::<Vec<_>>();
         Pdf {
             pages,
-            size: field("Page size:"),
+            size: info.size_text,
             text: bare(&page_texts.concat()),
             page_texts,
         }

@@ -13,36 +13,13 @@ use niemyet::catalogue::Entry;
 use niemyet::model::SiteConfig;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use unicode_normalization::UnicodeNormalization;
 
 const A4: (f64, f64) = (595.28, 841.89);
 const A3: (f64, f64) = (841.89, 1190.55);
 const A3_LANDSCAPE: (f64, f64) = (1190.55, 841.89);
 
-fn tool(name: &str, args: &[&str]) -> std::process::Output {
-    Command::new(name).args(args).output().unwrap_or_else(|e| {
-        panic!(
-            "cannot run `{name}` ({e}): install poppler-utils (pdfinfo, pdffonts, pdftotext, \
-             pdftoppm) and zbar-tools (zbarimg), e.g. `apt-get install poppler-utils zbar-tools`; \
-             .ci/run installs them"
-        )
-    })
-}
-
-fn tool_ok(name: &str, args: &[&str]) -> String {
-    let o = tool(name, args);
-    assert!(
-        o.status.success(),
-        "{name} {args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
+use common::pdf::{path_str as s, tool, tool_ok};
 
 struct Pdf {
     pages: usize,
@@ -52,25 +29,11 @@ struct Pdf {
 }
 
 fn pdf(path: &Path) -> Pdf {
-    let info = tool_ok("pdfinfo", &[s(path)]);
-    let field = |name: &str| {
-        info.lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(|v| v.trim().to_owned())
-            .unwrap_or_else(|| panic!("{}: no {name} in pdfinfo:\n{info}", path.display()))
-    };
-    let pages: usize = field("Pages:").parse().expect("page count");
-    // "595.276 x 841.89 pts (A4)"
-    let size_text = field("Page size:");
-    let nums: Vec<f64> = size_text
-        .split_whitespace()
-        .filter_map(|w| w.parse().ok())
-        .collect();
-    assert!(nums.len() >= 2, "page size {size_text}");
+    let info = common::pdf::info(path);
     let raw = tool_ok("pdftotext", &["-enc", "UTF-8", s(path), "-"]);
     Pdf {
-        pages,
-        size: (nums[0], nums[1]),
+        pages: info.pages,
+        size: info.size,
         text: squash(&raw),
     }
 }
@@ -91,25 +54,9 @@ fn assert_size(path: &Path, got: (f64, f64), want: (f64, f64)) {
     );
 }
 
-/// Every font listed by pdffonts is embedded (and there is at least one).
+/// Every font is embedded, and it is the theme's Noto Sans.
 fn assert_fonts_embedded(path: &Path) {
-    let out = tool_ok("pdffonts", &[s(path)]);
-    let rows: Vec<&str> = out
-        .lines()
-        .skip(2)
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    assert!(!rows.is_empty(), "{}: no fonts?\n{out}", path.display());
-    for row in rows {
-        // name type [type…] encoding emb sub uni object ID: emb is 5th from the end.
-        let cols: Vec<&str> = row.split_whitespace().collect();
-        let emb = cols.get(cols.len().saturating_sub(5)).copied();
-        assert_eq!(
-            emb,
-            Some("yes"),
-            "{}: font not embedded: {row}",
-            path.display()
-        );
+    for row in common::pdf::assert_fonts_embedded(path) {
         assert!(
             row.contains("NotoSans"),
             "{}: unexpected font {row}",

@@ -113,6 +113,20 @@ pub trait Renderer: Sync {
     fn render(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()>;
 }
 
+/// Run every renderer over `ctx` into `out`, in parallel (they write disjoint files);
+/// an error says which renderer failed.
+pub fn run_all(
+    renderers: &[Box<dyn Renderer>],
+    ctx: &RenderContext<'_>,
+    out: &Output,
+) -> Result<()> {
+    use rayon::prelude::*;
+    renderers.par_iter().try_for_each(|r| {
+        r.render(ctx, out)
+            .map_err(|e| e.context(format!("bộ dựng {}", r.name())))
+    })
+}
+
 /// The renderers of a normal build, in no particular order (they write disjoint files).
 pub fn all(theme: &Theme) -> Result<Vec<Box<dyn Renderer>>> {
     Ok(vec![
