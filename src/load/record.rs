@@ -200,11 +200,15 @@ fn deserialize_all<T: DeserializeOwned>(
     let mut dropped_leaves: Vec<FieldPath> = Vec::new();
     let mut masked: Vec<FieldPath> = Vec::new();
     let mut unknown: Vec<(FieldPath, String)> = Vec::new();
+    // Required keys missing inside a list item, given a stand-in so the item's siblings
+    // (the other channels, documents, fees) are still read and checked.
+    let mut standing_in: Vec<FieldPath> = Vec::new();
     for _ in 0..256 {
         let result: Result<T, _> = serde_path_to_error::deserialize(value.clone());
         let err = match result {
             Ok(v) => {
                 masked.extend(dropped_leaves);
+                masked.extend(standing_in);
                 return (Some(v), masks(broken, masked), findings);
             }
             Err(e) => e,
@@ -243,8 +247,30 @@ fn deserialize_all<T: DeserializeOwned>(
             if !misspelt {
                 findings.push(Finding::error(at.clone(), t.message, t.fix));
             }
+            let in_list = field.0.iter().any(|s| matches!(s, Seg::Index(_)));
+            if in_list && !standing_in.contains(&at) && insert(&mut value, &field, name) {
+                // "?" is rarely of the right type; the next round's type error says
+                // which value would be, and that one takes its place.
+                standing_in.push(at);
+                continue;
+            }
             if !drop_top(&mut value, &at, &mut broken) {
                 return (None, masks(broken, masked), findings);
+            }
+            continue;
+        }
+        if standing_in.contains(&field) {
+            // The stand-in's own type error: the key is missing, and that is reported.
+            match t.placeholder.filter(|_| !masked.contains(&field)) {
+                Some(stand_in) => {
+                    set(&mut value, &field, stand_in);
+                    masked.push(field);
+                }
+                None => {
+                    if !drop_top(&mut value, &field, &mut broken) {
+                        return (None, masks(broken, masked), findings);
+                    }
+                }
             }
             continue;
         }
@@ -281,6 +307,28 @@ fn set(value: &mut serde_yaml::Value, path: &FieldPath, new: serde_yaml::Value) 
         }
     }
     *node = new;
+}
+
+/// Add `key: "?"` to the mapping at `parent`; false when there is no mapping there.
+fn insert(value: &mut serde_yaml::Value, parent: &FieldPath, key: &str) -> bool {
+    let mut node = value;
+    for seg in &parent.0 {
+        let next = match seg {
+            Seg::Key(k) => node.get_mut(k.as_str()),
+            Seg::Index(i) => node.get_mut(*i),
+        };
+        match next {
+            Some(n) => node = n,
+            None => return false,
+        }
+    }
+    match node.as_mapping_mut() {
+        Some(map) => {
+            map.insert(key.into(), "?".into());
+            true
+        }
+        None => false,
+    }
 }
 
 /// serde_yaml reports type errors with a location too; those are not syntax errors.
