@@ -352,3 +352,34 @@ fn long_lists_are_split_into_linked_pages() {
     assert!(!one.contains("class=\"pager\""));
     assert_eq!(card_links(&page("tim-kiem/index.html"), "../").len(), total);
 }
+
+#[test]
+fn a_list_page_of_zero_procedures_is_refused_at_its_line() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let content = tmp.path().join("content");
+    copy_dir(&sample_content(), &content);
+    let site = read(&content.join("site.yaml"));
+    std::fs::write(
+        content.join("site.yaml"),
+        format!("{site}\nso_thu_tuc_moi_trang: 0\n"),
+    )
+    .expect("site.yaml");
+    let (run, json) = check_json(&content);
+    assert_eq!(run.status.code(), Some(1));
+    let line = read(&content.join("site.yaml"))
+        .lines()
+        .position(|l| l.starts_with("so_thu_tuc_moi_trang"))
+        .expect("line")
+        + 1;
+    let found = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .any(|d| {
+            d["field"] == "so_thu_tuc_moi_trang"
+                && d["line"] == line
+                && d["file"].as_str().is_some_and(|f| f.ends_with("site.yaml"))
+                && d["severity"] == "error"
+        });
+    assert!(found, "{json}");
+}
