@@ -96,6 +96,9 @@ pub struct Finding {
     pub field: FieldPath,
     pub message: String,
     pub fix: Option<String>,
+    /// The finding is about the key itself (unknown, misspelt), not its value: its
+    /// position is the key's even when a value follows on the same line.
+    pub at_key: bool,
 }
 
 impl Finding {
@@ -105,6 +108,7 @@ impl Finding {
             field,
             message: message.into(),
             fix,
+            at_key: false,
         }
     }
     pub fn warning(field: FieldPath, message: impl Into<String>, fix: Option<String>) -> Self {
@@ -113,6 +117,15 @@ impl Finding {
             field,
             message: message.into(),
             fix,
+            at_key: false,
+        }
+    }
+
+    /// Point at the key rather than at its value.
+    pub fn at_key(self) -> Self {
+        Finding {
+            at_key: true,
+            ..self
         }
     }
 }

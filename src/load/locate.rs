@@ -33,7 +33,11 @@ impl<'a> Locator<'a> {
         findings
             .into_iter()
             .map(|f| {
-                let pos = self.find(&f.field);
+                let pos = if f.at_key {
+                    self.find_key(&f.field)
+                } else {
+                    self.find(&f.field)
+                };
                 Diagnostic {
                     severity: f.severity,
                     file: file.to_path_buf(),
@@ -58,6 +62,15 @@ impl<'a> Locator<'a> {
     /// Position of the deepest node on `path` that exists: a missing leaf points at its
     /// parent, so "missing field" and "unknown key" land on a line the officer can see.
     pub fn find(&self, path: &FieldPath) -> Position {
+        self.find_at(path, false)
+    }
+
+    /// Like [`find`](Self::find), but a key's position even when its value is on its line.
+    pub fn find_key(&self, path: &FieldPath) -> Position {
+        self.find_at(path, true)
+    }
+
+    fn find_at(&self, path: &FieldPath, at_key: bool) -> Position {
         let Some(mut node) = self.root.as_ref() else {
             return self.pos(1, 0);
         };
@@ -72,7 +85,7 @@ impl<'a> Locator<'a> {
                         Some((k, v)) => {
                             best = node_pos(k);
                             // A value on its own line (block) reads best at its key.
-                            if v.span.start.line() == k.span.start.line() {
+                            if !at_key && v.span.start.line() == k.span.start.line() {
                                 best = node_pos(v);
                             }
                             node = v;

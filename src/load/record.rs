@@ -229,7 +229,7 @@ fn deserialize_all<T: DeserializeOwned>(
             remove(&mut value, &at);
             let parent = FieldPath(at.0[..at.0.len().saturating_sub(1)].to_vec());
             unknown.push((parent, name.clone()));
-            findings.push(Finding::error(at, t.message, t.fix));
+            findings.push(Finding::error(at, t.message, t.fix).at_key());
             continue;
         }
         if let Some(name) = &t.missing_field {
