@@ -294,35 +294,30 @@ fn masks(broken: Vec<String>, mut masked: Vec<FieldPath>) -> Vec<FieldPath> {
     masked
 }
 
-fn set(value: &mut serde_yaml::Value, path: &FieldPath, new: serde_yaml::Value) {
+/// The node at `path`, if every step of it exists.
+fn node_mut<'v>(
+    value: &'v mut serde_yaml::Value,
+    path: &FieldPath,
+) -> Option<&'v mut serde_yaml::Value> {
     let mut node = value;
     for seg in &path.0 {
-        let next = match seg {
-            Seg::Key(k) => node.get_mut(k.as_str()),
-            Seg::Index(i) => node.get_mut(*i),
+        node = match seg {
+            Seg::Key(k) => node.get_mut(k.as_str())?,
+            Seg::Index(i) => node.get_mut(*i)?,
         };
-        match next {
-            Some(n) => node = n,
-            None => return,
-        }
     }
-    *node = new;
+    Some(node)
+}
+
+fn set(value: &mut serde_yaml::Value, path: &FieldPath, new: serde_yaml::Value) {
+    if let Some(node) = node_mut(value, path) {
+        *node = new;
+    }
 }
 
 /// Add `key: "?"` to the mapping at `parent`; false when there is no mapping there.
 fn insert(value: &mut serde_yaml::Value, parent: &FieldPath, key: &str) -> bool {
-    let mut node = value;
-    for seg in &parent.0 {
-        let next = match seg {
-            Seg::Key(k) => node.get_mut(k.as_str()),
-            Seg::Index(i) => node.get_mut(*i),
-        };
-        match next {
-            Some(n) => node = n,
-            None => return false,
-        }
-    }
-    match node.as_mapping_mut() {
+    match node_mut(value, parent).and_then(|n| n.as_mapping_mut()) {
         Some(map) => {
             map.insert(key.into(), "?".into());
             true
@@ -386,18 +381,8 @@ fn remove(value: &mut serde_yaml::Value, path: &FieldPath) {
     let Some((last, parents)) = path.0.split_last() else {
         return;
     };
-    let mut node = value;
-    for seg in parents {
-        let next = match seg {
-            Seg::Key(k) => node.get_mut(k.as_str()),
-            Seg::Index(i) => node.get_mut(*i),
-        };
-        match next {
-            Some(n) => node = n,
-            None => return,
-        }
-    }
-    if let (Seg::Key(k), Some(map)) = (last, node.as_mapping_mut()) {
+    let parent = node_mut(value, &FieldPath(parents.to_vec()));
+    if let (Seg::Key(k), Some(map)) = (last, parent.and_then(|n| n.as_mapping_mut())) {
         map.remove(k.as_str());
     }
 }
