@@ -333,7 +333,8 @@ impl Session {
             Some(old)
                 if !full
                     && old.site_view == site_view
-                    && old.catalogue.lifecycle == catalogue.lifecycle =>
+                    && old.catalogue.lifecycle == catalogue.lifecycle
+                    && field_pages(&old.catalogue, &site) == field_pages(&catalogue, &site) =>
             {
                 Scope::Part(touched(&old.catalogue, &catalogue))
             }
@@ -494,6 +495,18 @@ fn search_key(e: &Entry) -> impl PartialEq + '_ {
             .map(|d| (&d.ten, &d.thay_the, &d.bieu_mau))
             .collect::<Vec<_>>(),
     )
+}
+
+/// How many pages each field's list has: when one gains or loses a page, a partial render
+/// would leave a stale `trang-<n>/` behind, so everything is rendered (and pruned).
+fn field_pages(cat: &Catalogue, site: &SiteConfig) -> Vec<(String, usize)> {
+    cat.fields
+        .iter()
+        .map(|f| {
+            let n = render::site::pager::page_count(f.entries.len(), site.so_thu_tuc_moi_trang);
+            (f.slug.clone(), n)
+        })
+        .collect()
 }
 
 /// After a partial render: remove the pages of procedures and fields that are gone (or

@@ -343,6 +343,17 @@ fn long_lists_are_split_into_linked_pages() {
     );
     assert!(!out.join(format!("thu-tuc/trang-{}", pages + 1)).exists());
 
+    // A field's page is split the same way: Hộ tịch has more than ten procedures.
+    let field_cards = card_links(&page("linh-vuc/ho-tich/index.html"), "../../");
+    assert!(field_cards.len() > 10, "{} in Hộ tịch", field_cards.len());
+    let first = read(&out.join("linh-vuc/ho-tich/index.html"));
+    let second = read(&out.join("linh-vuc/ho-tich/trang-2/index.html"));
+    assert!(first.contains("href=\"../../linh-vuc/ho-tich/trang-2/\" rel=\"next\""));
+    assert!(second.contains("href=\"../../../linh-vuc/ho-tich/\" rel=\"prev\""));
+    let mut split = card_links(&first, "../../");
+    split.extend(card_links(&second, "../../../"));
+    assert_eq!(split, field_cards);
+
     // Under the search box: the first page and a link to the rest.
     let search = read(&out.join("tim-kiem/index.html"));
     assert_eq!(card_links(&search, "../").len(), 10);

@@ -160,21 +160,30 @@ impl Renderer for SiteRenderer {
             })
         })?;
 
-        cat.fields
-            .par_iter()
-            .zip(fields.par_iter())
+        // A field of a province can hold hundreds of procedures: its page is split like
+        // the lists, at `linh-vuc/<slug>/trang-2/`…
+        let per_page = ctx.site.so_thu_tuc_moi_trang.max(1);
+        let field_pages: Vec<(usize, usize)> = cat
+            .fields
+            .iter()
             .enumerate()
             .filter(|(i, _)| ctx.scope.field(*i))
-            .try_for_each(|(_, (f, fv))| {
-                let cards: Vec<Card> = f
-                    .entries
-                    .iter()
-                    .map(|&i| Card::new(&cat.entries[i], cat))
-                    .collect();
-                self.page(out, &base, &site, "field.html", &f.url_path(), |c| {
-                    c.insert("page", &FieldPage { field: fv, cards });
-                })
-            })?;
+            .flat_map(|(i, f)| {
+                (1..=pager::page_count(f.entries.len(), per_page)).map(move |n| (i, n))
+            })
+            .collect();
+        field_pages.par_iter().try_for_each(|&(i, n)| {
+            let (f, fv) = (&cat.fields[i], &fields[i]);
+            let pager = pager::Pager::new(&f.url_path(), n, f.entries.len(), per_page);
+            let cards: Vec<Card> = f.entries[pager.range(per_page, f.entries.len())]
+                .iter()
+                .map(|&e| Card::new(&cat.entries[e], cat))
+                .collect();
+            self.page(out, &base, &site, "field.html", &pager.url(n), |c| {
+                c.insert("page", &FieldPage { field: fv, cards });
+                c.insert("pager", &pager);
+            })
+        })?;
 
         if !ctx.scope.lists() {
             return Ok(());
@@ -203,7 +212,6 @@ impl Renderer for SiteRenderer {
             .collect();
         let online: Vec<&Card> = all.iter().filter(|c| c.online).collect();
         let all: Vec<&Card> = all.iter().collect();
-        let per_page = ctx.site.so_thu_tuc_moi_trang.max(1);
         let lists = [
             (
                 "thu-tuc/",
