@@ -410,8 +410,10 @@ test("paged lists: keyboard through the pager, 44 px targets at 390 px, axe and 
   const lists = [
     ...htmlFiles(path.join(PAGED, "thu-tuc")).filter((f) => /thu-tuc\/(trang-\d+\/)?index\.html$/.test(f)),
     ...htmlFiles(path.join(PAGED, "truc-tuyen")),
+    ...htmlFiles(path.join(PAGED, "linh-vuc")),
     path.join(PAGED, "tim-kiem/index.html"),
   ];
+  assert.ok(lists.some((f) => /linh-vuc\/[^/]+\/trang-2\/index\.html$/.test(f)), "a field page 2");
   assert.ok(lists.length >= 6, `${lists.length} list pages`);
   const v = spawnSync("java", ["-jar", jar, "--errors-only", "--format", "json", ...lists], { encoding: "utf8" });
   const errs = (JSON.parse(v.stderr || "{\"messages\":[]}").messages || []).filter((m) => m.type === "error" || m.subType === "fatal");
