@@ -152,26 +152,27 @@ impl Catalogue {
                 Some(s) => s.clone(),
                 None => {
                     let base = k.slug_base.as_str();
-                    if crate::render::site::pager::is_page_slug(base) {
-                        // `trang-2/` is a list page's address; keep the code beside it.
+                    // Taken by another record, or a list page's address (`trang-2/`):
+                    // keep the code beside it.
+                    let other = taken.get(base).copied();
+                    if other.is_some() || crate::render::site::pager::is_page_slug(base) {
                         let slug = format!("{base}-{}", slugify(&k.code, SLUG_MAX));
-                        taken.insert(slug.clone(), i);
-                        slugs[i] = slug;
-                        continue;
-                    }
-                    if let Some(&other) = taken.get(base) {
-                        let slug = format!("{base}-{}", slugify(&k.code, SLUG_MAX));
-                        warnings.push((
-                            i,
-                            Finding::warning(
-                                FieldPath::root().key("ten_thu_tuc"),
-                                format!(
-                                    "đường dẫn \"{base}\" trùng với {}; dùng \"{slug}\"",
-                                    records[other].path.display()
+                        if let Some(other) = other {
+                            warnings.push((
+                                i,
+                                Finding::warning(
+                                    FieldPath::root().key("ten_thu_tuc"),
+                                    format!(
+                                        "đường dẫn \"{base}\" trùng với {}; dùng \"{slug}\"",
+                                        records[other].path.display()
+                                    ),
+                                    Some(
+                                        "đặt slug: riêng cho thủ tục này để đường dẫn dễ đọc"
+                                            .into(),
+                                    ),
                                 ),
-                                Some("đặt slug: riêng cho thủ tục này để đường dẫn dễ đọc".into()),
-                            ),
-                        ));
+                            ));
+                        }
                         taken.insert(slug.clone(), i);
                         slugs[i] = slug;
                         continue;

@@ -163,25 +163,26 @@ impl Renderer for SiteRenderer {
         // A field of a province can hold hundreds of procedures: its page is split like
         // the lists, at `linh-vuc/<slug>/trang-2/`…
         let per_page = ctx.site.so_thu_tuc_moi_trang.max(1);
-        let field_pages: Vec<(usize, usize)> = cat
+        let field_pages: Vec<(usize, pager::Pager)> = cat
             .fields
             .iter()
             .enumerate()
             .filter(|(i, _)| ctx.scope.field(*i))
             .flat_map(|(i, f)| {
-                (1..=pager::page_count(f.entries.len(), per_page)).map(move |n| (i, n))
+                pager::Pager::all(&f.url_path(), f.entries.len(), per_page)
+                    .map(move |p| (i, p))
+                    .collect::<Vec<_>>()
             })
             .collect();
-        field_pages.par_iter().try_for_each(|&(i, n)| {
-            let (f, fv) = (&cat.fields[i], &fields[i]);
-            let pager = pager::Pager::new(&f.url_path(), n, f.entries.len(), per_page);
-            let cards: Vec<Card> = f.entries[pager.range(per_page, f.entries.len())]
+        field_pages.par_iter().try_for_each(|(i, pager)| {
+            let (f, fv) = (&cat.fields[*i], &fields[*i]);
+            let cards: Vec<Card> = f.entries[pager.range()]
                 .iter()
                 .map(|&e| Card::new(&cat.entries[e], cat))
                 .collect();
-            self.page(out, &base, &site, "field.html", &pager.url(n), |c| {
+            self.page(out, &base, &site, "field.html", &pager.url(), |c| {
                 c.insert("page", &FieldPage { field: fv, cards });
-                c.insert("pager", &pager);
+                c.insert("pager", pager);
             })
         })?;
 
@@ -193,11 +194,10 @@ impl Renderer for SiteRenderer {
             .into_iter()
             .map(|e| Card::new(e, cat))
             .collect();
-        let online_total = fields.iter().map(|f| f.online_count).sum::<usize>();
         self.page(out, &base, &site, "index.html", "", |c| {
             c.insert("fields", &fields);
             c.insert("recent", &recent);
-            c.insert("online_total", &online_total);
+            c.insert("online_total", &site.online_count);
         })?;
 
         // Both lists in name order: one sort, and the cards made once.
@@ -226,24 +226,22 @@ impl Renderer for SiteRenderer {
                 &online,
             ),
         ];
-        let pages: Vec<(&str, &str, &str, &Vec<&Card>, usize)> = lists
+        let pages: Vec<(&str, &str, &Vec<&Card>, pager::Pager)> = lists
             .iter()
             .flat_map(|&(path, title, intro, cards)| {
-                let n = pager::page_count(cards.len(), per_page);
-                (1..=n).map(move |i| (path, title, intro, cards, i))
+                pager::Pager::all(path, cards.len(), per_page)
+                    .map(move |p| (title, intro, cards, p))
             })
             .collect();
         pages
             .par_iter()
-            .try_for_each(|&(path, title, intro, cards, i)| {
-                let pager = pager::Pager::new(path, i, cards.len(), per_page);
-                let shown = &cards[pager.range(per_page, cards.len())];
-                self.page(out, &base, &site, "list.html", &pager.url(i), |c| {
+            .try_for_each(|(title, intro, cards, pager)| {
+                self.page(out, &base, &site, "list.html", &pager.url(), |c| {
                     c.insert("title", title);
                     c.insert("intro", intro);
-                    c.insert("cards", shown);
+                    c.insert("cards", &cards[pager.range()]);
                     c.insert("total", &cards.len());
-                    c.insert("pager", &pager);
+                    c.insert("pager", pager);
                 })
             })?;
         // Under the search box, with JavaScript off: the first page of the full list and
@@ -254,8 +252,7 @@ impl Renderer for SiteRenderer {
             c.insert("total", &all.len());
             c.insert(
                 "more",
-                &(all.len() > first.len())
-                    .then(|| pager::Pager::new("thu-tuc/", 2, all.len(), per_page).url(2)),
+                &(all.len() > first.len()).then(|| pager::page_url("thu-tuc/", 2)),
             );
         })?;
         self.page(out, &base, &site, "contact.html", "lien-he/", |_| {})?;

@@ -39,6 +39,10 @@ pub struct Pager {
     pub pages: Vec<PageLink>,
     #[serde(skip)]
     base: String,
+    #[serde(skip)]
+    len: usize,
+    #[serde(skip)]
+    per_page: usize,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -51,7 +55,13 @@ pub struct PageLink {
 }
 
 impl Pager {
+    /// Every page of a list of `len` items under `base`, in order.
+    pub fn all(base: &str, len: usize, per_page: usize) -> impl Iterator<Item = Pager> + '_ {
+        (1..=page_count(len, per_page)).map(move |n| Pager::new(base, n, len, per_page))
+    }
+
     pub fn new(base: &str, current: usize, len: usize, per_page: usize) -> Pager {
+        let per_page = per_page.max(1);
         let total = page_count(len, per_page);
         let current = current.clamp(1, total);
         let mut pages = Vec::new();
@@ -84,17 +94,20 @@ impl Pager {
             next: (current < total).then(|| page_url(base, current + 1)),
             pages,
             base: base.to_owned(),
+            len,
+            per_page,
         }
     }
 
-    pub fn url(&self, page: usize) -> String {
-        page_url(&self.base, page)
+    /// The current page's address.
+    pub fn url(&self) -> String {
+        page_url(&self.base, self.current)
     }
 
     /// The items of the current page.
-    pub fn range(&self, per_page: usize, len: usize) -> Range<usize> {
-        let start = ((self.current - 1) * per_page).min(len);
-        start..(start + per_page).min(len)
+    pub fn range(&self) -> Range<usize> {
+        let start = ((self.current - 1) * self.per_page).min(self.len);
+        start..(start + self.per_page).min(self.len)
     }
 }
 
@@ -113,7 +126,8 @@ mod tests {
         assert_eq!(page_count(201, 200), 2);
         let p = Pager::new("thu-tuc/", 1, 47, 200);
         assert_eq!((p.prev.as_deref(), p.next.as_deref()), (None, None));
-        assert_eq!(p.range(200, 47), 0..47);
+        assert_eq!(p.range(), 0..47);
+        assert_eq!(p.url(), "thu-tuc/");
     }
 
     #[test]
@@ -125,11 +139,14 @@ mod tests {
         assert_eq!(p.next.as_deref(), Some("thu-tuc/trang-11/"));
         assert_eq!(p.pages[0].url, "thu-tuc/");
         assert!(p.pages[4].current);
-        assert_eq!(p.range(200, 10_000), 1800..2000);
+        assert_eq!(p.range(), 1800..2000);
+        assert_eq!(p.url(), "thu-tuc/trang-10/");
         let last = Pager::new("truc-tuyen/", 50, 9_901, 200);
         assert_eq!(numbers(&last), vec![1, 0, 48, 49, 50]);
-        assert_eq!(last.range(200, 9_901), 9800..9901);
+        assert_eq!(last.range(), 9800..9901);
         assert_eq!(last.next, None);
+        let urls: Vec<String> = Pager::all("x/", 401, 200).map(|p| p.url()).collect();
+        assert_eq!(urls, ["x/", "x/trang-2/", "x/trang-3/"]);
     }
 
     #[test]
