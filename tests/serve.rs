@@ -144,12 +144,7 @@ fn incremental_rebuilds_equal_a_full_build() {
     let content = content_tree(tmp.path(), &[]);
     // Two procedures a list page: adding, deleting and moving records between fields
     // makes lists and fields gain and lose pages, which must come and go as in a full build.
-    let site = read(&content.join("site.yaml"));
-    std::fs::write(
-        content.join("site.yaml"),
-        format!("{site}\nso_thu_tuc_moi_trang: 2\n"),
-    )
-    .expect("site.yaml");
+    add_to_site_yaml(&content, "so_thu_tuc_moi_trang: 2");
     let dir = content.join("thu-tuc");
     let write = |code: u32, r: &Rec| -> PathBuf {
         let p = dir.join(format!("tt-{code}.md"));

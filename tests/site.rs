@@ -117,11 +117,7 @@ fn birth_registration_page_has_every_part_in_citizen_order() {
 #[test]
 fn online_procedures_link_to_the_portal() {
     let online = page("truc-tuyen/index.html");
-    let links: Vec<&str> = online
-        .split("class=\"card-title\" href=\"../")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .collect();
+    let links = card_links(&online, "../");
     assert!(
         links.len() >= 10,
         "online list has {} procedures",
@@ -256,6 +252,14 @@ fn same_input_gives_byte_identical_output() {
     }
 }
 
+/// A copy of the sample under `root` with one more setting in its `site.yaml`.
+fn sample_with(root: &Path, setting: &str) -> PathBuf {
+    let content = root.join("content");
+    copy_dir(&sample_content(), &content);
+    add_to_site_yaml(&content, setting);
+    content
+}
+
 /// Card links of a list page, site-relative.
 fn card_links(html: &str, root: &str) -> Vec<String> {
     html.split("class=\"card-title\" href=\"")
@@ -268,14 +272,7 @@ fn card_links(html: &str, root: &str) -> Vec<String> {
 #[test]
 fn long_lists_are_split_into_linked_pages() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let content = tmp.path().join("content");
-    copy_dir(&sample_content(), &content);
-    let site = read(&content.join("site.yaml"));
-    std::fs::write(
-        content.join("site.yaml"),
-        format!("{site}\nso_thu_tuc_moi_trang: 10\n"),
-    )
-    .expect("site.yaml");
+    let content = sample_with(tmp.path(), "so_thu_tuc_moi_trang: 10");
     let out = tmp.path().join("output");
     build(&content, &out);
 
@@ -367,14 +364,7 @@ fn long_lists_are_split_into_linked_pages() {
 #[test]
 fn a_list_page_of_zero_procedures_is_refused_at_its_line() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let content = tmp.path().join("content");
-    copy_dir(&sample_content(), &content);
-    let site = read(&content.join("site.yaml"));
-    std::fs::write(
-        content.join("site.yaml"),
-        format!("{site}\nso_thu_tuc_moi_trang: 0\n"),
-    )
-    .expect("site.yaml");
+    let content = sample_with(tmp.path(), "so_thu_tuc_moi_trang: 0");
     let (run, json) = check_json(&content);
     assert_eq!(run.status.code(), Some(1));
     let line = read(&content.join("site.yaml"))

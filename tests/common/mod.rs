@@ -235,3 +235,10 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Add a setting to `site.yaml` in `content` (`so_thu_tuc_moi_trang: 10`).
+pub fn add_to_site_yaml(content: &Path, line: &str) {
+    let path = content.join("site.yaml");
+    let site = read(&path);
+    std::fs::write(&path, format!("{site}\n{line}\n")).expect("site.yaml");
+}
