@@ -1,6 +1,8 @@
 //! The pipeline: content → load → validate → catalogue → renderers → writer.
 //! `check`, `build` and `serve` all run through here, so they always agree.
 
+use crate::cache::pages::PageMemo;
+use crate::cache::records::RecordCache;
 use crate::catalogue::{Catalogue, Keys};
 use crate::diagnostic::{Diagnostic, Diagnostics, FieldPath, Severity};
 pub use crate::load::FormFiles;
@@ -106,14 +108,23 @@ pub fn check(files: ContentFiles) -> Checked {
 
 /// [`check`] at a given date: the catalogue holds the procedures in force at `as_of`
 /// (`lifecycle::apply`), and references to procedures gone by then are errors.
-pub fn check_at(mut files: ContentFiles, as_of: Date) -> Checked {
+pub fn check_at(files: ContentFiles, as_of: Date) -> Checked {
+    check_cached(files, as_of, &RecordCache::off())
+}
+
+/// [`check_at`], reading unchanged records back from `cache` (see [`crate::cache::records`]).
+pub fn check_cached(mut files: ContentFiles, as_of: Date, cache: &RecordCache) -> Checked {
     let config = parse_config(files.site.as_ref(), files.synonyms.as_ref());
     let forms = FormFiles {
         files: std::mem::take(&mut files.forms),
         assets: std::mem::take(&mut files.form_assets),
     };
     let record_files = files.records.len();
-    let parsed: Vec<ParsedRecord> = files.records.into_par_iter().map(parse_record).collect();
+    let parsed: Vec<ParsedRecord> = files
+        .records
+        .into_par_iter()
+        .map(|f| parse_record_cached(f, cache))
+        .collect();
     let mut diagnostics = Diagnostics::default();
     let mut records = Vec::with_capacity(parsed.len());
     let mut unreadable = Vec::new();
@@ -195,7 +206,11 @@ pub struct ParsedRecord {
 }
 
 pub fn parse_record(file: SourceFile) -> ParsedRecord {
-    let (record, mut diagnostics) = load::parse_record(&file);
+    parse_record_cached(file, &RecordCache::off())
+}
+
+fn parse_record_cached(file: SourceFile, cache: &RecordCache) -> ParsedRecord {
+    let (record, mut diagnostics) = load::parse_record_cached(&file, cache);
     let claimed_code = record.is_none().then(|| claimed_code(&file.text)).flatten();
     drop(file);
     if let Some(r) = &record {
@@ -333,6 +348,10 @@ pub struct Summary {
     pub files: usize,
     pub bytes: usize,
     pub warnings: usize,
+    /// Records read back from the cache instead of parsed (see [`crate::cache`]).
+    pub cached_records: usize,
+    /// Pages whose inputs were unchanged, left as the previous build wrote them.
+    pub reused_pages: usize,
     pub elapsed: Duration,
     /// Cumulative time at the end of each stage, for `--timings`.
     pub stages: Vec<(&'static str, Duration)>,
@@ -350,7 +369,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let mut stages = Vec::new();
     let files = opts.source.read()?;
     stages.push(("đọc tệp", start.elapsed()));
-    let checked = check_at(files, opts.as_of);
+    let cache_dir = cache_dir(&opts.source);
+    let records = RecordCache::open(cache_dir.as_deref());
+    let checked = check_cached(files, opts.as_of, &records);
+    let cached_records = records.hits();
+    records.save();
     stages.push(("kiểm tra", start.elapsed()));
     let (Some(site), Some(catalogue)) = (checked.site, checked.catalogue) else {
         return Ok(BuildReport {
@@ -360,8 +383,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     };
     let theme = Theme::load(opts.source.site_root().as_deref(), &site.giao_dien)?;
     let staging = Staging::new(&opts.output)?;
-    let cache_dir = cache_dir(&opts.source);
-    let out = Output::with_compare(staging.path().to_path_buf(), staging.reused());
+    let mut out = Output::with_compare(staging.path().to_path_buf(), staging.reused());
+    if let Some(dir) = cache_dir
+        .as_deref()
+        .filter(|_| crate::cache::stamp().is_some())
+    {
+        let memo = match staging.memo() {
+            Some(id) => PageMemo::load(dir, id),
+            None => PageMemo::default(),
+        };
+        out = out.with_memo(memo);
+    }
     let ctx = RenderContext {
         catalogue: &catalogue,
         site: &site,
@@ -388,6 +420,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         )?);
         diagnostics.sort();
     }
+    let memo = out.take_memo();
+    let reused_pages = memo.as_ref().map_or(0, PageMemo::reused);
     let summary = Summary {
         procedures: catalogue.entries.len(),
         fields: catalogue.fields.len(),
@@ -395,10 +429,25 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         files: out.files(),
         bytes: out.bytes(),
         warnings: diagnostics.warnings(),
+        cached_records,
+        reused_pages,
         elapsed: Duration::ZERO,
         stages: Vec::new(),
     };
-    staging.commit(&out.take_written())?;
+    // The memo goes to disk before the folder names it (see `cache::pages`).
+    let memo_id = crate::cache::pages::new_id();
+    let saved = match (memo, cache_dir.as_deref()) {
+        (Some(memo), Some(dir)) => memo.save(dir, &memo_id),
+        _ => false,
+    };
+    // The destination's memo stays: that folder is the next build's staging folder.
+    let replaced = crate::writer::memo_id(&opts.output);
+    staging.commit(&out.take_written(), saved.then_some(memo_id.as_str()))?;
+    if let (true, Some(dir)) = (saved, cache_dir.as_deref()) {
+        let mut keep = vec![memo_id.as_str()];
+        keep.extend(replaced.as_deref());
+        crate::cache::pages::forget_others(dir, &keep);
+    }
     stages.push(("thay thư mục", start.elapsed()));
     Ok(BuildReport {
         diagnostics,

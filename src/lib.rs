@@ -5,6 +5,7 @@
 //! output kind, and [`writer`] swaps the finished folder in. [`build`] wires them up.
 
 pub mod build;
+pub mod cache;
 pub mod catalogue;
 pub mod diagnostic;
 pub mod diff;

@@ -188,6 +188,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         for (stage, at) in &s.stages {
                             println!("  {:>8.3} s  {stage}", at.as_secs_f64());
                         }
+                        println!(
+                            "  bộ nhớ đệm: {} thủ tục không phải đọc lại YAML, {} trang giữ nguyên",
+                            s.cached_records, s.reused_pages
+                        );
                     }
                     Ok(ExitCode::SUCCESS)
                 }

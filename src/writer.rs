@@ -9,6 +9,10 @@
 //! no longer produced are pruned. Creating and deleting 20,000 inodes per build was most
 //! of a 10,000-record build's time; reusing them costs one read per unchanged file.
 //! The price is a second copy of the site on disk, which is safe to delete.
+//!
+//! The marker may also name the page memo of the build that filled the folder
+//! (`crate::cache::pages`). The name is cleared before a build writes into a reused
+//! folder and set again only by `commit`, so a folder left by a failed build names none.
 
 use anyhow::{Context, Result};
 use std::collections::HashSet;
@@ -22,6 +26,7 @@ pub struct Staging {
     prev: PathBuf,
     reused: bool,
     committed: bool,
+    memo: Option<String>,
 }
 
 impl Staging {
@@ -50,18 +55,25 @@ impl Staging {
         // Renaming is atomic: of two builds racing for the previous folder, one gets it
         // and the other starts from an empty folder.
         let reused = prev.join(MARKER).is_file() && std::fs::rename(&prev, &dir).is_ok();
+        let memo = reused.then(|| memo_id(&dir)).flatten();
         if !reused {
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("không tạo được {}", dir.display()))?;
-            std::fs::write(dir.join(MARKER), b"niemyet\n")?;
         }
+        write_marker(&dir, None)?;
         Ok(Staging {
             dest: dest.to_path_buf(),
             dir,
             prev,
             reused,
             committed: false,
+            memo,
         })
+    }
+
+    /// The page memo of the build that filled the reused folder, if it committed.
+    pub fn memo(&self) -> Option<&str> {
+        self.memo.as_deref()
     }
 
     pub fn path(&self) -> &Path {
@@ -75,11 +87,13 @@ impl Staging {
     }
 
     /// Remove what this build did not write, then swap the staging folder in place of
-    /// the destination. `written` holds the absolute paths of every file written.
-    pub fn commit(mut self, written: &HashSet<PathBuf>) -> Result<()> {
+    /// the destination. `written` holds the absolute paths of every file written;
+    /// `memo` names the page memo describing them, if one was saved.
+    pub fn commit(mut self, written: &HashSet<PathBuf>, memo: Option<&str>) -> Result<()> {
         if self.reused {
             prune(&self.dir, written)?;
         }
+        write_marker(&self.dir, memo)?;
         if self.prev.exists() {
             std::fs::remove_dir_all(&self.prev).ok();
         }
@@ -139,6 +153,23 @@ pub fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<Vec<String>> {
     Ok(removed)
 }
 
+/// The page memo a niemyet output folder names, if any.
+pub fn memo_id(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("trang "))
+        .map(str::to_owned)
+}
+
+fn write_marker(dir: &Path, memo: Option<&str>) -> Result<()> {
+    let text = match memo {
+        Some(id) => format!("niemyet\ntrang {id}\n"),
+        None => "niemyet\n".to_owned(),
+    };
+    std::fs::write(dir.join(MARKER), text)
+        .with_context(|| format!("không ghi được {}", dir.display()))
+}
+
 /// An existing destination may be replaced if niemyet made it, or it is empty.
 fn is_replaceable(dest: &Path) -> Result<bool> {
     if !dest.is_dir() {
@@ -163,7 +194,7 @@ mod tests {
         let s = Staging::new(&dest).expect("stage");
         std::fs::write(s.path().join("a.html"), "1").expect("write");
         let written = HashSet::from([s.path().join("a.html")]);
-        s.commit(&written).expect("commit");
+        s.commit(&written, None).expect("commit");
         let s = Staging::new(&dest).expect("stage again");
         std::fs::write(s.path().join("a.html"), "2").expect("write");
         drop(s); // a build that failed
@@ -204,7 +235,7 @@ mod tests {
                 std::fs::write(&p, f).expect("write");
                 written.insert(p);
             }
-            s.commit(&written).expect("commit");
+            s.commit(&written, None).expect("commit");
             let mut found: Vec<String> = walkdir::WalkDir::new(&dest)
                 .into_iter()
                 .map(|e| e.expect("walk"))

@@ -14,7 +14,7 @@ mod syntax;
 
 pub use form::{parse_form, LoadedForm};
 pub use front_matter::split_front_matter;
-pub use record::{parse_record, parse_yaml_file, LoadedRecord};
+pub use record::{parse_record, parse_record_cached, parse_yaml_file, LoadedRecord};
 pub use serde_msg::suggest;
 
 use crate::text::normalize;

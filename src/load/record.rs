@@ -2,6 +2,7 @@ use super::front_matter::split_front_matter;
 use super::locate::Locator;
 use super::serde_msg::{suggest, translate};
 use super::SourceFile;
+use crate::cache::records::RecordCache;
 use crate::diagnostic::{Diagnostic, Diagnostics, FieldPath, Finding, Seg, Severity};
 use crate::model::Procedure;
 use serde::de::DeserializeOwned;
@@ -57,6 +58,15 @@ impl LoadedRecord {
 /// Parse one record file. A record comes back whenever the YAML itself could be read,
 /// even with type errors, so that the validator can still report the other problems.
 pub fn parse_record(file: &SourceFile) -> (Option<LoadedRecord>, Diagnostics) {
+    parse_record_cached(file, &RecordCache::off())
+}
+
+/// [`parse_record`], reading a record back from `cache` when its text is unchanged
+/// since a build that loaded it cleanly, and keeping it there when it loads cleanly now.
+pub fn parse_record_cached(
+    file: &SourceFile,
+    cache: &RecordCache,
+) -> (Option<LoadedRecord>, Diagnostics) {
     let text: Arc<str> = Arc::from(file.text.as_str());
     let mut diags = Diagnostics::default();
     let is_md = file.path.extension().is_some_and(|e| e == "md");
@@ -94,6 +104,19 @@ pub fn parse_record(file: &SourceFile) -> (Option<LoadedRecord>, Diagnostics) {
     } else {
         (0..text.len(), 0, None)
     };
+    let key = cache.key(is_md, &text);
+    if let Some(procedure) = key.as_ref().and_then(|k| cache.get(k)) {
+        let record = LoadedRecord {
+            path: file.path.clone(),
+            text,
+            yaml,
+            yaml_line_offset: offset,
+            body,
+            procedure: Arc::new(procedure),
+            masked: Vec::new(),
+        };
+        return (Some(record), diags);
+    }
     let (procedure, broken, findings) =
         deserialize_all::<Procedure>(&file.path, &text, &text[yaml.clone()], offset, &mut diags);
     let Some(procedure) = procedure else {
@@ -120,6 +143,9 @@ pub fn parse_record(file: &SourceFile) -> (Option<LoadedRecord>, Diagnostics) {
         masked: Vec::new(),
     };
     diags.0.extend(record.locate(findings));
+    if let Some(key) = key.filter(|_| diags.0.is_empty() && broken.is_empty()) {
+        cache.put(key, &record.procedure);
+    }
     let record = LoadedRecord {
         masked: broken,
         ..record

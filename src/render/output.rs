@@ -1,3 +1,5 @@
+use crate::cache::pages::PageMemo;
+use crate::cache::Digest32;
 use anyhow::{Context, Result};
 use std::collections::HashSet;
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -19,6 +21,7 @@ pub struct Output {
     bytes: AtomicUsize,
     written: Mutex<HashSet<PathBuf>>,
     changed: Mutex<Vec<String>>,
+    memo: Option<PageMemo>,
 }
 
 impl Output {
@@ -36,7 +39,45 @@ impl Output {
             bytes: AtomicUsize::new(0),
             written: Mutex::new(HashSet::new()),
             changed: Mutex::new(Vec::new()),
+            memo: None,
         }
+    }
+
+    /// Remember what each page is rendered from (see [`crate::cache::pages`]); pages
+    /// `memo` knows unchanged in this folder are left alone.
+    pub fn with_memo(mut self, memo: PageMemo) -> Self {
+        self.memo = Some(memo);
+        self
+    }
+
+    /// Whether pages should say what they are rendered from ([`Output::write_page`]).
+    pub fn remembers_pages(&self) -> bool {
+        self.memo.is_some()
+    }
+
+    pub fn take_memo(&mut self) -> Option<PageMemo> {
+        self.memo.take()
+    }
+
+    /// Write the page at `rel`, whose bytes `render` makes from inputs with `digest`,
+    /// unless the folder already holds that page made from the same inputs.
+    pub fn write_page(
+        &self,
+        rel: &str,
+        digest: Option<Digest32>,
+        render: impl FnOnce() -> Result<Vec<u8>>,
+    ) -> Result<()> {
+        let (Some(memo), Some(digest)) = (&self.memo, digest) else {
+            return self.write(rel, &render()?);
+        };
+        let path = self.resolve(rel)?;
+        if let Some(len) = memo.unchanged(rel, &digest, &path) {
+            self.count(rel, path, len as usize);
+            return Ok(());
+        }
+        self.write(rel, &render()?)?;
+        memo.wrote(rel, digest, &path);
+        Ok(())
     }
 
     pub fn root(&self) -> &Path {
@@ -58,13 +99,18 @@ impl Output {
                 .with_context(|| format!("không ghi được {}", path.display()))?;
             lock(&self.changed).push(rel.to_owned());
         }
+        self.count(rel, path, bytes.len());
+        Ok(())
+    }
+
+    /// Book a file as part of this build.
+    fn count(&self, rel: &str, path: PathBuf, len: usize) {
         lock(&self.written).insert(path);
         self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes.len(), Ordering::Relaxed);
+        self.bytes.fetch_add(len, Ordering::Relaxed);
         if rel.ends_with(".html") {
             self.pages.fetch_add(1, Ordering::Relaxed);
         }
-        Ok(())
     }
 
     /// Write a large file by streaming it (open data runs to tens of megabytes at

@@ -9,6 +9,7 @@ pub mod updates;
 pub mod view;
 
 use super::{Output, RenderContext, Renderer, Theme};
+use crate::cache::{Digest32, Key};
 use anyhow::{anyhow, Result};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -17,6 +18,8 @@ use view::{Card, FieldView, ProcedureView, SiteView};
 
 pub struct SiteRenderer {
     tera: Tera,
+    /// Digest of every template, part of each page's digest ([`crate::cache::pages`]).
+    templates: Digest32,
 }
 
 impl SiteRenderer {
@@ -38,45 +41,81 @@ impl SiteRenderer {
             .into_iter()
             .filter(|(n, _)| updates::TEMPLATES.contains(&n.as_str()) && !names.contains(n))
             .collect();
+        let mut all: Vec<&(String, String)> = theme.templates.iter().chain(&missing).collect();
+        all.sort();
+        let mut key = Key::new();
+        for (name, text) in all {
+            key.part(name.as_bytes()).part(text.as_bytes());
+        }
+        let templates = key.digest();
         if !missing.is_empty() {
             tera.add_raw_templates(missing)
                 .map_err(|e| anyhow!("lỗi mẫu giao diện: {}", tera_error_chain(&e)))?;
         }
-        Ok(SiteRenderer { tera })
+        Ok(SiteRenderer { tera, templates })
     }
 
     /// Render one page of the theme's templates at `path` (also used for form pages).
     /// `base` holds what every page shares (`site`, `inject`), serialised once: cloning
     /// a Tera context is much cheaper than serialising the site view per page.
+    /// `extra` adds the page's own data; when the output remembers pages, the page is
+    /// rendered only if its template context differs from the last build's.
     pub(crate) fn page(
         &self,
         out: &Output,
-        base: &Context,
+        base: &Base,
         site: &SiteView,
         template: &str,
         path: &str,
         extra: impl FnOnce(&mut Context),
     ) -> Result<()> {
-        let mut c = base.clone();
-        c.insert("root", &root_for(path));
-        c.insert("path", path);
-        c.insert("canonical", &format!("{}{}", site.base_url, path));
-        extra(&mut c);
-        // Into bytes: `render` would check the whole page is UTF-8 once more.
-        let mut html = Vec::with_capacity(32 * 1024);
-        self.tera
-            .render_to(template, &c, &mut html)
-            .map_err(|e| anyhow!("{template} ({path}): {}", tera_error_chain(&e)))?;
-        out.write(&format!("{path}index.html"), &html)
+        let own = {
+            let mut c = Context::new();
+            extra(&mut c);
+            c.into_json()
+        };
+        // `root` and `canonical` follow from `path` and the site view (in `base`).
+        let digest = out.remembers_pages().then(|| {
+            let mut key = Key::new();
+            key.part(&self.templates)
+                .part(&base.digest)
+                .part(template.as_bytes())
+                .part(path.as_bytes())
+                .json(&own);
+            key.digest()
+        });
+        out.write_page(&format!("{path}index.html"), digest, || {
+            let mut c = base.context.clone();
+            c.insert("root", &root_for(path));
+            c.insert("path", path);
+            c.insert("canonical", &format!("{}{}", site.base_url, path));
+            c.extend(Context::from_value(own)?);
+            // Into bytes: `render` would check the whole page is UTF-8 once more.
+            let mut html = Vec::with_capacity(32 * 1024);
+            self.tera
+                .render_to(template, &c, &mut html)
+                .map_err(|e| anyhow!("{template} ({path}): {}", tera_error_chain(&e)))?;
+            Ok(html)
+        })
     }
 }
 
-/// What every page's context starts with.
-pub(crate) fn base_context(ctx: &RenderContext<'_>, site: &SiteView) -> Context {
-    let mut base = Context::new();
-    base.insert("site", site);
-    base.insert("inject", ctx.inject);
-    base
+/// What every page's context starts with, and its digest.
+pub(crate) struct Base {
+    context: Context,
+    digest: Digest32,
+}
+
+pub(crate) fn base_context(ctx: &RenderContext<'_>, site: &SiteView) -> Base {
+    let mut context = Context::new();
+    context.insert("site", site);
+    context.insert("inject", ctx.inject);
+    let mut key = Key::new();
+    key.json(site).part(ctx.inject.as_bytes());
+    Base {
+        context,
+        digest: key.digest(),
+    }
 }
 
 /// Tera's default also escapes `/`, which turns every URL into `..&#x2F;..&#x2F;`: valid,

@@ -14,7 +14,6 @@ use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt::Write;
-use tera::Context;
 
 /// Templates added with the lifecycle: a theme made before them gets the default ones.
 pub const TEMPLATES: [&str; 3] = ["updates.html", "upcoming.html", "retired.html"];
@@ -133,10 +132,10 @@ fn event_view(cat: &Catalogue, ev: &Event) -> EventView {
 
 /// The lifecycle pages: what changed, what is coming, and the old addresses of retired
 /// procedures. Called with the lists (they name procedures as cards do).
-pub fn render(
+pub(crate) fn render(
     r: &SiteRenderer,
     out: &Output,
-    base: &Context,
+    base: &super::Base,
     site: &SiteView,
     ctx: &RenderContext<'_>,
 ) -> Result<()> {
