@@ -350,7 +350,7 @@ pub struct Summary {
     pub warnings: usize,
     /// Records read back from the cache instead of parsed (see [`crate::cache`]).
     pub cached_records: usize,
-    /// Pages whose inputs were unchanged, left as the previous build wrote them.
+    /// Files whose inputs were unchanged, left as the previous build wrote them.
     pub reused_pages: usize,
     pub elapsed: Duration,
     /// Cumulative time at the end of each stage, for `--timings`.
@@ -368,6 +368,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let mut stages = Vec::new();
     let files = opts.source.read()?;
+    let inputs = crate::cache::inputs(&files, opts.as_of);
     stages.push(("đọc tệp", start.elapsed()));
     let cache_dir = cache_dir(&opts.source);
     let records = RecordCache::open(cache_dir.as_deref());
@@ -388,11 +389,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         .as_deref()
         .filter(|_| crate::cache::stamp().is_some())
     {
-        let memo = match staging.memo() {
-            Some(id) => PageMemo::load(dir, id),
-            None => PageMemo::default(),
-        };
-        out = out.with_memo(memo);
+        if let Some(id) = staging.folder_id() {
+            // Taken, not just read: from now until this build commits, the folder's
+            // files may differ from what the memo says.
+            let memo = PageMemo::take(dir, &id);
+            out = out.with_memo(if staging.reused() {
+                memo
+            } else {
+                PageMemo::default()
+            });
+        }
     }
     let ctx = RenderContext {
         catalogue: &catalogue,
@@ -403,6 +409,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         cache_dir: cache_dir.as_deref(),
         inject: "",
         scope: &render::Scope::All,
+        inputs,
     };
     render::run_all(&render::all(&theme)?, &ctx, &out)?;
     stages.push(("dựng trang", start.elapsed()));
@@ -434,17 +441,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         elapsed: Duration::ZERO,
         stages: Vec::new(),
     };
-    // The memo goes to disk before the folder names it (see `cache::pages`).
-    let memo_id = crate::cache::pages::new_id();
-    let saved = match (memo, cache_dir.as_deref()) {
-        (Some(memo), Some(dir)) => memo.save(dir, &memo_id),
-        _ => false,
-    };
-    // The destination's memo stays: that folder is the next build's staging folder.
-    let replaced = crate::writer::memo_id(&opts.output);
-    staging.commit(&out.take_written(), saved.then_some(memo_id.as_str()))?;
-    if let (true, Some(dir)) = (saved, cache_dir.as_deref()) {
-        let mut keep = vec![memo_id.as_str()];
+    // Freeing 10,000 records takes a tenth of a second; let it overlap the swap.
+    rayon::spawn(move || drop(catalogue));
+    // Filed under the staging folder, which keeps its identity when swapped in.
+    let folder = staging.folder_id();
+    if let (Some(memo), Some(dir), Some(id)) = (memo, cache_dir.as_deref(), &folder) {
+        memo.save(dir, id);
+    }
+    // The destination becomes the next build's staging folder: its memo stays.
+    let replaced = crate::writer::folder_id(&opts.output);
+    staging.commit(&out.take_written())?;
+    if let (Some(dir), Some(id)) = (cache_dir.as_deref(), &folder) {
+        let mut keep = vec![id.as_str()];
         keep.extend(replaced.as_deref());
         crate::cache::pages::forget_others(dir, &keep);
     }

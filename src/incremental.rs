@@ -240,6 +240,7 @@ impl Session {
             cache_dir: Some(&self.cache_dir),
             inject: &self.inject,
             scope: &scope,
+            inputs: None,
         };
         match render::run_all(renderers, &ctx, &out) {
             Ok(()) => {
@@ -353,6 +354,7 @@ impl Session {
             cache_dir: Some(&self.cache_dir),
             inject: &self.inject,
             scope: &scope,
+            inputs: None,
         };
         if let Err(e) = render::run_all(renderers, &ctx, &out) {
             outcome.error = Some(format!("{e:#}"));

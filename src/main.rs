@@ -189,7 +189,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             println!("  {:>8.3} s  {stage}", at.as_secs_f64());
                         }
                         println!(
-                            "  bộ nhớ đệm: {} thủ tục không phải đọc lại YAML, {} trang giữ nguyên",
+                            "  bộ nhớ đệm: {} thủ tục không phải đọc lại YAML, {} tệp giữ nguyên",
                             s.cached_records, s.reused_pages
                         );
                     }

@@ -10,9 +10,8 @@
 //! of a 10,000-record build's time; reusing them costs one read per unchanged file.
 //! The price is a second copy of the site on disk, which is safe to delete.
 //!
-//! The marker may also name the page memo of the build that filled the folder
-//! (`crate::cache::pages`). The name is cleared before a build writes into a reused
-//! folder and set again only by `commit`, so a folder left by a failed build names none.
+//! A folder keeps its identity through these renames (`Staging::folder_id`): the page
+//! memo of the build that filled it (`crate::cache::pages`) is filed under it.
 
 use anyhow::{Context, Result};
 use std::collections::HashSet;
@@ -26,7 +25,6 @@ pub struct Staging {
     prev: PathBuf,
     reused: bool,
     committed: bool,
-    memo: Option<String>,
 }
 
 impl Staging {
@@ -55,25 +53,24 @@ impl Staging {
         // Renaming is atomic: of two builds racing for the previous folder, one gets it
         // and the other starts from an empty folder.
         let reused = prev.join(MARKER).is_file() && std::fs::rename(&prev, &dir).is_ok();
-        let memo = reused.then(|| memo_id(&dir)).flatten();
         if !reused {
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("không tạo được {}", dir.display()))?;
+            std::fs::write(dir.join(MARKER), b"niemyet\n")?;
         }
-        write_marker(&dir, None)?;
         Ok(Staging {
             dest: dest.to_path_buf(),
             dir,
             prev,
             reused,
             committed: false,
-            memo,
         })
     }
 
-    /// The page memo of the build that filled the reused folder, if it committed.
-    pub fn memo(&self) -> Option<&str> {
-        self.memo.as_deref()
+    /// Names the staging folder for as long as it exists, through every rename (device
+    /// and inode numbers); `None` where the system does not say.
+    pub fn folder_id(&self) -> Option<String> {
+        folder_id(&self.dir)
     }
 
     pub fn path(&self) -> &Path {
@@ -87,13 +84,11 @@ impl Staging {
     }
 
     /// Remove what this build did not write, then swap the staging folder in place of
-    /// the destination. `written` holds the absolute paths of every file written;
-    /// `memo` names the page memo describing them, if one was saved.
-    pub fn commit(mut self, written: &HashSet<PathBuf>, memo: Option<&str>) -> Result<()> {
+    /// the destination. `written` holds the absolute paths of every file written.
+    pub fn commit(mut self, written: &HashSet<PathBuf>) -> Result<()> {
         if self.reused {
             prune(&self.dir, written)?;
         }
-        write_marker(&self.dir, memo)?;
         if self.prev.exists() {
             std::fs::remove_dir_all(&self.prev).ok();
         }
@@ -128,46 +123,96 @@ impl Drop for Staging {
 
 /// Delete files under `dir` that are not in `keep` (besides the marker), then the
 /// folders left empty. Returns the files removed, relative to `dir`.
+///
+/// A 10,000-procedure site is 10,000 folders: they are listed a level at a time, in
+/// parallel, and only folders that lost something are tried for removal.
 pub fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<Vec<String>> {
-    let mut dirs = Vec::new();
-    let mut removed = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
-        let entry = entry.with_context(|| format!("không đọc được {}", dir.display()))?;
-        let path = entry.path();
-        if entry.file_type().is_dir() {
-            dirs.push(path.to_path_buf());
-        } else if !keep.contains(path) && entry.file_name() != MARKER {
-            std::fs::remove_file(path)
-                .with_context(|| format!("không xóa được {}", path.display()))?;
-            if let Ok(rel) = path.strip_prefix(dir) {
-                removed.push(rel.to_string_lossy().replace('\\', "/"));
-            }
+    use rayon::prelude::*;
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut level = vec![dir.to_path_buf()];
+    while !level.is_empty() {
+        let listed: Vec<(Vec<PathBuf>, Vec<PathBuf>)> =
+            level.par_iter().map(|d| list(d)).collect::<Result<_>>()?;
+        level = Vec::new();
+        for (sub, fs) in listed {
+            level.extend(sub);
+            files.extend(fs);
+        }
+        dirs.extend(level.iter().cloned());
+    }
+    let gone: Vec<&PathBuf> = files
+        .par_iter()
+        .filter(|p| !keep.contains(*p) && p.file_name().is_none_or(|n| n != MARKER))
+        .map(|p| {
+            std::fs::remove_file(p)
+                .with_context(|| format!("không xóa được {}", p.display()))
+                .map(|()| p)
+        })
+        .collect::<Result<_>>()?;
+    let mut removed: Vec<String> = gone
+        .iter()
+        .filter_map(|p| p.strip_prefix(dir).ok())
+        .map(|rel| rel.to_string_lossy().replace('\\', "/"))
+        .collect();
+    removed.sort();
+    // Folders that lost a file, or hold none, may now be empty; deepest first, so a
+    // folder emptied of sub-folders goes too.
+    let mut holding: HashSet<&Path> = files.iter().filter_map(|f| f.parent()).collect();
+    for p in &gone {
+        if let Some(parent) = p.parent() {
+            holding.remove(parent);
         }
     }
-    // Deepest first, so a folder emptied of sub-folders goes too.
+    let lost: HashSet<&Path> = gone.iter().filter_map(|p| p.parent()).collect();
     dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    for d in dirs {
+    let mut emptied: HashSet<PathBuf> = HashSet::new();
+    for d in &dirs {
+        let candidate =
+            lost.contains(d.as_path()) || !holding.contains(d.as_path()) || emptied.contains(d);
         // Fails (and is meant to) when the folder still holds files.
-        std::fs::remove_dir(&d).ok();
+        if candidate && std::fs::remove_dir(d).is_ok() {
+            if let Some(parent) = d.parent() {
+                emptied.insert(parent.to_path_buf());
+            }
+        }
     }
     Ok(removed)
 }
 
-/// The page memo a niemyet output folder names, if any.
-pub fn memo_id(dir: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
-    text.lines()
-        .find_map(|l| l.strip_prefix("trang "))
-        .map(str::to_owned)
+/// The sub-folders and other entries of one folder.
+fn list(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let (mut dirs, mut files) = (Vec::new(), Vec::new());
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("không đọc được {}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.with_context(|| format!("không đọc được {}", dir.display()))?;
+        let is_dir = entry
+            .file_type()
+            .with_context(|| format!("không đọc được {}", entry.path().display()))?
+            .is_dir();
+        if is_dir {
+            dirs.push(entry.path());
+        } else {
+            files.push(entry.path());
+        }
+    }
+    Ok((dirs, files))
 }
 
-fn write_marker(dir: &Path, memo: Option<&str>) -> Result<()> {
-    let text = match memo {
-        Some(id) => format!("niemyet\ntrang {id}\n"),
-        None => "niemyet\n".to_owned(),
-    };
-    std::fs::write(dir.join(MARKER), text)
-        .with_context(|| format!("không ghi được {}", dir.display()))
+/// See [`Staging::folder_id`].
+pub fn folder_id(dir: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(dir).ok()?;
+        Some(format!("{:x}-{:x}", m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
 }
 
 /// An existing destination may be replaced if niemyet made it, or it is empty.
@@ -194,7 +239,7 @@ mod tests {
         let s = Staging::new(&dest).expect("stage");
         std::fs::write(s.path().join("a.html"), "1").expect("write");
         let written = HashSet::from([s.path().join("a.html")]);
-        s.commit(&written, None).expect("commit");
+        s.commit(&written).expect("commit");
         let s = Staging::new(&dest).expect("stage again");
         std::fs::write(s.path().join("a.html"), "2").expect("write");
         drop(s); // a build that failed
@@ -235,7 +280,7 @@ mod tests {
                 std::fs::write(&p, f).expect("write");
                 written.insert(p);
             }
-            s.commit(&written, None).expect("commit");
+            s.commit(&written).expect("commit");
             let mut found: Vec<String> = walkdir::WalkDir::new(&dest)
                 .into_iter()
                 .map(|e| e.expect("walk"))

@@ -12,6 +12,9 @@
 pub mod pages;
 pub mod records;
 
+use crate::load::{ContentFiles, SourceFile};
+use crate::model::Date;
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
@@ -86,6 +89,34 @@ pub fn stamp() -> Option<Digest32> {
             .part(&modified.as_nanos().to_le_bytes());
         Some(k.digest())
     })
+}
+
+/// Digest of everything a build reads from the content folder (records with their
+/// paths, config, synonyms, forms and their files) and the date it describes: what the
+/// catalogue-wide outputs (search index, open data) are made from. `None` without a
+/// [`stamp`].
+pub fn inputs(files: &ContentFiles, as_of: Date) -> Option<Digest32> {
+    let stamp = stamp()?;
+    let source = |f: &SourceFile| {
+        let mut k = Key::new();
+        k.part(f.path.to_string_lossy().as_bytes())
+            .part(f.text.as_bytes());
+        k.digest()
+    };
+    let records: Vec<Digest32> = files.records.par_iter().map(source).collect();
+    let mut k = Key::new();
+    k.part(&stamp).part(as_of.iso().as_bytes());
+    for f in files.site.iter().chain(&files.synonyms).chain(&files.forms) {
+        k.part(&source(f));
+    }
+    for (path, bytes) in &files.form_assets {
+        k.part(path.to_string_lossy().as_bytes()).part(bytes);
+    }
+    k.part(b"records");
+    for d in &records {
+        k.part(d);
+    }
+    Some(k.digest())
 }
 
 #[cfg(test)]

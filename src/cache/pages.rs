@@ -7,12 +7,12 @@
 //! disk is still the one that build wrote, so each entry also holds the file's length
 //! and modification time, and a page edited by hand is rendered again.
 //!
-//! A memo describes one output folder. The writer reuses folders (see `writer`): the
-//! folder's marker file carries the id of its memo, `<cache>/trang/<id>.bin`. The id is
-//! cleared from the marker before a build touches any file and written back only when
-//! the build commits, so a build that failed half-way leaves a folder with no memo,
-//! whose pages are all rendered again. Memos carry the [`super::stamp`]: pages written
-//! by another niemyet executable are rendered again too.
+//! A memo describes one output folder. The writer reuses folders (see `writer`), which
+//! keep their identity through renames: the memo is `<cache>/trang/<folder id>.bin`.
+//! A build takes (reads and deletes) the memo before it touches any file and saves a
+//! new one only when it has written every file, so a build that failed half-way leaves
+//! a folder with no memo, whose pages are all rendered again. Memos carry the
+//! [`super::stamp`]: pages written by another niemyet executable are rendered again too.
 
 use super::Digest32;
 use std::collections::HashMap;
@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
 
-const MAGIC: &[u8] = b"niemyet-pages-1\n";
+const MAGIC: &[u8] = b"niemyet-pages-2\n";
 const DIR: &str = "trang";
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -31,26 +31,89 @@ struct Entry {
     modified: u64,
 }
 
+/// A set of files made together from one digest (`Output::write_group`).
+type Groups = HashMap<String, (Digest32, Vec<String>)>;
+
 #[derive(Default)]
 pub struct PageMemo {
     previous: HashMap<String, Entry>,
+    previous_groups: Groups,
     next: Mutex<Vec<(String, Entry)>>,
+    next_groups: Mutex<Groups>,
     reused: AtomicUsize,
 }
 
 impl PageMemo {
+    /// The memo `id`, removed from `cache_dir` (see the module notes).
+    pub fn take(cache_dir: &Path, id: &str) -> PageMemo {
+        let memo = PageMemo::load(cache_dir, id);
+        let _ = std::fs::remove_file(file(cache_dir, id));
+        memo
+    }
+
     /// The memo `id` in `cache_dir`; empty if it is missing, damaged or not this
     /// niemyet's.
     pub fn load(cache_dir: &Path, id: &str) -> PageMemo {
-        let previous = std::fs::read(file(cache_dir, id))
+        let (previous, previous_groups) = std::fs::read(file(cache_dir, id))
             .ok()
             .zip(super::stamp())
             .and_then(|(bytes, stamp)| parse(&bytes, &stamp))
             .unwrap_or_default();
         PageMemo {
             previous,
+            previous_groups,
             ..PageMemo::default()
         }
+    }
+
+    /// If the group was made from `digest` and all its files are still those that
+    /// build wrote (`path` finds a file on disk), the files and their lengths; they are
+    /// then kept for the next memo.
+    pub fn unchanged_group(
+        &self,
+        group: &str,
+        digest: &Digest32,
+        path: impl Fn(&str) -> Option<PathBuf>,
+    ) -> Option<Vec<(String, u64)>> {
+        let (old, files) = self.previous_groups.get(group)?;
+        if old != digest {
+            return None;
+        }
+        let mut found = Vec::with_capacity(files.len());
+        for rel in files {
+            let e = *self.previous.get(rel)?;
+            (on_disk(&path(rel)?, *digest)? == e).then_some(())?;
+            found.push((rel.clone(), e));
+        }
+        self.reused.fetch_add(found.len(), Ordering::Relaxed);
+        lock(&self.next_groups).insert(group.to_owned(), (*digest, files.clone()));
+        Some(
+            found
+                .into_iter()
+                .map(|(rel, e)| {
+                    self.keep(&rel, e);
+                    (rel, e.len)
+                })
+                .collect(),
+        )
+    }
+
+    /// Note a group of files just written from `digest`.
+    pub fn wrote_group(
+        &self,
+        group: &str,
+        digest: Digest32,
+        files: &[String],
+        path: impl Fn(&str) -> Option<PathBuf>,
+    ) {
+        for rel in files {
+            match path(rel).and_then(|p| on_disk(&p, digest)) {
+                Some(e) => self.keep(rel, e),
+                // A file that cannot be described: never trust the group.
+                None => return,
+            }
+        }
+        lock(&self.next_groups).insert(group.to_owned(), (digest, files.to_vec()));
     }
 
     /// If the page at `rel` (file `path`) was rendered from `digest` and is still the
@@ -73,13 +136,10 @@ impl PageMemo {
     }
 
     fn keep(&self, rel: &str, e: Entry) {
-        self.next
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((rel.to_owned(), e));
+        lock(&self.next).push((rel.to_owned(), e));
     }
 
-    /// Pages left as they were.
+    /// Files left as they were.
     pub fn reused(&self) -> usize {
         self.reused.load(Ordering::Relaxed)
     }
@@ -91,18 +151,28 @@ impl PageMemo {
         };
         let mut next = self.next.into_inner().unwrap_or_else(|e| e.into_inner());
         next.sort_by(|a, b| a.0.cmp(&b.0));
+        let groups = self
+            .next_groups
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
         let mut out = Vec::with_capacity(next.len() * 120);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&stamp);
+        out.extend_from_slice(&(next.len() as u64).to_le_bytes());
         for (rel, e) in &next {
-            let Ok(n) = u16::try_from(rel.len()) else {
-                continue;
-            };
             out.extend_from_slice(&e.digest);
             out.extend_from_slice(&e.len.to_le_bytes());
             out.extend_from_slice(&e.modified.to_le_bytes());
-            out.extend_from_slice(&n.to_le_bytes());
-            out.extend_from_slice(rel.as_bytes());
+            put_str(&mut out, rel);
+        }
+        out.extend_from_slice(&(groups.len() as u64).to_le_bytes());
+        for (name, (digest, files)) in &groups {
+            out.extend_from_slice(digest);
+            put_str(&mut out, name);
+            out.extend_from_slice(&(files.len() as u64).to_le_bytes());
+            for rel in files {
+                put_str(&mut out, rel);
+            }
         }
         let path = file(cache_dir, id);
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
@@ -116,15 +186,6 @@ impl PageMemo {
         }
         ok
     }
-}
-
-/// A fresh memo id: unique per build (time and process), safe as a file name.
-pub fn new_id() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    format!("{nanos:x}-{:x}", std::process::id())
 }
 
 /// Delete every memo but `keep` (the memos of folders that no longer exist).
@@ -155,30 +216,61 @@ fn on_disk(path: &Path, digest: Digest32) -> Option<Entry> {
     })
 }
 
-fn parse(bytes: &[u8], stamp: &Digest32) -> Option<HashMap<String, Entry>> {
-    let rest = bytes.strip_prefix(MAGIC)?.strip_prefix(stamp.as_slice())?;
-    let mut at = bytes.len() - rest.len();
-    let mut map = HashMap::new();
-    let u64_at = |i: usize| -> Option<u64> {
-        Some(u64::from_le_bytes(bytes.get(i..i + 8)?.try_into().ok()?))
-    };
-    while at < bytes.len() {
-        let digest: Digest32 = bytes.get(at..at + 32)?.try_into().ok()?;
-        let len = u64_at(at + 32)?;
-        let modified = u64_at(at + 40)?;
-        let n = u16::from_le_bytes(bytes.get(at + 48..at + 50)?.try_into().ok()?) as usize;
-        let rel = std::str::from_utf8(bytes.get(at + 50..at + 50 + n)?).ok()?;
-        map.insert(
-            rel.to_owned(),
-            Entry {
-                digest,
-                len,
-                modified,
-            },
-        );
-        at += 50 + n;
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Length-prefixed UTF-8 (paths are far below 4 GB).
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&(s.len() as u64).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Reads the memo format back; `None` at the first thing out of place.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        if n > self.0.len() {
+            return None;
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(head)
     }
-    Some(map)
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn digest(&mut self) -> Option<Digest32> {
+        self.take(32)?.try_into().ok()
+    }
+    fn str(&mut self) -> Option<String> {
+        let n = usize::try_from(self.u64()?).ok()?;
+        Some(std::str::from_utf8(self.take(n)?).ok()?.to_owned())
+    }
+}
+
+fn parse(bytes: &[u8], stamp: &Digest32) -> Option<(HashMap<String, Entry>, Groups)> {
+    let mut r = Reader(bytes.strip_prefix(MAGIC)?.strip_prefix(stamp.as_slice())?);
+    let mut entries = HashMap::new();
+    for _ in 0..r.u64()? {
+        let digest = r.digest()?;
+        let (len, modified) = (r.u64()?, r.u64()?);
+        let e = Entry {
+            digest,
+            len,
+            modified,
+        };
+        entries.insert(r.str()?, e);
+    }
+    let mut groups = HashMap::new();
+    for _ in 0..r.u64()? {
+        let digest = r.digest()?;
+        let name = r.str()?;
+        let files = (0..r.u64()?).map(|_| r.str()).collect::<Option<Vec<_>>>()?;
+        groups.insert(name, (digest, files));
+    }
+    r.0.is_empty().then_some((entries, groups))
 }
 
 #[cfg(test)]
@@ -197,7 +289,11 @@ mod tests {
         memo.wrote("b.html", [2; 32], &b);
         assert!(memo.save(cache.path(), "x"));
 
-        let memo = PageMemo::load(cache.path(), "x");
+        let memo = PageMemo::take(cache.path(), "x");
+        assert!(
+            PageMemo::load(cache.path(), "x").previous.is_empty(),
+            "taken"
+        );
         assert_eq!(memo.unchanged("a.html", &[1; 32], &a), Some(8));
         assert_eq!(memo.unchanged("a.html", &[9; 32], &a), None, "new inputs");
         // Edited by hand: a different length.
@@ -206,6 +302,37 @@ mod tests {
         assert_eq!(memo.unchanged("c.html", &[1; 32], &a), None, "unknown page");
         assert_eq!(memo.reused(), 1);
         assert!(PageMemo::load(cache.path(), "other").previous.is_empty());
+    }
+
+    #[test]
+    fn a_group_is_reused_only_while_all_its_files_are() {
+        let cache = tempfile::tempdir().expect("tempdir");
+        let site = tempfile::tempdir().expect("tempdir");
+        let at = |rel: &str| Some(site.path().join(rel));
+        let files = ["s/a.json".to_owned(), "s/b.json".to_owned()];
+        std::fs::create_dir_all(site.path().join("s")).expect("mkdir");
+        for f in &files {
+            std::fs::write(site.path().join(f), "{}").expect("write");
+        }
+        let memo = PageMemo::default();
+        memo.wrote_group("search", [3; 32], &files, at);
+        assert!(memo.save(cache.path(), "x"));
+
+        let memo = PageMemo::load(cache.path(), "x");
+        assert!(memo.unchanged_group("search", &[4; 32], at).is_none());
+        let kept = memo.unchanged_group("search", &[3; 32], at).expect("kept");
+        assert_eq!(
+            kept,
+            [("s/a.json".to_owned(), 2), ("s/b.json".to_owned(), 2)]
+        );
+        assert!(memo.save(cache.path(), "y"));
+
+        let memo = PageMemo::load(cache.path(), "y");
+        std::fs::remove_file(site.path().join("s/b.json")).expect("rm");
+        assert!(
+            memo.unchanged_group("search", &[3; 32], at).is_none(),
+            "a file is gone"
+        );
     }
 
     #[test]

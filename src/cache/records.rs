@@ -17,8 +17,7 @@ use super::{Digest32, Key};
 use crate::model::Procedure;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
-use std::os::unix::fs::FileExt;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -31,7 +30,7 @@ const FILE: &str = "ban-ghi.bin";
 pub struct RecordCache {
     file: Option<PathBuf>,
     stamp: Digest32,
-    old: Option<File>,
+    old: Option<Mutex<File>>,
     index: HashMap<Digest32, (u64, usize)>,
     hits: AtomicUsize,
     used: Mutex<HashSet<Digest32>>,
@@ -66,6 +65,7 @@ impl RecordCache {
             .as_ref()
             .and_then(|f| read_index(f, &stamp).ok().flatten())
             .unwrap_or_default();
+        let old = old.map(Mutex::new);
         RecordCache {
             file: Some(file),
             stamp,
@@ -87,8 +87,10 @@ impl RecordCache {
     pub fn get(&self, key: &Digest32) -> Option<Procedure> {
         let &(at, len) = self.index.get(key)?;
         let mut json = vec![0; len];
-        self.old.as_ref()?.read_exact_at(&mut json, at).ok()?;
-        let p = serde_json::from_slice(&json).ok()?;
+        read_at(self.old.as_ref()?, at, &mut json).ok()?;
+        // One UTF-8 check for the entry: from bytes, serde_json checks every string
+        // on its own, which cost more than the parse.
+        let p = serde_json::from_str(std::str::from_utf8(&json).ok()?).ok()?;
         self.hits.fetch_add(1, Ordering::Relaxed);
         lock(&self.used).insert(*key);
         Some(p)
@@ -146,7 +148,7 @@ impl RecordCache {
             for (at, len, key) in kept {
                 json.resize(len, 0);
                 ok = ok
-                    && old.read_exact_at(&mut json, at).is_ok()
+                    && read_at(old, at, &mut json).is_ok()
                     && w.write_all(key).is_ok()
                     && w.write_all(&(len as u32).to_le_bytes()).is_ok()
                     && w.write_all(&json).is_ok();
@@ -158,6 +160,13 @@ impl RecordCache {
             let _ = std::fs::remove_file(&tmp);
         }
     }
+}
+
+/// `buf.len()` bytes at `at` (a file shared by the parsing threads).
+fn read_at(file: &Mutex<File>, at: u64, buf: &mut [u8]) -> std::io::Result<()> {
+    let mut f = lock(file);
+    f.seek(SeekFrom::Start(at))?;
+    f.read_exact(buf)
 }
 
 /// A new cache file beside `file`, its header written.

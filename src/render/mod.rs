@@ -17,9 +17,10 @@ pub mod search;
 pub mod site;
 pub mod theme;
 
-pub use output::Output;
+pub use output::{Group, Output};
 pub use theme::Theme;
 
+use crate::cache::{Digest32, Key};
 use crate::catalogue::Catalogue;
 use crate::model::{Date, SiteConfig, Synonyms};
 use anyhow::Result;
@@ -105,6 +106,19 @@ pub struct RenderContext<'a> {
     pub inject: &'a str,
     /// Which pages to produce; [`Scope::All`] for a build.
     pub scope: &'a Scope,
+    /// Digest of everything read from the content folder and the date (see
+    /// [`crate::cache::inputs`]); `None` where outputs are not remembered.
+    pub inputs: Option<Digest32>,
+}
+
+impl RenderContext<'_> {
+    /// The digest of a part of the output made from the content alone (not the theme):
+    /// equal digests, equal files.
+    pub fn inputs_digest(&self, part: &str) -> Option<Digest32> {
+        let mut key = Key::new();
+        key.part(&self.inputs?).part(part.as_bytes());
+        Some(key.digest())
+    }
 }
 
 pub trait Renderer: Sync {

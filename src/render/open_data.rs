@@ -7,7 +7,7 @@
 //! Only procedures in force at the build date are published; the records are the
 //! canonical form niemyet reads (same keys as the YAML), never re-worded.
 
-use super::{Output, RenderContext, Renderer};
+use super::{Group, Output, RenderContext, Renderer};
 use crate::catalogue::{channel_fees, time_limit, Entry};
 use crate::model::Procedure;
 use anyhow::Result;
@@ -171,66 +171,73 @@ impl Renderer for OpenDataRenderer {
         if !ctx.scope.data() {
             return Ok(());
         }
-        let cat = ctx.catalogue;
-        let base = ctx.site.base_url.trim_end_matches('/').to_owned() + "/";
-        let as_of = cat.lifecycle.as_of.unwrap_or(ctx.as_of).iso();
-        let head = Catalogue {
-            phien_ban_du_lieu: DATA_VERSION,
-            tieu_de: &ctx.site.tieu_de,
-            co_quan: &ctx.site.co_quan.ten,
-            base_url: base.clone(),
-            ngay_ap_dung: as_of.clone(),
-            so_thu_tuc: cat.entries.len(),
-        };
-        let mut manifest = BTreeMap::new();
-        // Compact: pretty-printing nearly doubles a file that is already the largest
-        // output. Written as serde_json would write the whole object, but a batch of
-        // records at a time, each serialised once (in parallel) for its hash and the
-        // file: 10,000 records never sit in memory as one string.
-        out.write_with("du-lieu/thu-tuc.json", |w| {
-            let head = serde_json::to_vec(&head)?;
-            w.write_all(&head[..head.len() - 1])?;
-            w.write_all(b",\"thu_tuc\":[")?;
-            let mut first = true;
-            for batch in cat.entries.chunks(512) {
-                let items: Vec<(String, ManifestEntry, Vec<u8>)> = batch
-                    .par_iter()
-                    .map(|e| item_json(e, &base))
-                    .collect::<Result<_>>()?;
-                for (code, entry, json) in items {
-                    if !std::mem::take(&mut first) {
-                        w.write_all(b",")?;
-                    }
-                    w.write_all(&json)?;
-                    manifest.insert(code, entry);
-                }
-            }
-            w.write_all(b"]}\n")?;
-            Ok(())
-        })?;
-        let manifest = Manifest {
-            phien_ban_du_lieu: DATA_VERSION,
-            ngay_ap_dung: as_of,
-            so_thu_tuc: manifest.len(),
-            thu_tuc: manifest,
-        };
-        let mut json = serde_json::to_vec_pretty(&manifest)?;
-        json.push(b'\n');
-        out.write("du-lieu/manifest.json", &json)?;
-
-        // The BOM tells spreadsheet software the file is UTF-8; CRLF and quoting per RFC 4180.
-        out.write_with("du-lieu/thu-tuc.csv", |w| {
-            w.write_all("\u{feff}".as_bytes())?;
-            let mut csv = csv::WriterBuilder::new()
-                .terminator(csv::Terminator::CRLF)
-                .from_writer(w);
-            csv.write_record(CSV_HEADER)?;
-            for e in &cat.entries {
-                csv.write_record(csv_row(e, &base))?;
-            }
-            csv.flush()?;
-            Ok(())
-        })?;
-        Ok(())
+        // Open data follows from the records, config and date alone.
+        out.write_group("du-lieu", ctx.inputs_digest("du-lieu"), |out| {
+            write_all(ctx, out)
+        })
     }
+}
+
+fn write_all(ctx: &RenderContext<'_>, out: &Group<'_>) -> Result<()> {
+    let cat = ctx.catalogue;
+    let base = ctx.site.base_url.trim_end_matches('/').to_owned() + "/";
+    let as_of = cat.lifecycle.as_of.unwrap_or(ctx.as_of).iso();
+    let head = Catalogue {
+        phien_ban_du_lieu: DATA_VERSION,
+        tieu_de: &ctx.site.tieu_de,
+        co_quan: &ctx.site.co_quan.ten,
+        base_url: base.clone(),
+        ngay_ap_dung: as_of.clone(),
+        so_thu_tuc: cat.entries.len(),
+    };
+    let mut manifest = BTreeMap::new();
+    // Compact: pretty-printing nearly doubles a file that is already the largest
+    // output. Written as serde_json would write the whole object, but a batch of
+    // records at a time, each serialised once (in parallel) for its hash and the
+    // file: 10,000 records never sit in memory as one string.
+    out.write_with("du-lieu/thu-tuc.json", |w| {
+        let head = serde_json::to_vec(&head)?;
+        w.write_all(&head[..head.len() - 1])?;
+        w.write_all(b",\"thu_tuc\":[")?;
+        let mut first = true;
+        for batch in cat.entries.chunks(512) {
+            let items: Vec<(String, ManifestEntry, Vec<u8>)> = batch
+                .par_iter()
+                .map(|e| item_json(e, &base))
+                .collect::<Result<_>>()?;
+            for (code, entry, json) in items {
+                if !std::mem::take(&mut first) {
+                    w.write_all(b",")?;
+                }
+                w.write_all(&json)?;
+                manifest.insert(code, entry);
+            }
+        }
+        w.write_all(b"]}\n")?;
+        Ok(())
+    })?;
+    let manifest = Manifest {
+        phien_ban_du_lieu: DATA_VERSION,
+        ngay_ap_dung: as_of,
+        so_thu_tuc: manifest.len(),
+        thu_tuc: manifest,
+    };
+    let mut json = serde_json::to_vec_pretty(&manifest)?;
+    json.push(b'\n');
+    out.write("du-lieu/manifest.json", &json)?;
+
+    // The BOM tells spreadsheet software the file is UTF-8; CRLF and quoting per RFC 4180.
+    out.write_with("du-lieu/thu-tuc.csv", |w| {
+        w.write_all("\u{feff}".as_bytes())?;
+        let mut csv = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(w);
+        csv.write_record(CSV_HEADER)?;
+        for e in &cat.entries {
+            csv.write_record(csv_row(e, &base))?;
+        }
+        csv.flush()?;
+        Ok(())
+    })?;
+    Ok(())
 }

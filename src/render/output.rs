@@ -103,6 +103,36 @@ impl Output {
         Ok(())
     }
 
+    /// Write the files `produce` makes from inputs with `digest` (a renderer's whole
+    /// part, such as the search index), unless the folder holds exactly the files that
+    /// inputs with this digest made in the build that filled it.
+    pub fn write_group(
+        &self,
+        group: &str,
+        digest: Option<Digest32>,
+        produce: impl FnOnce(&Group<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let g = Group {
+            out: self,
+            files: Mutex::new(Vec::new()),
+        };
+        let (Some(memo), Some(digest)) = (&self.memo, digest) else {
+            return produce(&g);
+        };
+        let resolve = |rel: &str| self.resolve(rel).ok();
+        if let Some(files) = memo.unchanged_group(group, &digest, resolve) {
+            for (rel, len) in files {
+                let path = self.resolve(&rel)?;
+                self.count(&rel, path, len as usize);
+            }
+            return Ok(());
+        }
+        produce(&g)?;
+        let files = g.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        memo.wrote_group(group, digest, &files, resolve);
+        Ok(())
+    }
+
     /// Book a file as part of this build.
     fn count(&self, rel: &str, path: PathBuf, len: usize) {
         lock(&self.written).insert(path);
@@ -195,6 +225,28 @@ impl Output {
     }
     pub fn bytes(&self) -> usize {
         self.bytes.load(Ordering::Relaxed)
+    }
+}
+
+/// The files of one [`Output::write_group`] call.
+pub struct Group<'a> {
+    out: &'a Output,
+    files: Mutex<Vec<String>>,
+}
+
+impl Group<'_> {
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        lock(&self.files).push(rel.to_owned());
+        self.out.write(rel, bytes)
+    }
+
+    pub fn write_with(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        lock(&self.files).push(rel.to_owned());
+        self.out.write_with(rel, fill)
     }
 }
 

@@ -302,10 +302,14 @@ impl Renderer for SearchRenderer {
         if !ctx.scope.search() {
             return Ok(());
         }
-        for (path, bytes) in build_index(ctx)? {
-            out.write(&format!("search/{path}"), &bytes)?;
-        }
-        Ok(())
+        // The index follows from the records, config and synonyms alone.
+        let digest = ctx.inputs_digest("search");
+        out.write_group("search", digest, |out| {
+            for (path, bytes) in build_index(ctx)? {
+                out.write(&format!("search/{path}"), &bytes)?;
+            }
+            Ok(())
+        })
     }
 }
 

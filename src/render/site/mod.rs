@@ -74,29 +74,72 @@ impl SiteRenderer {
             extra(&mut c);
             c.into_json()
         };
-        // `root` and `canonical` follow from `path` and the site view (in `base`).
-        let digest = out.remembers_pages().then(|| {
+        let digest = self.digest(out, base, template, path, &own);
+        out.write_page(&format!("{path}index.html"), digest, || {
+            self.render_page(base, site, template, path, Context::from_value(own)?)
+        })
+    }
+
+    /// [`SiteRenderer::page`] for a page whose own data is one value, `name`: its
+    /// digest comes straight from the value, which becomes a Tera value only when the
+    /// page is rendered (most procedure pages of a rebuild are not).
+    pub(crate) fn page_of(
+        &self,
+        out: &Output,
+        base: &Base,
+        site: &SiteView,
+        (template, path): (&str, &str),
+        name: &str,
+        value: &impl Serialize,
+    ) -> Result<()> {
+        let digest = self.digest(out, base, template, path, &(name, value));
+        out.write_page(&format!("{path}index.html"), digest, || {
+            let mut own = Context::new();
+            own.insert(name, value);
+            self.render_page(base, site, template, path, own)
+        })
+    }
+
+    /// What a page is made from, when the output remembers pages. `root` and
+    /// `canonical` follow from `path` and the site view (in `base`).
+    fn digest(
+        &self,
+        out: &Output,
+        base: &Base,
+        template: &str,
+        path: &str,
+        own: &impl Serialize,
+    ) -> Option<Digest32> {
+        out.remembers_pages().then(|| {
             let mut key = Key::new();
             key.part(&self.templates)
                 .part(&base.digest)
                 .part(template.as_bytes())
                 .part(path.as_bytes())
-                .json(&own);
+                .json(own);
             key.digest()
-        });
-        out.write_page(&format!("{path}index.html"), digest, || {
-            let mut c = base.context.clone();
-            c.insert("root", &root_for(path));
-            c.insert("path", path);
-            c.insert("canonical", &format!("{}{}", site.base_url, path));
-            c.extend(Context::from_value(own)?);
-            // Into bytes: `render` would check the whole page is UTF-8 once more.
-            let mut html = Vec::with_capacity(32 * 1024);
-            self.tera
-                .render_to(template, &c, &mut html)
-                .map_err(|e| anyhow!("{template} ({path}): {}", tera_error_chain(&e)))?;
-            Ok(html)
         })
+    }
+
+    fn render_page(
+        &self,
+        base: &Base,
+        site: &SiteView,
+        template: &str,
+        path: &str,
+        own: Context,
+    ) -> Result<Vec<u8>> {
+        let mut c = base.context.clone();
+        c.insert("root", &root_for(path));
+        c.insert("path", path);
+        c.insert("canonical", &format!("{}{}", site.base_url, path));
+        c.extend(own);
+        // Into bytes: `render` would check the whole page is UTF-8 once more.
+        let mut html = Vec::with_capacity(32 * 1024);
+        self.tera
+            .render_to(template, &c, &mut html)
+            .map_err(|e| anyhow!("{template} ({path}): {}", tera_error_chain(&e)))?;
+        Ok(html)
     }
 }
 
@@ -194,9 +237,8 @@ impl Renderer for SiteRenderer {
                 return Ok(());
             }
             let view = ProcedureView::new(e, cat, ctx.site);
-            self.page(out, &base, &site, "procedure.html", &e.url_path(), |c| {
-                c.insert("p", &view);
-            })
+            let at = ("procedure.html", e.url_path());
+            self.page_of(out, &base, &site, (at.0, &at.1), "p", &view)
         })?;
 
         // A field of a province can hold hundreds of procedures: its page is split like
