@@ -182,3 +182,9 @@ pub fn generate(content: &Path, n: usize) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// The first record [`generate`] wrote (the bench edits it to time a one-record rebuild).
+pub fn first_record(content: &Path) -> Option<std::path::PathBuf> {
+    let p = content.join("thu-tuc/lv00/tt-000000.md");
+    p.is_file().then_some(p)
+}

@@ -1,0 +1,266 @@
+//! The build cache (`src/cache/`): rebuilds that reuse parsed records, pages, the
+//! search index and open data must write exactly what a build without any cache writes.
+
+mod common;
+
+#[path = "../benches/synth.rs"]
+#[allow(dead_code)]
+mod synth;
+
+use common::{build_with, content_tree, copy_dir, read, FULL_RECORD};
+use niemyet::cache::records::RecordCache;
+use niemyet::load::{parse_record, parse_record_cached, read_dir};
+use niemyet::model::Procedure;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Every record of the sample and of a synthetic catalogue reads back from its cached
+/// form equal to what the YAML parser made.
+#[test]
+fn cached_records_equal_parsed_ones() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let synthetic = tmp.path().join("synth");
+    synth::generate(&synthetic, 60).expect("generate");
+    let mut records = read_dir(&common::sample_content()).expect("sample").records;
+    records.extend(read_dir(&synthetic).expect("synthetic").records);
+    assert!(records.len() > 100);
+
+    let cache_dir = tmp.path().join("cache");
+    let cache = RecordCache::open(Some(&cache_dir));
+    for file in &records {
+        let (parsed, diags) = parse_record(file);
+        let parsed = parsed.expect("sample records load");
+        assert!(diags.0.is_empty(), "{}: {:?}", file.path.display(), diags.0);
+        let json = serde_json::to_string(&*parsed.procedure).expect("to json");
+        let back: Procedure = serde_json::from_str(&json).expect("from json");
+        assert_eq!(back, *parsed.procedure, "{}", file.path.display());
+        parse_record_cached(file, &cache);
+    }
+    assert_eq!(cache.hits(), 0);
+    cache.save();
+
+    let cache = RecordCache::open(Some(&cache_dir));
+    for file in &records {
+        let (cached, _) = parse_record_cached(file, &cache);
+        let (parsed, _) = parse_record(file);
+        assert_eq!(
+            cached.expect("cached").procedure,
+            parsed.expect("parsed").procedure,
+            "{}",
+            file.path.display()
+        );
+    }
+    assert_eq!(cache.hits(), records.len(), "every clean record was kept");
+}
+
+/// A record with a mistake is never cached: its messages always come from the parser.
+#[test]
+fn records_with_diagnostics_are_parsed_every_time() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let broken = FULL_RECORD.replace("ten_than_thien:", "ten_than_thienn:");
+    let content = content_tree(tmp.path(), &[("a.md", &broken)]);
+    let files = read_dir(&content).expect("read").records;
+    let cache = RecordCache::open(Some(&tmp.path().join("cache")));
+    for _ in 0..2 {
+        let (_, diags) = parse_record_cached(&files[0], &cache);
+        assert!(!diags.0.is_empty());
+    }
+    assert_eq!(cache.hits(), 0);
+}
+
+/// `--timings` reports (records read back, files kept).
+fn cache_counts(o: &std::process::Output) -> (usize, usize) {
+    let out = String::from_utf8_lossy(&o.stdout);
+    let line = out
+        .lines()
+        .find(|l| l.contains("bộ nhớ đệm:"))
+        .unwrap_or_else(|| panic!("no cache line in:\n{out}"));
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    (numbers[0], numbers[1])
+}
+
+fn timed(content: &Path, out: &Path) -> (usize, usize) {
+    cache_counts(&build_with(content, out, &["--timings", "--quiet"]))
+}
+
+/// Every file under `dir` with its bytes.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("walk"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("rel").to_path_buf();
+            (rel, std::fs::read(e.path()).expect("read"))
+        })
+        .collect()
+}
+
+/// What `content` builds to with no cache at all: a copy in a fresh folder.
+fn clean_build(content: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let copy = tmp.path().join("content");
+    copy_dir(content, &copy);
+    let templates = content.parent().expect("root").join("templates");
+    if templates.is_dir() {
+        copy_dir(&templates, &tmp.path().join("templates"));
+    }
+    let out = tmp.path().join("out");
+    assert_eq!(timed(&copy, &out), (0, 0), "a fresh site has no cache");
+    tree(&out)
+}
+
+fn assert_same(out: &Path, content: &Path, when: &str) {
+    let (got, want) = (tree(out), clean_build(content));
+    let differ: Vec<&PathBuf> = want
+        .keys()
+        .chain(got.keys())
+        .filter(|k| got.get(*k) != want.get(*k))
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{when}: differs from a clean build: {differ:?}"
+    );
+}
+
+fn page_with(out: &Path, needle: &str) -> Option<PathBuf> {
+    common::files_with_ext(&out.join("thu-tuc"), &["html"])
+        .into_iter()
+        .find(|p| read(p).contains(needle))
+}
+
+fn second_record() -> String {
+    FULL_RECORD
+        .replace("\"1.001193\"", "\"1.000656\"")
+        .replace("Thủ tục đăng ký khai sinh", "Thủ tục đăng ký khai tử")
+        .replace("Làm giấy khai sinh cho con", "Báo tử cho người thân")
+}
+
+#[test]
+fn rebuilds_reuse_work_and_write_what_a_clean_build_writes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let second = second_record();
+    let content = content_tree(tmp.path(), &[("a.md", FULL_RECORD), ("b.md", &second)]);
+    let out = tmp.path().join("out");
+
+    assert_eq!(timed(&content, &out), (0, 0));
+    let (records, _) = timed(&content, &out);
+    assert_eq!(records, 2, "second build reads both records back");
+    // The third build is the first into a folder a memo describes.
+    let (records, kept) = timed(&content, &out);
+    assert_eq!(records, 2);
+    assert!(kept > 10, "pages, search index and open data kept: {kept}");
+    assert_same(&out, &content, "unchanged rebuild");
+
+    // An edit shows in the page, the search index and open data, in every later build
+    // (the folder swapped out before the edit must not bring the old page back).
+    let edited = FULL_RECORD.replace(
+        "Làm giấy khai sinh cho con",
+        "Khai sinh cho bé mới chào đời",
+    );
+    std::fs::write(content.join("thu-tuc/a.md"), edited).expect("edit");
+    for round in 0..3 {
+        let (records, kept) = timed(&content, &out);
+        assert_eq!(records, if round == 0 { 1 } else { 2 }, "round {round}");
+        assert!(kept > 0 || round == 0);
+        assert!(page_with(&out, "Khai sinh cho bé mới chào đời").is_some());
+        assert!(page_with(&out, "Làm giấy khai sinh cho con").is_none());
+        let data = read(&out.join("du-lieu/thu-tuc.json"));
+        assert!(
+            data.contains("Khai sinh cho bé mới chào đời"),
+            "round {round}"
+        );
+        let index: String = common::files_with_ext(&out.join("search"), &["json"])
+            .iter()
+            .map(|p| read(p))
+            .collect();
+        assert!(
+            index.contains("khai sinh cho be moi chao doi"),
+            "round {round}"
+        );
+        assert_same(&out, &content, &format!("after an edit, round {round}"));
+    }
+}
+
+#[test]
+fn a_page_edited_by_hand_is_written_again() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = content_tree(tmp.path(), &[("a.md", FULL_RECORD)]);
+    let out = tmp.path().join("out");
+    for _ in 0..3 {
+        timed(&content, &out);
+    }
+    let page = page_with(&out, "Làm giấy khai sinh cho con").expect("page");
+    let html = read(&page).replace("Làm giấy khai sinh cho con", "Trang bị sửa tay");
+    std::fs::write(&page, html).expect("hand edit");
+    // The edited folder is swapped out, then reused by the build after.
+    timed(&content, &out);
+    timed(&content, &out);
+    assert_same(&out, &content, "after a hand edit");
+}
+
+#[test]
+fn a_template_change_renders_pages_again() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = content_tree(tmp.path(), &[("a.md", FULL_RECORD)]);
+    let out = tmp.path().join("out");
+    for _ in 0..3 {
+        timed(&content, &out);
+    }
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+    let templates = tmp.path().join("templates");
+    std::fs::create_dir_all(&templates).expect("mkdir");
+    let original = read(&theme.join("procedure.html"));
+    // Visible in the page body: the override adds a line the default does not have.
+    let custom = original.replacen(
+        "{% block content %}",
+        "{% block content %}<p>Mẫu riêng của phường</p>",
+        1,
+    );
+    assert_ne!(custom, original);
+    std::fs::write(templates.join("procedure.html"), &custom).expect("override");
+    for _ in 0..3 {
+        timed(&content, &out);
+        assert!(page_with(&out, "Mẫu riêng của phường").is_some());
+    }
+    assert_same(&out, &content, "after a template change");
+}
+
+#[test]
+fn a_build_that_fails_half_way_is_not_trusted_later() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let second = second_record();
+    let content = content_tree(tmp.path(), &[("a.md", FULL_RECORD), ("b.md", &second)]);
+    let out = tmp.path().join("out");
+    for _ in 0..3 {
+        timed(&content, &out);
+    }
+    // A field page that renders (and is written) and a procedure page that fails.
+    let templates = tmp.path().join("templates");
+    std::fs::create_dir_all(&templates).expect("mkdir");
+    std::fs::write(
+        templates.join("field.html"),
+        "<p>{{ page.field.name }} tạm</p>\n",
+    )
+    .expect("field");
+    std::fs::write(templates.join("procedure.html"), "{{ p.khong_co.gi }}\n").expect("proc");
+    let failed = common::run(
+        &[
+            "build",
+            "--content",
+            &content.to_string_lossy(),
+            "--output",
+            &out.to_string_lossy(),
+        ],
+        tmp.path(),
+    );
+    assert!(!failed.status.success(), "{}", common::text(&failed));
+    std::fs::remove_dir_all(&templates).expect("rm templates");
+    for _ in 0..3 {
+        timed(&content, &out);
+        assert_same(&out, &content, "after a failed build");
+    }
+}
