@@ -2,7 +2,8 @@
 //!
 //! Data flows one way: [`load`] reads `content/` into typed records, [`validate`] finds
 //! every problem at once, [`catalogue`] derives what pages need, [`render`] writes each
-//! output kind, and [`writer`] swaps the finished folder in. [`build`] wires them up.
+//! output kind, and [`writer`] swaps the finished folder in. [`build`] wires them up;
+//! [`cache`] keeps what a rebuild of unchanged content need not redo.
 
 pub mod build;
 pub mod cache;

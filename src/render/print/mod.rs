@@ -27,7 +27,7 @@ use crate::diagnostic::{FieldPath, Finding};
 use crate::model::{Date, PaperSize, SiteConfig};
 use crate::render::site::tera_error_chain;
 use anyhow::{anyhow, Context as _, Result};
-use cache::{Cache, Key, Meta};
+use cache::{key, Cache, Meta};
 use fit::Scale;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rayon::prelude::*;
@@ -86,7 +86,7 @@ struct Job {
 
 impl Job {
     fn key(&self, digest: &str) -> String {
-        let mut k = Key::new();
+        let mut k = key();
         k.part(digest.as_bytes())
             .part(self.layout.as_bytes())
             .part(format!("{:?}", self.scale).as_bytes())
@@ -114,7 +114,7 @@ impl PrintRenderer {
                 .map(|(n, t)| (n.as_str(), t.as_str())),
         )
         .map_err(|e| anyhow!("lỗi mẫu in: {e}"))?;
-        let mut digest = Key::new();
+        let mut digest = key();
         for (name, text) in &theme.print {
             digest.part(name.as_bytes()).part(text.as_bytes());
         }
