@@ -384,21 +384,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     };
     let theme = Theme::load(opts.source.site_root().as_deref(), &site.giao_dien)?;
     let staging = Staging::new(&opts.output)?;
+    // The staging folder keeps its identity when swapped in: its page memo is filed
+    // under it.
+    let folder = staging.folder_id();
     let mut out = Output::with_compare(staging.path().to_path_buf(), staging.reused());
-    if let Some(dir) = cache_dir
+    let memo_dir = cache_dir
         .as_deref()
-        .filter(|_| crate::cache::stamp().is_some())
-    {
-        if let Some(id) = staging.folder_id() {
-            // Taken, not just read: from now until this build commits, the folder's
-            // files may differ from what the memo says.
-            let memo = PageMemo::take(dir, &id);
-            out = out.with_memo(if staging.reused() {
-                memo
-            } else {
-                PageMemo::default()
-            });
-        }
+        .filter(|_| crate::cache::stamp().is_some());
+    if let (Some(dir), Some(id)) = (memo_dir, &folder) {
+        // Taken, not just read: from now until this build commits, the folder's files
+        // may differ from what the memo says.
+        let memo = PageMemo::take(dir, id);
+        out = out.with_memo(if staging.reused() {
+            memo
+        } else {
+            PageMemo::default()
+        });
     }
     let ctx = RenderContext {
         catalogue: &catalogue,
@@ -443,8 +444,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     };
     // Freeing 10,000 records takes a tenth of a second; let it overlap the swap.
     rayon::spawn(move || drop(catalogue));
-    // Filed under the staging folder, which keeps its identity when swapped in.
-    let folder = staging.folder_id();
     if let (Some(memo), Some(dir), Some(id)) = (memo, cache_dir.as_deref(), &folder) {
         memo.save(dir, id);
     }

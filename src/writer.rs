@@ -125,7 +125,7 @@ impl Drop for Staging {
 /// folders left empty. Returns the files removed, relative to `dir`.
 ///
 /// A 10,000-procedure site is 10,000 folders: they are listed a level at a time, in
-/// parallel, and only folders that lost something are tried for removal.
+/// parallel, and only folders left without files are tried for removal.
 pub fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<Vec<String>> {
     use rayon::prelude::*;
     let mut dirs: Vec<PathBuf> = Vec::new();
@@ -141,41 +141,25 @@ pub fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<Vec<String>> {
         }
         dirs.extend(level.iter().cloned());
     }
-    let gone: Vec<&PathBuf> = files
-        .par_iter()
-        .filter(|p| !keep.contains(*p) && p.file_name().is_none_or(|n| n != MARKER))
-        .map(|p| {
-            std::fs::remove_file(p)
-                .with_context(|| format!("không xóa được {}", p.display()))
-                .map(|()| p)
-        })
-        .collect::<Result<_>>()?;
+    let (gone, kept): (Vec<&PathBuf>, Vec<&PathBuf>) = files
+        .iter()
+        .partition(|p| !keep.contains(*p) && p.file_name().is_none_or(|n| n != MARKER));
+    gone.par_iter().try_for_each(|p| {
+        std::fs::remove_file(p).with_context(|| format!("không xóa được {}", p.display()))
+    })?;
     let mut removed: Vec<String> = gone
         .iter()
         .filter_map(|p| p.strip_prefix(dir).ok())
         .map(|rel| rel.to_string_lossy().replace('\\', "/"))
         .collect();
     removed.sort();
-    // Folders that lost a file, or hold none, may now be empty; deepest first, so a
-    // folder emptied of sub-folders goes too.
-    let mut holding: HashSet<&Path> = files.iter().filter_map(|f| f.parent()).collect();
-    for p in &gone {
-        if let Some(parent) = p.parent() {
-            holding.remove(parent);
-        }
-    }
-    let lost: HashSet<&Path> = gone.iter().filter_map(|p| p.parent()).collect();
+    // A folder still holding a file stays; any other may now be empty. Deepest first,
+    // so a folder emptied of sub-folders goes too.
+    let holding: HashSet<&Path> = kept.iter().filter_map(|f| f.parent()).collect();
     dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    let mut emptied: HashSet<PathBuf> = HashSet::new();
-    for d in &dirs {
-        let candidate =
-            lost.contains(d.as_path()) || !holding.contains(d.as_path()) || emptied.contains(d);
-        // Fails (and is meant to) when the folder still holds files.
-        if candidate && std::fs::remove_dir(d).is_ok() {
-            if let Some(parent) = d.parent() {
-                emptied.insert(parent.to_path_buf());
-            }
-        }
+    for d in dirs.iter().filter(|d| !holding.contains(d.as_path())) {
+        // Fails (and is meant to) when the folder still holds sub-folders.
+        std::fs::remove_dir(d).ok();
     }
     Ok(removed)
 }

@@ -16,6 +16,7 @@ use crate::load::{ContentFiles, SourceFile};
 use crate::model::Date;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
+use std::path::Path;
 use std::sync::OnceLock;
 
 /// A digest under construction: every part is length-prefixed, so ("ab","c") ≠ ("a","bc").
@@ -67,6 +68,22 @@ impl std::io::Write for HashWriter {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// Write `bytes` to `path` through a temporary file and a rename, so a killed build
+/// never leaves a half-written entry that a later build would trust. `false` when it
+/// could not be written (a cache write never fails a build).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> bool {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let ok = path
+        .parent()
+        .is_some_and(|d| std::fs::create_dir_all(d).is_ok())
+        && std::fs::write(&tmp, bytes).is_ok()
+        && std::fs::rename(&tmp, path).is_ok();
+    if !ok {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    ok
 }
 
 /// Which niemyet made an entry: its version and the size and modification time of the

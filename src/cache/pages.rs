@@ -67,14 +67,14 @@ impl PageMemo {
     }
 
     /// If the group was made from `digest` and all its files are still those that
-    /// build wrote (`path` finds a file on disk), the files and their lengths; they are
-    /// then kept for the next memo.
+    /// build wrote (`path` finds a file on disk), each file (as named and on disk) and
+    /// its length; they are then kept for the next memo.
     pub fn unchanged_group(
         &self,
         group: &str,
         digest: &Digest32,
         path: impl Fn(&str) -> Option<PathBuf>,
-    ) -> Option<Vec<(String, u64)>> {
+    ) -> Option<Vec<(&str, PathBuf, u64)>> {
         let (old, files) = self.previous_groups.get(group)?;
         if old != digest {
             return None;
@@ -82,18 +82,19 @@ impl PageMemo {
         let mut found = Vec::with_capacity(files.len());
         for rel in files {
             let e = *self.previous.get(rel)?;
-            (on_disk(&path(rel)?, *digest)? == e).then_some(())?;
-            found.push((rel.clone(), e));
+            let at = path(rel)?;
+            (on_disk(&at, *digest)? == e).then_some(())?;
+            found.push((rel.as_str(), at, e));
         }
         self.reused.fetch_add(found.len(), Ordering::Relaxed);
         lock(&self.next_groups).insert(group.to_owned(), (*digest, files.clone()));
+        for (rel, _, e) in &found {
+            self.keep(rel, *e);
+        }
         Some(
             found
                 .into_iter()
-                .map(|(rel, e)| {
-                    self.keep(&rel, e);
-                    (rel, e.len)
-                })
+                .map(|(rel, at, e)| (rel, at, e.len))
                 .collect(),
         )
     }
@@ -174,17 +175,7 @@ impl PageMemo {
                 put_str(&mut out, rel);
             }
         }
-        let path = file(cache_dir, id);
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        let ok = path
-            .parent()
-            .is_some_and(|d| std::fs::create_dir_all(d).is_ok())
-            && std::fs::write(&tmp, &out).is_ok()
-            && std::fs::rename(&tmp, &path).is_ok();
-        if !ok {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        ok
+        super::write_atomic(&file(cache_dir, id), &out)
     }
 }
 
@@ -321,10 +312,9 @@ mod tests {
         let memo = PageMemo::load(cache.path(), "x");
         assert!(memo.unchanged_group("search", &[4; 32], at).is_none());
         let kept = memo.unchanged_group("search", &[3; 32], at).expect("kept");
-        assert_eq!(
-            kept,
-            [("s/a.json".to_owned(), 2), ("s/b.json".to_owned(), 2)]
-        );
+        let a = ("s/a.json", site.path().join("s/a.json"), 2);
+        let b = ("s/b.json", site.path().join("s/b.json"), 2);
+        assert_eq!(kept, [a, b]);
         assert!(memo.save(cache.path(), "y"));
 
         let memo = PageMemo::load(cache.path(), "y");

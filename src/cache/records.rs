@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 const MAGIC: &[u8] = b"niemyet-records-1\n";
@@ -35,7 +35,8 @@ pub struct RecordCache {
     hits: AtomicUsize,
     used: Mutex<HashSet<Digest32>>,
     fresh: Mutex<Option<(PathBuf, BufWriter<File>)>>,
-    added: AtomicUsize,
+    /// A new entry could not be written whole: the next file is not to be trusted.
+    failed: AtomicBool,
 }
 
 impl RecordCache {
@@ -50,7 +51,7 @@ impl RecordCache {
             hits: AtomicUsize::new(0),
             used: Mutex::new(HashSet::new()),
             fresh: Mutex::new(None),
-            added: AtomicUsize::new(0),
+            failed: AtomicBool::new(false),
         }
     }
 
@@ -109,13 +110,13 @@ impl RecordCache {
         if fresh.is_none() {
             *fresh = start(file, &self.stamp);
         }
-        if let Some((_, w)) = fresh.as_mut() {
-            let ok = w.write_all(&key).is_ok()
+        let ok = fresh.as_mut().is_some_and(|(_, w)| {
+            w.write_all(&key).is_ok()
                 && w.write_all(&len.to_le_bytes()).is_ok()
-                && w.write_all(&json).is_ok();
-            if ok {
-                self.added.fetch_add(1, Ordering::Relaxed);
-            }
+                && w.write_all(&json).is_ok()
+        });
+        if !ok {
+            self.failed.store(true, Ordering::Relaxed);
         }
     }
 
@@ -142,7 +143,7 @@ impl RecordCache {
             .filter_map(|k| self.index.get(k).map(|&(at, len)| (at, len, k)))
             .collect();
         kept.sort();
-        let mut ok = true;
+        let mut ok = !self.failed.load(Ordering::Relaxed);
         if let Some(old) = &self.old {
             let mut json = Vec::new();
             for (at, len, key) in kept {

@@ -472,19 +472,17 @@ impl Renderer for FormsRenderer {
             .par_iter()
             .zip(cat.forms.list.par_iter())
             .try_for_each(|(page, fe)| -> Result<()> {
-                self.site
-                    .page(out, &base, &site, "form.html", &page.url, |c| {
-                        c.insert("page", page);
-                    })?;
+                self.site.page(out, &base, "form.html", &page.url, |c| {
+                    c.insert("page", page);
+                })?;
                 for a in &fe.attachments {
                     out.write(&format!("{}{}", page.url, a.name), &a.bytes)?;
                 }
                 Ok(())
             })?;
-        self.site
-            .page(out, &base, &site, "forms.html", "bieu-mau/", |c| {
-                c.insert("forms", &pages);
-            })
+        self.site.page(out, &base, "forms.html", "bieu-mau/", |c| {
+            c.insert("forms", &pages);
+        })
     }
 }
 

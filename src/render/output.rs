@@ -121,9 +121,8 @@ impl Output {
         };
         let resolve = |rel: &str| self.resolve(rel).ok();
         if let Some(files) = memo.unchanged_group(group, &digest, resolve) {
-            for (rel, len) in files {
-                let path = self.resolve(&rel)?;
-                self.count(&rel, path, len as usize);
+            for (rel, path, len) in files {
+                self.count(rel, path, len as usize);
             }
             return Ok(());
         }

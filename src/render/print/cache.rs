@@ -13,7 +13,7 @@
 //! temporary file and a rename, so a killed build never leaves a half-written PDF that a
 //! later build would trust. After a build, entries it did not use are removed.
 
-use crate::cache::Key;
+use crate::cache::{write_atomic, Key};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -103,13 +103,6 @@ impl Cache {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
-    }
-}
-
-fn write_atomic(path: &Path, bytes: &[u8]) {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_err() {
-        let _ = std::fs::remove_file(&tmp);
     }
 }
 

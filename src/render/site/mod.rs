@@ -64,7 +64,6 @@ impl SiteRenderer {
         &self,
         out: &Output,
         base: &Base,
-        site: &SiteView,
         template: &str,
         path: &str,
         extra: impl FnOnce(&mut Context),
@@ -76,7 +75,7 @@ impl SiteRenderer {
         };
         let digest = self.digest(out, base, template, path, &own);
         out.write_page(&format!("{path}index.html"), digest, || {
-            self.render_page(base, site, template, path, Context::from_value(own)?)
+            self.render_page(base, template, path, Context::from_value(own)?)
         })
     }
 
@@ -87,8 +86,8 @@ impl SiteRenderer {
         &self,
         out: &Output,
         base: &Base,
-        site: &SiteView,
-        (template, path): (&str, &str),
+        template: &str,
+        path: &str,
         name: &str,
         value: &impl Serialize,
     ) -> Result<()> {
@@ -96,7 +95,7 @@ impl SiteRenderer {
         out.write_page(&format!("{path}index.html"), digest, || {
             let mut own = Context::new();
             own.insert(name, value);
-            self.render_page(base, site, template, path, own)
+            self.render_page(base, template, path, own)
         })
     }
 
@@ -124,7 +123,6 @@ impl SiteRenderer {
     fn render_page(
         &self,
         base: &Base,
-        site: &SiteView,
         template: &str,
         path: &str,
         own: Context,
@@ -132,7 +130,7 @@ impl SiteRenderer {
         let mut c = base.context.clone();
         c.insert("root", &root_for(path));
         c.insert("path", path);
-        c.insert("canonical", &format!("{}{}", site.base_url, path));
+        c.insert("canonical", &format!("{}{}", base.base_url, path));
         c.extend(own);
         // Into bytes: `render` would check the whole page is UTF-8 once more.
         let mut html = Vec::with_capacity(32 * 1024);
@@ -146,6 +144,8 @@ impl SiteRenderer {
 /// What every page's context starts with, and its digest.
 pub(crate) struct Base {
     context: Context,
+    /// The site's address, for each page's canonical URL.
+    base_url: String,
     digest: Digest32,
 }
 
@@ -157,6 +157,7 @@ pub(crate) fn base_context(ctx: &RenderContext<'_>, site: &SiteView) -> Base {
     key.json(site).part(ctx.inject.as_bytes());
     Base {
         context,
+        base_url: site.base_url.clone(),
         digest: key.digest(),
     }
 }
@@ -237,8 +238,7 @@ impl Renderer for SiteRenderer {
                 return Ok(());
             }
             let view = ProcedureView::new(e, cat, ctx.site);
-            let at = ("procedure.html", e.url_path());
-            self.page_of(out, &base, &site, (at.0, &at.1), "p", &view)
+            self.page_of(out, &base, "procedure.html", &e.url_path(), "p", &view)
         })?;
 
         // A field of a province can hold hundreds of procedures: its page is split like
@@ -261,7 +261,7 @@ impl Renderer for SiteRenderer {
                 .iter()
                 .map(|&e| Card::new(&cat.entries[e], cat))
                 .collect();
-            self.page(out, &base, &site, "field.html", &pager.url(), |c| {
+            self.page(out, &base, "field.html", &pager.url(), |c| {
                 c.insert("page", &FieldPage { field: fv, cards });
                 c.insert("pager", pager);
             })
@@ -275,7 +275,7 @@ impl Renderer for SiteRenderer {
             .into_iter()
             .map(|e| Card::new(e, cat))
             .collect();
-        self.page(out, &base, &site, "index.html", "", |c| {
+        self.page(out, &base, "index.html", "", |c| {
             c.insert("fields", &fields);
             c.insert("recent", &recent);
             c.insert("online_total", &site.online_count);
@@ -317,7 +317,7 @@ impl Renderer for SiteRenderer {
         pages
             .par_iter()
             .try_for_each(|(title, intro, cards, pager)| {
-                self.page(out, &base, &site, "list.html", &pager.url(), |c| {
+                self.page(out, &base, "list.html", &pager.url(), |c| {
                     c.insert("title", title);
                     c.insert("intro", intro);
                     c.insert("cards", &cards[pager.range()]);
@@ -328,7 +328,7 @@ impl Renderer for SiteRenderer {
         // Under the search box, with JavaScript off: the first page of the full list and
         // a link to the rest.
         let first = &all[..all.len().min(per_page)];
-        self.page(out, &base, &site, "search.html", "tim-kiem/", |c| {
+        self.page(out, &base, "search.html", "tim-kiem/", |c| {
             c.insert("cards", first);
             c.insert("total", &all.len());
             c.insert(
@@ -336,8 +336,8 @@ impl Renderer for SiteRenderer {
                 &(all.len() > first.len()).then(|| pager::page_url("thu-tuc/", 2)),
             );
         })?;
-        self.page(out, &base, &site, "contact.html", "lien-he/", |_| {})?;
-        updates::render(self, out, &base, &site, ctx)?;
+        self.page(out, &base, "contact.html", "lien-he/", |_| {})?;
+        updates::render(self, out, &base, ctx)?;
 
         // The 404 page is served at any depth, so its links are absolute from the base URL.
         let mut c = Context::new();

@@ -3,7 +3,6 @@
 //! replaced procedure keeps at its old URL. What is in force is decided in `lifecycle`;
 //! this only lays it out.
 
-use super::view::SiteView;
 use super::SiteRenderer;
 use crate::catalogue::Catalogue;
 use crate::lifecycle::{Change, Event, Retired, Status};
@@ -136,7 +135,6 @@ pub(crate) fn render(
     r: &SiteRenderer,
     out: &Output,
     base: &super::Base,
-    site: &SiteView,
     ctx: &RenderContext<'_>,
 ) -> Result<()> {
     let cat = ctx.catalogue;
@@ -171,11 +169,11 @@ pub(crate) fn render(
             url: u.url.clone(),
         })
         .collect();
-    r.page(out, base, site, "updates.html", "cap-nhat/", |c| {
+    r.page(out, base, "updates.html", "cap-nhat/", |c| {
         c.insert("days", &days);
         c.insert("upcoming_count", &upcoming.len());
     })?;
-    r.page(out, base, site, "upcoming.html", "sap-co-hieu-luc/", |c| {
+    r.page(out, base, "upcoming.html", "sap-co-hieu-luc/", |c| {
         c.insert("items", &upcoming);
     })?;
     out.write("cap-nhat/atom.xml", atom(ctx, cat, &life.events).as_bytes())?;
@@ -201,16 +199,9 @@ pub(crate) fn render(
             decision: decision.as_ref().map(decision_text),
             replacement,
         };
-        r.page(
-            out,
-            base,
-            site,
-            "retired.html",
-            &ret.entry.url_path(),
-            |c| {
-                c.insert("r", &view);
-            },
-        )
+        r.page(out, base, "retired.html", &ret.entry.url_path(), |c| {
+            c.insert("r", &view);
+        })
     })
 }
 
