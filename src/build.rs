@@ -352,6 +352,8 @@ pub struct Summary {
     pub cached_records: usize,
     /// Files whose inputs were unchanged, left as the previous build wrote them.
     pub reused_pages: usize,
+    /// Procedures' pieces of the search index and open data read back, not made.
+    pub reused_pieces: usize,
     pub elapsed: Duration,
     /// Cumulative time at the end of each stage, for `--timings`.
     pub stages: Vec<(&'static str, Duration)>,
@@ -439,6 +441,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         warnings: diagnostics.warnings(),
         cached_records,
         reused_pages,
+        reused_pieces: out.reused_pieces(),
         elapsed: Duration::ZERO,
         stages: Vec::new(),
     };

@@ -189,8 +189,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             println!("  {:>8.3} s  {stage}", at.as_secs_f64());
                         }
                         println!(
-                            "  bộ nhớ đệm: {} thủ tục không phải đọc lại YAML, {} tệp giữ nguyên",
-                            s.cached_records, s.reused_pages
+                            "  bộ nhớ đệm: {} thủ tục không phải đọc lại YAML, {} tệp giữ nguyên, \
+                             {} phần chỉ mục tìm kiếm và dữ liệu mở dùng lại",
+                            s.cached_records, s.reused_pages, s.reused_pieces
                         );
                     }
                     Ok(ExitCode::SUCCESS)

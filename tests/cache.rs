@@ -68,8 +68,24 @@ fn records_with_diagnostics_are_parsed_every_time() {
     assert_eq!(cache.hits(), 0);
 }
 
-/// `--timings` reports (records read back, files kept).
-fn cache_counts(o: &std::process::Output) -> (usize, usize) {
+/// What `--timings` says a build reused.
+#[derive(Debug, PartialEq)]
+struct Reused {
+    /// Records read back instead of parsed.
+    records: usize,
+    /// Files left as they were.
+    kept: usize,
+    /// Per-procedure pieces of the search index and open data read back.
+    pieces: usize,
+}
+
+const NOTHING: Reused = Reused {
+    records: 0,
+    kept: 0,
+    pieces: 0,
+};
+
+fn cache_counts(o: &std::process::Output) -> Reused {
     let out = String::from_utf8_lossy(&o.stdout);
     let line = out
         .lines()
@@ -79,11 +95,24 @@ fn cache_counts(o: &std::process::Output) -> (usize, usize) {
         .split(|c: char| !c.is_ascii_digit())
         .filter_map(|n| n.parse().ok())
         .collect();
-    (numbers[0], numbers[1])
+    Reused {
+        records: numbers[0],
+        kept: numbers[1],
+        pieces: numbers[2],
+    }
 }
 
-fn timed(content: &Path, out: &Path) -> (usize, usize) {
-    cache_counts(&build_with(content, out, &["--timings", "--quiet"]))
+fn timed(content: &Path, out: &Path) -> Reused {
+    timed_at(content, out, &[])
+}
+
+fn timed_at(content: &Path, out: &Path, args: &[&str]) -> Reused {
+    let args: Vec<&str> = ["--timings", "--quiet"]
+        .iter()
+        .chain(args)
+        .copied()
+        .collect();
+    cache_counts(&build_with(content, out, &args))
 }
 
 /// Every file under `dir` with its bytes.
@@ -99,8 +128,8 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .collect()
 }
 
-/// What `content` builds to with no cache at all: a copy in a fresh folder.
-fn clean_build(content: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+/// What `content` builds to (with `args`) with no cache at all: a copy in a fresh folder.
+fn clean_build(content: &Path, args: &[&str]) -> BTreeMap<PathBuf, Vec<u8>> {
     let tmp = tempfile::tempdir().expect("tempdir");
     let copy = tmp.path().join("content");
     copy_dir(content, &copy);
@@ -109,12 +138,20 @@ fn clean_build(content: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         copy_dir(&templates, &tmp.path().join("templates"));
     }
     let out = tmp.path().join("out");
-    assert_eq!(timed(&copy, &out), (0, 0), "a fresh site has no cache");
+    assert_eq!(
+        timed_at(&copy, &out, args),
+        NOTHING,
+        "a fresh site has no cache"
+    );
     tree(&out)
 }
 
 fn assert_same(out: &Path, content: &Path, when: &str) {
-    let (got, want) = (tree(out), clean_build(content));
+    assert_same_at(out, content, &[], when)
+}
+
+fn assert_same_at(out: &Path, content: &Path, args: &[&str], when: &str) {
+    let (got, want) = (tree(out), clean_build(content, args));
     let differ: Vec<&PathBuf> = want
         .keys()
         .chain(got.keys())
@@ -146,13 +183,20 @@ fn rebuilds_reuse_work_and_write_what_a_clean_build_writes() {
     let content = content_tree(tmp.path(), &[("a.md", FULL_RECORD), ("b.md", &second)]);
     let out = tmp.path().join("out");
 
-    assert_eq!(timed(&content, &out), (0, 0));
-    let (records, _) = timed(&content, &out);
-    assert_eq!(records, 2, "second build reads both records back");
+    assert_eq!(timed(&content, &out), NOTHING);
+    let second = timed(&content, &out);
+    assert_eq!(second.records, 2, "second build reads both records back");
+    // Search index and open data made again (no memo for this folder yet), each from
+    // the pieces the first build kept.
+    assert_eq!(second.pieces, 4);
     // The third build is the first into a folder a memo describes.
-    let (records, kept) = timed(&content, &out);
-    assert_eq!(records, 2);
-    assert!(kept > 10, "pages, search index and open data kept: {kept}");
+    let third = timed(&content, &out);
+    assert_eq!(third.records, 2);
+    assert!(
+        third.kept > 10,
+        "pages, search index and open data kept: {third:?}"
+    );
+    assert_eq!(third.pieces, 0, "files kept whole: no piece needed");
     assert_same(&out, &content, "unchanged rebuild");
 
     // An edit shows in the page, the search index and open data, in every later build
@@ -163,9 +207,12 @@ fn rebuilds_reuse_work_and_write_what_a_clean_build_writes() {
     );
     std::fs::write(content.join("thu-tuc/a.md"), edited).expect("edit");
     for round in 0..3 {
-        let (records, kept) = timed(&content, &out);
-        assert_eq!(records, if round == 0 { 1 } else { 2 }, "round {round}");
-        assert!(kept > 0 || round == 0);
+        let r = timed(&content, &out);
+        assert_eq!(r.records, if round == 0 { 1 } else { 2 }, "round {round}");
+        assert!(r.kept > 0 || round == 0);
+        if round == 0 {
+            assert_eq!(r.pieces, 2, "the unchanged record's terms and data item");
+        }
         assert!(page_with(&out, "Khai sinh cho bé mới chào đời").is_some());
         assert!(page_with(&out, "Làm giấy khai sinh cho con").is_none());
         let data = read(&out.join("du-lieu/thu-tuc.json"));
@@ -260,5 +307,39 @@ fn a_build_that_fails_half_way_is_not_trusted_later() {
     for _ in 0..3 {
         timed(&content, &out);
         assert_same(&out, &content, "after a failed build");
+    }
+}
+
+/// A version taking effect changes a procedure while its file stays the same: nothing
+/// kept from the file's parse may stand in for the merged procedure.
+#[test]
+fn a_version_taking_effect_is_not_served_from_the_cache() {
+    let versioned = FULL_RECORD.replacen(
+        "\n---\n",
+        "\nphien_ban_moi:
+  ngay_hieu_luc: 01/06/2026
+  quyet_dinh_cong_bo: [{ so_hieu: \"2/QĐ-UBND\", ngay_ban_hanh: 01/05/2026, loai: \"sửa đổi, bổ sung\", ngay_hieu_luc: 01/06/2026 }]
+  cach_thuc_thuc_hien:
+    - hinh_thuc: Trực tiếp
+      thoi_han: { so: 17, don_vi: ngày làm việc }
+      phi_le_phi: [{ loai: Lệ phí, muc_thu: 10000, don_vi: bản }]
+---\n",
+        1,
+    );
+    assert_ne!(versioned, FULL_RECORD);
+    let second = second_record();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let content = content_tree(tmp.path(), &[("a.md", &versioned), ("b.md", &second)]);
+    let out = tmp.path().join("out");
+    for as_of in ["2026-05-01", "2026-06-02"] {
+        for _ in 0..3 {
+            timed_at(&content, &out, &["--as-of", as_of]);
+        }
+        let data = read(&out.join("du-lieu/thu-tuc.json"));
+        assert_eq!(
+            data.contains("17 ngày làm việc") || data.contains("\"so\":17"),
+            as_of > "2026-06"
+        );
+        assert_same_at(&out, &content, &["--as-of", as_of], as_of);
     }
 }

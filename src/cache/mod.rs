@@ -9,8 +9,11 @@
 //! [`stamp`]): parsing and rendering code may differ between two builds of niemyet even
 //! when the version number does not.
 
+pub mod bytes;
 pub mod pages;
+pub mod pieces;
 pub mod records;
+pub mod store;
 
 use crate::load::{ContentFiles, SourceFile};
 use crate::model::Date;

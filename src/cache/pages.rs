@@ -14,6 +14,7 @@
 //! a folder with no memo, whose pages are all rendered again. Memos carry the
 //! [`super::stamp`]: pages written by another niemyet executable are rendered again too.
 
+use super::bytes::{put_str, Reader};
 use super::Digest32;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -211,36 +212,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Length-prefixed UTF-8 (paths are far below 4 GB).
-fn put_str(out: &mut Vec<u8>, s: &str) {
-    out.extend_from_slice(&(s.len() as u64).to_le_bytes());
-    out.extend_from_slice(s.as_bytes());
-}
-
-/// Reads the memo format back; `None` at the first thing out of place.
-struct Reader<'a>(&'a [u8]);
-
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
-        if n > self.0.len() {
-            return None;
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Some(head)
-    }
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-    fn digest(&mut self) -> Option<Digest32> {
-        self.take(32)?.try_into().ok()
-    }
-    fn str(&mut self) -> Option<String> {
-        let n = usize::try_from(self.u64()?).ok()?;
-        Some(std::str::from_utf8(self.take(n)?).ok()?.to_owned())
-    }
-}
-
 fn parse(bytes: &[u8], stamp: &Digest32) -> Option<(HashMap<String, Entry>, Groups)> {
     let mut r = Reader(bytes.strip_prefix(MAGIC)?.strip_prefix(stamp.as_slice())?);
     let mut entries = HashMap::new();
@@ -252,16 +223,18 @@ fn parse(bytes: &[u8], stamp: &Digest32) -> Option<(HashMap<String, Entry>, Grou
             len,
             modified,
         };
-        entries.insert(r.str()?, e);
+        entries.insert(r.str()?.to_owned(), e);
     }
     let mut groups = HashMap::new();
     for _ in 0..r.u64()? {
         let digest = r.digest()?;
-        let name = r.str()?;
-        let files = (0..r.u64()?).map(|_| r.str()).collect::<Option<Vec<_>>>()?;
+        let name = r.str()?.to_owned();
+        let files = (0..r.u64()?)
+            .map(|_| r.str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()?;
         groups.insert(name, (digest, files));
     }
-    r.0.is_empty().then_some((entries, groups))
+    r.is_done().then_some((entries, groups))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod forms;
 pub use format::*;
 pub use forms::*;
 
+use crate::cache::Digest32;
 use crate::diagnostic::{Diagnostic, FieldPath, Finding};
 use crate::load::LoadedRecord;
 use crate::model::{Date, OnlineLevel, Procedure};
@@ -79,6 +80,11 @@ pub struct Entry {
     /// Markdown guidance for citizens (the body of a `.md` record).
     pub body: Option<Arc<str>>,
     pub source: PathBuf,
+    /// Digest of the record text `procedure` was parsed from, while `procedure` is
+    /// exactly that parse: work kept per procedure between builds is keyed by it
+    /// ([`crate::cache::pieces`]). `None` when nothing is cached, and for a procedure
+    /// the lifecycle changed (a version merged in or dropped).
+    pub origin: Option<Digest32>,
 }
 
 impl Entry {
@@ -226,6 +232,7 @@ impl Catalogue {
                 procedure: rec.procedure,
                 body: k.body.clone(),
                 source: rec.path,
+                origin: rec.source,
             });
         }
         let sort_keys: Vec<&str> = order.iter().map(|&i| keys[i].sort_key.as_str()).collect();

@@ -268,6 +268,10 @@ pub fn apply(cat: Catalogue, as_of: Date) -> Catalogue {
         let field = field_names.get(e.field).cloned().unwrap_or_default();
         match status(&e.code, &e.procedure, &repl, as_of) {
             Status::InForce => {
+                if e.procedure.phien_ban_moi.is_some() || e.procedure.phien_ban_truoc.is_some() {
+                    // Merged or stripped of its versions below: no longer its file's parse.
+                    e.origin = None;
+                }
                 amend(&mut e, as_of, &field, &mut life);
                 if let Some((date, d)) = abolition(&e.procedure) {
                     life.upcoming.push(Upcoming {

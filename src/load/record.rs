@@ -3,6 +3,7 @@ use super::locate::Locator;
 use super::serde_msg::{suggest, translate};
 use super::SourceFile;
 use crate::cache::records::RecordCache;
+use crate::cache::Digest32;
 use crate::diagnostic::{Diagnostic, Diagnostics, FieldPath, Finding, Seg, Severity};
 use crate::model::Procedure;
 use serde::de::DeserializeOwned;
@@ -21,6 +22,9 @@ pub struct LoadedRecord {
     /// Shared: the live preview keeps records between rebuilds and the catalogue holds
     /// them without copying.
     pub procedure: Arc<Procedure>,
+    /// Digest of what `procedure` was parsed from ([`crate::cache::records::source_key`]),
+    /// so work done from it can be kept; `None` when nothing is cached.
+    pub source: Option<Digest32>,
     /// Parts that failed to deserialise and were left out of `procedure` or stood in
     /// for; later checks skip them so one mistake is not reported twice.
     pub masked: Vec<FieldPath>,
@@ -113,6 +117,7 @@ pub fn parse_record_cached(
             yaml_line_offset: offset,
             body,
             procedure: Arc::new(procedure),
+            source: key,
             masked: Vec::new(),
         };
         return (Some(record), diags);
@@ -127,6 +132,7 @@ pub fn parse_record_cached(
             yaml_line_offset: offset,
             body,
             procedure: Arc::default(),
+            source: None,
             masked: Vec::new(),
         }
         .locate(findings);
@@ -140,6 +146,7 @@ pub fn parse_record_cached(
         yaml_line_offset: offset,
         body,
         procedure: Arc::new(procedure),
+        source: key,
         masked: Vec::new(),
     };
     diags.0.extend(record.locate(findings));

@@ -8,6 +8,8 @@
 //! canonical form niemyet reads (same keys as the YAML), never re-worded.
 
 use super::{Group, Output, RenderContext, Renderer};
+use crate::cache::bytes::{put_str, put_u64, Reader};
+use crate::cache::pieces::Pieces;
 use crate::catalogue::{channel_fees, time_limit, Entry};
 use crate::model::Procedure;
 use anyhow::Result;
@@ -135,31 +137,60 @@ pub const CSV_HEADER: [&str; 16] = [
     "duong_dan",
 ];
 
-/// One element of `thu_tuc` as compact JSON (`ban_ghi` last), and its manifest entry.
-fn item_json(e: &Entry, base: &str) -> Result<(String, ManifestEntry, Vec<u8>)> {
+/// What one procedure adds to open data: its element of `thu_tuc` as compact JSON
+/// (`ban_ghi` last), the hash of its record for the manifest, and its CSV row.
+struct Piece {
+    json: Vec<u8>,
+    bam: String,
+    csv: Vec<String>,
+}
+
+fn piece(e: &Entry, base: &str) -> Result<Piece> {
     let record = serde_json::to_vec(&*e.procedure)?;
     let bam = hash_of_json(&record);
-    let effective = e.procedure.ngay_hieu_luc.map(|d| d.iso());
     let mut json = serde_json::to_vec(&Item {
         ma_thu_tuc: &e.code,
         ten_thu_tuc: &e.name,
         ten_than_thien: &e.plain_name,
         linh_vuc: e.procedure.linh_vuc.as_deref().unwrap_or_default(),
         duong_dan: format!("{base}{}", e.url_path()),
-        ngay_hieu_luc: effective.clone(),
+        ngay_hieu_luc: e.procedure.ngay_hieu_luc.map(|d| d.iso()),
         bam: bam.clone(),
     })?;
     json.pop(); // the closing brace: `ban_ghi` goes in before it
     json.extend_from_slice(b",\"ban_ghi\":");
     json.extend_from_slice(&record);
     json.push(b'}');
-    let entry = ManifestEntry {
-        ten: e.name.clone(),
-        slug: e.slug.clone(),
-        ngay_hieu_luc: effective,
+    Ok(Piece {
+        json,
         bam,
-    };
-    Ok((e.code.clone(), entry, json))
+        csv: csv_row(e, base),
+    })
+}
+
+impl Piece {
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.json.len() + 512);
+        put_str(&mut out, &self.bam);
+        put_u64(&mut out, self.json.len() as u64);
+        out.extend_from_slice(&self.json);
+        put_u64(&mut out, self.csv.len() as u64);
+        for f in &self.csv {
+            put_str(&mut out, f);
+        }
+        out
+    }
+
+    fn decode(bytes: &[u8]) -> Option<Piece> {
+        let mut r = Reader(bytes);
+        let bam = r.str()?.to_owned();
+        let n = usize::try_from(r.u64()?).ok()?;
+        let json = r.take(n)?.to_vec();
+        let csv = (0..r.u64()?)
+            .map(|_| r.str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()?;
+        (r.is_done() && csv.len() == CSV_HEADER.len()).then_some(Piece { json, bam, csv })
+    }
 }
 
 impl Renderer for OpenDataRenderer {
@@ -191,31 +222,61 @@ fn write_all(ctx: &RenderContext<'_>, out: &Group<'_>) -> Result<()> {
         so_thu_tuc: cat.entries.len(),
     };
     let mut manifest = BTreeMap::new();
+    // After an edit, the pieces of every procedure that did not change are read back.
+    let pieces = Pieces::open(ctx.cache_dir, "du-lieu");
     // Compact: pretty-printing nearly doubles a file that is already the largest
     // output. Written as serde_json would write the whole object, but a batch of
     // records at a time, each serialised once (in parallel) for its hash and the
-    // file: 10,000 records never sit in memory as one string.
+    // file: 10,000 records never sit in memory as one string. The CSV rows go out in
+    // the same pass.
     out.write_with("du-lieu/thu-tuc.json", |w| {
-        let head = serde_json::to_vec(&head)?;
-        w.write_all(&head[..head.len() - 1])?;
-        w.write_all(b",\"thu_tuc\":[")?;
-        let mut first = true;
-        for batch in cat.entries.chunks(512) {
-            let items: Vec<(String, ManifestEntry, Vec<u8>)> = batch
-                .par_iter()
-                .map(|e| item_json(e, &base))
-                .collect::<Result<_>>()?;
-            for (code, entry, json) in items {
-                if !std::mem::take(&mut first) {
-                    w.write_all(b",")?;
+        out.write_with("du-lieu/thu-tuc.csv", |c| {
+            // The BOM tells spreadsheet software the file is UTF-8; CRLF and quoting
+            // per RFC 4180.
+            c.write_all("\u{feff}".as_bytes())?;
+            let mut csv = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(c);
+            csv.write_record(CSV_HEADER)?;
+            let head = serde_json::to_vec(&head)?;
+            w.write_all(&head[..head.len() - 1])?;
+            w.write_all(b",\"thu_tuc\":[")?;
+            let mut first = true;
+            for batch in cat.entries.chunks(512) {
+                let made: Vec<Piece> = batch
+                    .par_iter()
+                    .map(|e| {
+                        pieces.get_or_make(
+                            e,
+                            &[&base],
+                            |bytes| Piece::decode(bytes).map(Ok),
+                            || piece(e, &base),
+                            |p| p.as_ref().ok().map(Piece::encode),
+                        )
+                    })
+                    .collect::<Result<_>>()?;
+                for (e, p) in batch.iter().zip(made) {
+                    if !std::mem::take(&mut first) {
+                        w.write_all(b",")?;
+                    }
+                    w.write_all(&p.json)?;
+                    csv.write_record(&p.csv)?;
+                    let entry = ManifestEntry {
+                        ten: e.name.clone(),
+                        slug: e.slug.clone(),
+                        ngay_hieu_luc: e.procedure.ngay_hieu_luc.map(|d| d.iso()),
+                        bam: p.bam,
+                    };
+                    manifest.insert(e.code.clone(), entry);
                 }
-                w.write_all(&json)?;
-                manifest.insert(code, entry);
             }
-        }
-        w.write_all(b"]}\n")?;
-        Ok(())
+            w.write_all(b"]}\n")?;
+            csv.flush()?;
+            Ok(())
+        })
     })?;
+    out.reused_pieces(pieces.hits());
+    pieces.save();
     let manifest = Manifest {
         phien_ban_du_lieu: DATA_VERSION,
         ngay_ap_dung: as_of,
@@ -225,19 +286,5 @@ fn write_all(ctx: &RenderContext<'_>, out: &Group<'_>) -> Result<()> {
     let mut json = serde_json::to_vec_pretty(&manifest)?;
     json.push(b'\n');
     out.write("du-lieu/manifest.json", &json)?;
-
-    // The BOM tells spreadsheet software the file is UTF-8; CRLF and quoting per RFC 4180.
-    out.write_with("du-lieu/thu-tuc.csv", |w| {
-        w.write_all("\u{feff}".as_bytes())?;
-        let mut csv = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(w);
-        csv.write_record(CSV_HEADER)?;
-        for e in &cat.entries {
-            csv.write_record(csv_row(e, &base))?;
-        }
-        csv.flush()?;
-        Ok(())
-    })?;
     Ok(())
 }

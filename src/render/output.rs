@@ -19,6 +19,7 @@ pub struct Output {
     files: AtomicUsize,
     pages: AtomicUsize,
     bytes: AtomicUsize,
+    pieces: AtomicUsize,
     written: Mutex<HashSet<PathBuf>>,
     changed: Mutex<Vec<String>>,
     memo: Option<PageMemo>,
@@ -37,6 +38,7 @@ impl Output {
             files: AtomicUsize::new(0),
             pages: AtomicUsize::new(0),
             bytes: AtomicUsize::new(0),
+            pieces: AtomicUsize::new(0),
             written: Mutex::new(HashSet::new()),
             changed: Mutex::new(Vec::new()),
             memo: None,
@@ -225,6 +227,10 @@ impl Output {
     pub fn bytes(&self) -> usize {
         self.bytes.load(Ordering::Relaxed)
     }
+    /// Per-procedure pieces read back instead of made (see [`crate::cache::pieces`]).
+    pub fn reused_pieces(&self) -> usize {
+        self.pieces.load(Ordering::Relaxed)
+    }
 }
 
 /// The files of one [`Output::write_group`] call.
@@ -246,6 +252,11 @@ impl Group<'_> {
     ) -> Result<()> {
         lock(&self.files).push(rel.to_owned());
         self.out.write_with(rel, fill)
+    }
+
+    /// Book `n` per-procedure pieces as read back for these files.
+    pub fn reused_pieces(&self, n: usize) {
+        self.out.pieces.fetch_add(n, Ordering::Relaxed);
     }
 }
 

@@ -20,6 +20,8 @@
 
 use super::site::view::Card;
 use super::{Output, RenderContext, Renderer};
+use crate::cache::bytes::{put_str, Reader};
+use crate::cache::pieces::Pieces;
 use crate::catalogue::{Catalogue, Entry};
 use crate::model::OnlineLevel;
 use crate::text::{code_key, fold, search_terms};
@@ -96,7 +98,8 @@ pub fn shard_key(term: &str, len: usize) -> String {
 }
 
 /// The built index, before it is written: file path → bytes, in path order.
-pub fn build_index(ctx: &RenderContext<'_>) -> Result<BTreeMap<String, Vec<u8>>> {
+/// Also says how many procedures' terms were read back rather than made.
+pub fn build_index(ctx: &RenderContext<'_>) -> Result<(BTreeMap<String, Vec<u8>>, usize)> {
     let cat = ctx.catalogue;
     let mut order: Vec<&Entry> = cat.entries.iter().collect();
     order.sort_by_cached_key(|e| {
@@ -112,10 +115,21 @@ pub fn build_index(ctx: &RenderContext<'_>) -> Result<BTreeMap<String, Vec<u8>>>
     let mut postings: HashMap<String, Vec<(u32, usize)>> = HashMap::new();
     let mut codes: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     let mut rows = Vec::with_capacity(order.len());
+    // After an edit, the terms of every procedure that did not change are read back.
+    let pieces = Pieces::open(ctx.cache_dir, "search");
     for batch in order.chunks(512) {
         let docs: Vec<DocTerms<'_>> = batch
             .par_iter()
-            .map(|e| doc_terms(e, cat, &field_terms[e.field]))
+            .map(|&e| {
+                let field = &cat.fields[e.field];
+                pieces.get_or_make(
+                    e,
+                    &[&field.name, &field.slug],
+                    |bytes| DocTerms::decode(bytes, e),
+                    || doc_terms(e, cat, &field_terms[e.field]),
+                    |d| Some(d.encode()),
+                )
+            })
             .collect();
         for doc in docs {
             let id = rows.len() as u32;
@@ -199,7 +213,9 @@ pub fn build_index(ctx: &RenderContext<'_>) -> Result<BTreeMap<String, Vec<u8>>>
         syn: synonym_groups(&ctx.synonyms.tu_dong_nghia),
     };
     files.insert("meta.json".into(), serde_json::to_vec(&meta)?);
-    Ok(files)
+    let reused = pieces.hits();
+    pieces.save();
+    Ok((files, reused))
 }
 
 /// What one procedure adds to the index.
@@ -258,7 +274,15 @@ fn doc_terms<'a>(e: &'a Entry, cat: &Catalogue, field_terms: &[String]) -> DocTe
     codes.retain(|k| !k.is_empty());
 
     let card = Card::new(e, cat);
-    let row = DocRow(
+    DocTerms {
+        terms,
+        codes,
+        row: doc_row(e, card.fee, card.time),
+    }
+}
+
+fn doc_row(e: &Entry, fee: String, time: String) -> DocRow<'_> {
+    DocRow(
         &e.code,
         &e.plain_name,
         if e.name == e.plain_name { "" } else { &e.name },
@@ -268,11 +292,44 @@ fn doc_terms<'a>(e: &'a Entry, cat: &Catalogue, field_terms: &[String]) -> DocTe
             OnlineLevel::MotPhan => 1,
             OnlineLevel::Khong => 2,
         },
-        card.fee,
-        card.time,
+        fee,
+        time,
         &e.slug,
-    );
-    DocTerms { terms, codes, row }
+    )
+}
+
+impl<'a> DocTerms<'a> {
+    /// As kept between builds: terms one a line after their class digit (folded terms
+    /// never hold a line break), codes one a line, then the row's fee and time.
+    fn encode(&self) -> Vec<u8> {
+        let mut terms = String::new();
+        for (t, class) in &self.terms {
+            terms.push(char::from(b'0' + *class as u8));
+            terms.push_str(t);
+            terms.push('\n');
+        }
+        let mut out = Vec::with_capacity(terms.len() + 64);
+        put_str(&mut out, &terms);
+        put_str(&mut out, &self.codes.join("\n"));
+        put_str(&mut out, &self.row.5);
+        put_str(&mut out, &self.row.6);
+        out
+    }
+
+    fn decode(bytes: &[u8], e: &'a Entry) -> Option<DocTerms<'a>> {
+        let mut r = Reader(bytes);
+        let (terms, codes, fee, time) = (r.str()?, r.str()?, r.str()?, r.str()?);
+        let terms = terms
+            .lines()
+            .map(|l| {
+                let class = usize::from(l.as_bytes().first()?.checked_sub(b'0')?);
+                (class < CLASSES.len()).then(|| (l[1..].to_owned(), class))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let codes = codes.lines().map(str::to_owned).collect();
+        let row = doc_row(e, fee.to_owned(), time.to_owned());
+        r.is_done().then_some(DocTerms { terms, codes, row })
+    }
 }
 
 /// Each group as lists of search terms; members that fold to nothing or repeat another
@@ -305,9 +362,11 @@ impl Renderer for SearchRenderer {
         // The index follows from the records, config and synonyms alone.
         let digest = ctx.inputs_digest("search");
         out.write_group("search", digest, |out| {
-            for (path, bytes) in build_index(ctx)? {
+            let (files, reused) = build_index(ctx)?;
+            for (path, bytes) in files {
                 out.write(&format!("search/{path}"), &bytes)?;
             }
+            out.reused_pieces(reused);
             Ok(())
         })
     }
