@@ -3,12 +3,14 @@
 //!
 //! Layout: a header (the cache's own magic line, then [`super::stamp`]) and entries
 //! `key (32 bytes) · length (u32 LE) · bytes`. Entries are read one at a time where
-//! they lie in the file, and new ones are streamed to the next file: a 10,000-record
-//! cache is tens of megabytes, which a build must not hold. After a run the file keeps
-//! only the entries that run used or added, so it never grows beyond one catalogue.
+//! they lie in the file, and new ones are streamed to a new file: a 10,000-record
+//! cache is tens of megabytes, which a build must not hold. A run that added a few
+//! entries appends them (rewriting 80 MB for one edited record would cost more than
+//! the edit's whole rebuild); once entries no run asks for make up a third of the file,
+//! it is rewritten with only those the last run used or added.
 //!
-//! What this is not: a database. A missing, cut-short or foreign file is an empty
-//! store; a write that fails leaves the old file in place.
+//! What this is not: a database. A missing or foreign file is an empty store, a
+//! cut-short one keeps its whole entries; a write that fails costs only time.
 
 use super::Digest32;
 use std::collections::{HashMap, HashSet};
@@ -24,7 +26,10 @@ pub struct Store {
     stamp: Digest32,
     old: Option<Mutex<File>>,
     index: HashMap<Digest32, (u64, usize)>,
+    /// The file on disk is a store of this niemyet (entries can be appended to it).
+    valid: bool,
     hits: AtomicUsize,
+    added: AtomicUsize,
     used: Mutex<HashSet<Digest32>>,
     fresh: Mutex<Option<(PathBuf, BufWriter<File>)>>,
     /// A new entry could not be written whole: the next file is not to be trusted.
@@ -40,7 +45,9 @@ impl Store {
             stamp: [0; 32],
             old: None,
             index: HashMap::new(),
+            valid: false,
             hits: AtomicUsize::new(0),
+            added: AtomicUsize::new(0),
             used: Mutex::new(HashSet::new()),
             fresh: Mutex::new(None),
             failed: AtomicBool::new(false),
@@ -57,14 +64,14 @@ impl Store {
         let old = File::open(&file).ok();
         let index = old
             .as_ref()
-            .and_then(|f| read_index(f, magic, &stamp).ok().flatten())
-            .unwrap_or_default();
+            .and_then(|f| read_index(f, magic, &stamp).ok().flatten());
         Store {
             file: Some(file),
             magic,
             stamp,
             old: old.map(Mutex::new),
-            index,
+            valid: index.is_some(),
+            index: index.unwrap_or_default(),
             ..Store::off()
         }
     }
@@ -98,7 +105,9 @@ impl Store {
                 && w.write_all(&len.to_le_bytes()).is_ok()
                 && w.write_all(bytes).is_ok()
         });
-        if !ok {
+        if ok {
+            self.added.fetch_add(1, Ordering::Relaxed);
+        } else {
             self.failed.store(true, Ordering::Relaxed);
         }
     }
@@ -108,18 +117,34 @@ impl Store {
         self.hits.load(Ordering::Relaxed)
     }
 
-    /// Replace the file by the entries this run used or added. Left as it is when the
-    /// run added nothing and used every entry, or none (a run that never asked).
-    /// Failing to write only costs the next run some time.
+    /// Keep what this run added for the next run: appended when it is little and the
+    /// file has few entries nobody asked for, else the file is replaced by the entries
+    /// this run used or added. Left alone by a run that added nothing and asked for
+    /// nothing or nearly everything. Failing to write only costs the next run some time.
     pub fn save(self) {
         let Some(file) = &self.file else { return };
         let used = self.used.into_inner().unwrap_or_else(|e| e.into_inner());
         let fresh = self.fresh.into_inner().unwrap_or_else(|e| e.into_inner());
-        if fresh.is_none() && (used.is_empty() || used.len() == self.index.len()) {
+        let (live, added) = (used.len(), self.added.load(Ordering::Relaxed));
+        let few_dead = self.index.len().saturating_sub(live) * 2 <= live;
+        if fresh.is_none() && (live == 0 || few_dead) {
             return;
         }
-        let Some((tmp, mut w)) = fresh.or_else(|| start(file, self.magic, &self.stamp)) else {
-            return;
+        let failed = self.failed.load(Ordering::Relaxed);
+        let append = self.valid && few_dead && added * 8 <= live + added && !failed;
+        let (tmp, mut w) = match fresh {
+            Some((tmp, w)) if append => {
+                if w.into_inner().is_ok() {
+                    append_entries(&tmp, self.magic.len() + 32, file);
+                }
+                let _ = std::fs::remove_file(&tmp);
+                return;
+            }
+            Some(fresh) => fresh,
+            None => match start(file, self.magic, &self.stamp) {
+                Some(fresh) => fresh,
+                None => return,
+            },
         };
         // Old entries in file order, so the copy reads the old file front to back.
         let mut kept: Vec<(u64, usize, &Digest32)> = used
@@ -127,7 +152,7 @@ impl Store {
             .filter_map(|k| self.index.get(k).map(|&(at, len)| (at, len, k)))
             .collect();
         kept.sort();
-        let mut ok = !self.failed.load(Ordering::Relaxed);
+        let mut ok = !failed;
         if let Some(old) = &self.old {
             let mut bytes = Vec::new();
             for (at, len, key) in kept {
@@ -152,6 +177,34 @@ impl Store {
     }
 }
 
+/// Append the entries of the store file `from` (after its `head` bytes) to `to`, each
+/// in one write: a build killed half-way leaves whole entries and at most one cut
+/// short at the end, which [`read_index`] drops.
+fn append_entries(from: &Path, head: usize, to: &Path) {
+    let (Ok(src), Ok(mut dst)) = (
+        File::open(from),
+        std::fs::OpenOptions::new().append(true).open(to),
+    ) else {
+        return;
+    };
+    let mut r = BufReader::new(src);
+    let mut skip = vec![0; head];
+    if r.read_exact(&mut skip).is_err() {
+        return;
+    }
+    let mut head = [0u8; 36];
+    let mut entry = Vec::new();
+    while r.read_exact(&mut head).is_ok() {
+        let len = u32::from_le_bytes([head[32], head[33], head[34], head[35]]) as usize;
+        entry.clear();
+        entry.extend_from_slice(&head);
+        entry.resize(36 + len, 0);
+        if r.read_exact(&mut entry[36..]).is_err() || dst.write_all(&entry).is_err() {
+            return;
+        }
+    }
+}
+
 /// `buf.len()` bytes at `at` (a file shared by the worker threads).
 fn read_at(file: &Mutex<File>, at: u64, buf: &mut [u8]) -> std::io::Result<()> {
     let mut f = lock(file);
@@ -169,8 +222,8 @@ fn start(file: &Path, magic: &[u8], stamp: &Digest32) -> Option<(PathBuf, BufWri
     Some((tmp, w))
 }
 
-/// Where each entry lies, or `None` if the file is not this store of this niemyet (or
-/// is cut short).
+/// Where each entry lies, or `None` if the file is not this store of this niemyet. An
+/// entry cut short at the end (a build killed while appending) is left out.
 fn read_index(
     file: &File,
     magic: &[u8],
@@ -186,14 +239,14 @@ fn read_index(
     let mut at = head.len() as u64;
     let mut index = HashMap::new();
     let mut entry = [0u8; 36];
-    while at < size {
+    while at + 36 <= size {
         r.read_exact(&mut entry)?;
         let mut key = [0u8; 32];
         key.copy_from_slice(&entry[..32]);
         let len = u32::from_le_bytes([entry[32], entry[33], entry[34], entry[35]]);
         at += 36;
-        if at + len as u64 > size {
-            return Ok(None);
+        if at + u64::from(len) > size {
+            break;
         }
         index.insert(key, (at, len as usize));
         r.seek_relative(i64::from(len))?;
@@ -242,17 +295,57 @@ mod tests {
     }
 
     #[test]
-    fn damaged_file_is_empty() {
+    fn a_few_new_entries_are_appended_and_dead_ones_dropped_in_time() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("s.bin");
+        let key = |i: u8| [i; 32];
+        let s = Store::open(Some(dir.path()), "s.bin", MAGIC);
+        for i in 0..10 {
+            s.put(key(i), &[i; 100]);
+        }
+        s.save();
+        let before = std::fs::read(&path).expect("read");
+
+        // Everything used, one added: appended, the old bytes stay as they were.
+        let s = Store::open(Some(dir.path()), "s.bin", MAGIC);
+        (0..10).for_each(|i| assert!(s.get(&key(i)).is_some()));
+        s.put(key(10), b"new");
+        s.save();
+        let after = std::fs::read(&path).expect("read");
+        assert_eq!(after[..before.len()], before[..]);
+        assert_eq!(after.len(), before.len() + 36 + 3);
+
+        // Three unused: kept for now. Seven unused: the file keeps only what was used.
+        let s = Store::open(Some(dir.path()), "s.bin", MAGIC);
+        assert_eq!(s.entries(), 11);
+        (0..8).for_each(|i| assert!(s.get(&key(i)).is_some()));
+        s.save();
+        let s = Store::open(Some(dir.path()), "s.bin", MAGIC);
+        assert_eq!(s.entries(), 11);
+        (7..11).for_each(|i| assert!(s.get(&key(i)).is_some()));
+        s.save();
+        let s = Store::open(Some(dir.path()), "s.bin", MAGIC);
+        assert_eq!(s.entries(), 4);
+        assert_eq!(s.get(&key(10)).as_deref(), Some(&b"new"[..]));
+    }
+
+    #[test]
+    fn an_entry_cut_short_is_dropped_and_a_foreign_file_is_empty() {
         let dir = tempfile::tempdir().expect("tempdir");
         let s = Store::open(Some(dir.path()), "s.bin", MAGIC);
-        s.put([7; 32], b"some bytes");
+        s.put([7; 32], b"whole");
+        s.put([8; 32], b"some bytes");
         s.save();
         let path = dir.path().join("s.bin");
         let mut bytes = std::fs::read(&path).expect("read");
         bytes.truncate(bytes.len() - 3);
-        std::fs::write(&path, bytes).expect("write");
+        std::fs::write(&path, &bytes).expect("write");
         let s = Store::open(Some(dir.path()), "s.bin", MAGIC);
-        assert_eq!(s.entries(), 0);
-        assert!(s.get(&[7; 32]).is_none());
+        assert_eq!(s.entries(), 1);
+        assert_eq!(s.get(&[7; 32]).as_deref(), Some(&b"whole"[..]));
+        assert!(s.get(&[8; 32]).is_none());
+        bytes[0] ^= 1;
+        std::fs::write(&path, &bytes).expect("write");
+        assert_eq!(Store::open(Some(dir.path()), "s.bin", MAGIC).entries(), 0);
     }
 }
