@@ -343,3 +343,32 @@ fn a_version_taking_effect_is_not_served_from_the_cache() {
         assert_same_at(&out, &content, &["--as-of", as_of], as_of);
     }
 }
+
+/// A page shows other records (a related procedure's card): editing that record alone
+/// must bring the page up to date, though its own record did not change.
+#[test]
+fn a_page_follows_the_related_procedures_it_shows() {
+    let relating = FULL_RECORD.replacen("\n---\n", "\nthu_tuc_lien_quan: [\"1.000656\"]\n---\n", 1);
+    let second = second_record();
+    let (_tmp, content, out) = warm_site(&[("a.md", &relating), ("b.md", &second)]);
+    let a_page = page_with(&out, "Làm giấy khai sinh cho con").expect("page a");
+    assert!(
+        read(&a_page).contains("Báo tử cho người thân"),
+        "related card"
+    );
+    let renamed = second.replace("Báo tử cho người thân", "Khai tử khi người thân mất");
+    std::fs::write(content.join("thu-tuc/b.md"), renamed).expect("edit b");
+    for round in 0..3 {
+        timed(&content, &out);
+        let a_page = page_with(&out, "Làm giấy khai sinh cho con").expect("page a");
+        assert!(
+            read(&a_page).contains("Khai tử khi người thân mất"),
+            "round {round}"
+        );
+        assert_same(
+            &out,
+            &content,
+            &format!("after a related edit, round {round}"),
+        );
+    }
+}

@@ -3,9 +3,9 @@
 //! are written again whole, since they are files over every procedure, but the pieces
 //! of the procedures that did not change are read back instead of made again.
 //!
-//! A piece is keyed by the procedure's [`Entry::origin`] (the record text it was
-//! parsed from), the entry's derived names, and whatever else the renderer says it
-//! used (field, site address). Entries without an origin (no cache, or a procedure the
+//! A piece is keyed by the entry's [`Entry::identity`] (the record text its procedure
+//! was parsed from, its names and address) and whatever else the renderer says it used
+//! (field, site address). Entries without an origin (no cache, or a procedure the
 //! lifecycle changed) are always made afresh. Stored in a [`Store`] per renderer.
 
 use super::store::Store;
@@ -57,15 +57,9 @@ impl Pieces {
     }
 
     fn key(&self, e: &Entry, used: &[&str]) -> Option<Digest32> {
-        let origin = e.origin.as_ref().filter(|_| self.store.is_on())?;
+        let identity = e.identity().filter(|_| self.store.is_on())?;
         let mut k = Key::new();
-        k.part(self.part.as_bytes())
-            .part(origin)
-            .part(e.code.as_bytes())
-            .part(e.name.as_bytes())
-            .part(e.plain_name.as_bytes())
-            .part(e.slug.as_bytes())
-            .part(&(e.field as u64).to_le_bytes());
+        k.part(self.part.as_bytes()).part(&identity);
         for u in used {
             k.part(u.as_bytes());
         }

@@ -9,7 +9,7 @@ mod forms;
 pub use format::*;
 pub use forms::*;
 
-use crate::cache::Digest32;
+use crate::cache::{Digest32, Key};
 use crate::diagnostic::{Diagnostic, FieldPath, Finding};
 use crate::load::LoadedRecord;
 use crate::model::{Date, OnlineLevel, Procedure};
@@ -95,6 +95,19 @@ impl Entry {
     }
     pub fn updated(&self) -> Option<Date> {
         self.procedure.ngay_cap_nhat
+    }
+    /// Digest of everything the entry holds (record, names, address, field), while its
+    /// procedure is its file's parse ([`Entry::origin`]): what is made from the entry
+    /// alone can be kept under it between builds. `None` otherwise.
+    pub fn identity(&self) -> Option<Digest32> {
+        let mut k = Key::new();
+        k.part(self.origin.as_ref()?)
+            .part(self.code.as_bytes())
+            .part(self.name.as_bytes())
+            .part(self.plain_name.as_bytes())
+            .part(self.slug.as_bytes())
+            .part(&(self.field as u64).to_le_bytes());
+        Some(k.digest())
     }
     /// Site-relative URL path, e.g. `thu-tuc/dang-ky-khai-sinh/`.
     pub fn url_path(&self) -> String {

@@ -9,12 +9,12 @@ pub mod updates;
 pub mod view;
 
 use super::{Output, RenderContext, Renderer, Theme};
-use crate::cache::{Digest32, Key};
+use crate::cache::{hex, Digest32, Key};
 use anyhow::{anyhow, Result};
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
-use view::{Card, FieldView, ProcedureView, SiteView};
+use view::{Card, FieldView, ProcedureView, SiteView, Surroundings};
 
 pub struct SiteRenderer {
     tera: Tera,
@@ -81,7 +81,7 @@ impl SiteRenderer {
 
     /// [`SiteRenderer::page`] for a page whose own data is one value, `name`: its
     /// digest comes straight from the value, which becomes a Tera value only when the
-    /// page is rendered (most procedure pages of a rebuild are not).
+    /// page is rendered (most pages of a rebuild are not).
     pub(crate) fn page_of(
         &self,
         out: &Output,
@@ -91,10 +91,27 @@ impl SiteRenderer {
         name: &str,
         value: &impl Serialize,
     ) -> Result<()> {
-        let digest = self.digest(out, base, template, path, &(name, value));
+        self.page_from(out, base, template, path, name, value, || value)
+    }
+
+    /// [`SiteRenderer::page_of`] with a value made by `value` only when the page is
+    /// written. `made_from` stands for the value in the page's digest, so it must
+    /// determine it: equal `made_from`, equal value.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn page_from<V: Serialize>(
+        &self,
+        out: &Output,
+        base: &Base,
+        template: &str,
+        path: &str,
+        name: &str,
+        made_from: &impl Serialize,
+        value: impl FnOnce() -> V,
+    ) -> Result<()> {
+        let digest = self.digest(out, base, template, path, &(name, made_from));
         out.write_page(&format!("{path}index.html"), digest, || {
             let mut own = Context::new();
-            own.insert(name, value);
+            own.insert(name, &value());
             self.render_page(base, template, path, own)
         })
     }
@@ -232,13 +249,34 @@ impl Renderer for SiteRenderer {
             })
             .collect();
 
+        // What a procedure view takes from the site config, for the pages' digests.
+        let config = if out.remembers_pages() {
+            let mut key = Key::new();
+            key.json(ctx.site);
+            hex(&key.digest())
+        } else {
+            String::new()
+        };
         // Procedure pages are most of the work: render them in parallel, straight to disk.
         cat.entries.par_iter().enumerate().try_for_each(|(i, e)| {
             if !ctx.scope.entry(i) {
                 return Ok(());
             }
-            let view = ProcedureView::new(e, cat, ctx.site);
-            self.page_of(out, &base, "procedure.html", &e.url_path(), "p", &view)
+            let around = Surroundings::new(e, cat);
+            let path = e.url_path();
+            match e.identity().filter(|_| out.remembers_pages()) {
+                // The view follows from the entry, the config and its surroundings.
+                Some(id) => {
+                    let made_from = ("entry", hex(&id), &config, &around);
+                    self.page_from(out, &base, "procedure.html", &path, "p", &made_from, || {
+                        ProcedureView::with(e, around.clone(), ctx.site)
+                    })
+                }
+                None => {
+                    let view = ProcedureView::with(e, around, ctx.site);
+                    self.page_of(out, &base, "procedure.html", &path, "p", &view)
+                }
+            }
         })?;
 
         // A field of a province can hold hundreds of procedures: its page is split like

@@ -3,8 +3,10 @@
 
 use crate::catalogue::{channel_fees, fee_amount, time_limit, Catalogue, Entry};
 use crate::model::*;
+use crate::render::forms::FormLink;
 use crate::render::markdown;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Serialize)]
 pub struct SiteView {
@@ -50,7 +52,7 @@ impl SiteView {
 }
 
 /// One line in a list of procedures.
-#[derive(Serialize, PartialEq)]
+#[derive(Serialize, PartialEq, Clone)]
 pub struct Card {
     pub code: String,
     pub name: String,
@@ -146,7 +148,7 @@ pub struct ProcedureView {
     pub jsonld: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct LastChangeView {
     pub date: Option<String>,
     pub date_iso: Option<String>,
@@ -154,7 +156,7 @@ pub struct LastChangeView {
     pub changes: Vec<crate::lifecycle::Change>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct ComingView {
     pub date: String,
     pub date_iso: String,
@@ -304,10 +306,80 @@ fn coming_text(u: &crate::lifecycle::Upcoming, code: &str) -> String {
     }
 }
 
-impl ProcedureView {
-    pub fn new(e: &Entry, cat: &Catalogue, site: &SiteConfig) -> Self {
+/// What a procedure page takes from the rest of the catalogue: its field, the forms
+/// its documents name, related procedures and lifecycle notes. Everything else on the
+/// page follows from the entry and the site config alone ([`ProcedureView::with`]
+/// cannot see the catalogue), so a page's digest needs only this, the entry's
+/// identity and the config: a rebuild lays out views only for the pages it writes.
+#[derive(Serialize, Clone)]
+pub struct Surroundings {
+    field: String,
+    field_url: String,
+    forms: BTreeMap<String, FormLink>,
+    related: Vec<Card>,
+    last_change: Option<LastChangeView>,
+    coming: Vec<ComingView>,
+}
+
+impl Surroundings {
+    pub fn new(e: &Entry, cat: &Catalogue) -> Self {
         let p = &e.procedure;
         let field = &cat.fields[e.field];
+        Surroundings {
+            field: field.name.clone(),
+            field_url: field.url_path(),
+            forms: p
+                .thanh_phan_ho_so
+                .iter()
+                .flat_map(|g| &g.giay_to)
+                .filter_map(|d| d.bieu_mau.as_deref())
+                .filter_map(|b| Some((b.to_owned(), FormLink::new(cat.forms.get(b)?))))
+                .collect(),
+            related: p
+                .thu_tuc_lien_quan
+                .iter()
+                .filter_map(|c| cat.by_code(c.as_str()))
+                .map(|r| Card::new(r, cat))
+                .collect(),
+            last_change: cat
+                .lifecycle
+                .last_changes
+                .get(&e.code)
+                .map(|l| LastChangeView {
+                    date: l.date.map(|d| d.vn()),
+                    date_iso: l.date.map(|d| d.iso()),
+                    decision: l.decision.as_ref().map(super::updates::decision_text),
+                    changes: l.changes.clone(),
+                }),
+            coming: cat
+                .lifecycle
+                .upcoming
+                .iter()
+                .filter(|u| u.code == e.code || u.replaces.contains(&e.code))
+                .map(|u| ComingView {
+                    date: u.date.vn(),
+                    date_iso: u.date.iso(),
+                    text: coming_text(u, &e.code),
+                    decision: u.decision.as_ref().map(super::updates::decision_text),
+                    changes: if u.code == e.code {
+                        u.changes.clone()
+                    } else {
+                        Vec::new()
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
+impl ProcedureView {
+    pub fn new(e: &Entry, cat: &Catalogue, site: &SiteConfig) -> Self {
+        ProcedureView::with(e, Surroundings::new(e, cat), site)
+    }
+
+    /// The view of `e` among `around`.
+    pub fn with(e: &Entry, around: Surroundings, site: &SiteConfig) -> Self {
+        let p = &e.procedure;
         let level = e.online();
         let document_groups: Vec<GroupView> = p
             .thanh_phan_ho_so
@@ -326,8 +398,8 @@ impl ProcedureView {
                         form_link: d
                             .bieu_mau
                             .as_deref()
-                            .and_then(|b| cat.forms.get(b))
-                            .map(crate::render::forms::FormLink::new),
+                            .and_then(|b| around.forms.get(b))
+                            .cloned(),
                         note: d.ghi_chu.clone(),
                         alternatives: d.thay_the.clone(),
                     })
@@ -339,8 +411,8 @@ impl ProcedureView {
             name: e.name.clone(),
             plain_name: e.plain_name.clone(),
             has_plain_name: p.ten_than_thien.is_some(),
-            field: field.name.clone(),
-            field_url: field.url_path(),
+            field: around.field,
+            field_url: around.field_url,
             description: p.mo_ta.clone(),
             online: level.is_online(),
             online_level: match level {
@@ -420,43 +492,13 @@ impl ProcedureView {
             updated_iso: p.ngay_cap_nhat.map(|d| d.iso()),
             levels: p.cap_thuc_hien.clone(),
             kind: p.loai_thu_tuc.clone(),
-            related: p
-                .thu_tuc_lien_quan
-                .iter()
-                .filter_map(|c| cat.by_code(c.as_str()))
-                .map(|r| Card::new(r, cat))
-                .collect(),
+            related: around.related,
             body_html: e.body.as_deref().map(markdown::to_html),
             keywords: p.tu_khoa.clone(),
             life_events: p.su_kien_cuoc_song.clone(),
             print: cfg!(feature = "pdf").then(|| PrintLinks::new(e)),
-            last_change: cat
-                .lifecycle
-                .last_changes
-                .get(&e.code)
-                .map(|l| LastChangeView {
-                    date: l.date.map(|d| d.vn()),
-                    date_iso: l.date.map(|d| d.iso()),
-                    decision: l.decision.as_ref().map(super::updates::decision_text),
-                    changes: l.changes.clone(),
-                }),
-            coming: cat
-                .lifecycle
-                .upcoming
-                .iter()
-                .filter(|u| u.code == e.code || u.replaces.contains(&e.code))
-                .map(|u| ComingView {
-                    date: u.date.vn(),
-                    date_iso: u.date.iso(),
-                    text: coming_text(u, &e.code),
-                    decision: u.decision.as_ref().map(super::updates::decision_text),
-                    changes: if u.code == e.code {
-                        u.changes.clone()
-                    } else {
-                        Vec::new()
-                    },
-                })
-                .collect(),
+            last_change: around.last_change,
+            coming: around.coming,
             jsonld: String::new(),
         };
         ProcedureView {
