@@ -6,6 +6,7 @@
 //! templates of `site.yaml`. Shape errors (types, unknown keys, YAML syntax) are found
 //! earlier, by `load`; rules about versions and effective dates live in `lifecycle`.
 
+mod blank;
 mod cross;
 mod forms;
 mod record;

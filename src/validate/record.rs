@@ -1,4 +1,4 @@
-use crate::diagnostic::{FieldPath, Finding, Seg};
+use crate::diagnostic::{FieldPath, Finding};
 use crate::model::*;
 
 /// Rules a single record can break. Errors stop the build; warnings are advice.
@@ -70,7 +70,7 @@ pub fn check_record(p: &Procedure) -> Vec<Finding> {
         }
     }
     recommended(p, &mut out);
-    empty_strings(p, &mut out);
+    super::blank::blank_strings(p, &mut out);
     out
 }
 
@@ -396,48 +396,5 @@ fn recommended(p: &Procedure, out: &mut Vec<Finding>) {
             "thủ tục trực tuyến nhưng không có kênh \"Trực tuyến\"",
             Some("thêm một kênh hinh_thuc: Trực tuyến, hoặc ghi muc_do_truc_tuyen: không".into()),
         ));
-    }
-}
-
-/// Any text field left empty (`ten: ""` or `ten:` followed by spaces) is an error: an
-/// empty line on a public noticeboard looks like missing information.
-fn empty_strings(p: &Procedure, out: &mut Vec<Finding>) {
-    use serde_json::Value;
-    // One path, extended and shortened on the way down: a 10,000-record build walks
-    // every string of every record, and only a finding needs its own copy of the path.
-    fn child(v: &Value, seg: impl FnOnce() -> Seg, at: &mut FieldPath, out: &mut Vec<Finding>) {
-        let blank = matches!(v, Value::String(s) if s.trim().is_empty());
-        if !blank && !matches!(v, Value::Array(_) | Value::Object(_)) {
-            return;
-        }
-        at.0.push(seg());
-        if blank {
-            out.push(Finding::error(
-                at.clone(),
-                "nội dung để trống",
-                Some("ghi nội dung, hoặc xóa hẳn dòng này".into()),
-            ));
-        } else {
-            walk(v, at, out);
-        }
-        at.0.pop();
-    }
-    fn walk(v: &Value, at: &mut FieldPath, out: &mut Vec<Finding>) {
-        match v {
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    child(item, || Seg::Index(i), at, out);
-                }
-            }
-            Value::Object(map) => {
-                for (k, item) in map {
-                    child(item, || Seg::Key(k.clone()), at, out);
-                }
-            }
-            _ => {}
-        }
-    }
-    if let Ok(v) = serde_json::to_value(p) {
-        walk(&v, &mut FieldPath::root(), out);
     }
 }
