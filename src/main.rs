@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use niemyet::build::{self, BuildOptions, Source};
+use niemyet::cache::records::RecordCache;
 use niemyet::model::Date;
 use niemyet::report;
 use std::path::PathBuf;
@@ -128,8 +129,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             note_embedded(&source);
             let files = source.read()?;
             let as_of = as_of.unwrap_or_else(Date::today);
+            // Unchanged records are read back as `build` reads them (and kept for it).
+            let cache = RecordCache::open(build::cache_dir(&source).as_deref());
             #[allow(unused_mut)]
-            let mut checked = build::check_at(files, as_of);
+            let mut checked = build::check_cached(files, as_of, &cache);
+            cache.save();
             #[cfg(feature = "pdf")]
             build::check_print(&source, &mut checked, as_of)?;
             let d = &checked.diagnostics;

@@ -372,3 +372,27 @@ fn a_page_follows_the_related_procedures_it_shows() {
         );
     }
 }
+
+/// `niemyet check` reads unchanged records back as `build` does, and says exactly what
+/// it says without the cache, mistakes included.
+#[test]
+fn check_reads_records_back_and_reports_the_same() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let broken = second_record().replace("ten_than_thien:", "ten_than_thienn:");
+    let content = content_tree(tmp.path(), &[("a.md", FULL_RECORD), ("b.md", &broken)]);
+    let (first, report) = common::check_json(&content);
+    assert!(!first.status.success(), "the broken record is an error");
+    assert!(report.to_string().contains("ten_than_thienn"), "{report}");
+    let cache = tmp.path().join(".niemyet-cache/ban-ghi.bin");
+    let kept = std::fs::metadata(&cache)
+        .expect("check keeps the records it read")
+        .len();
+    let (again, cached_report) = common::check_json(&content);
+    assert_eq!(cached_report, report);
+    assert_eq!(again.status.code(), first.status.code());
+    assert_eq!(std::fs::metadata(&cache).expect("cache").len(), kept);
+    // The build that follows reads the clean record back.
+    let out = tmp.path().join("out");
+    std::fs::write(content.join("thu-tuc/b.md"), second_record()).expect("fix b");
+    assert_eq!(timed(&content, &out).records, 1);
+}
