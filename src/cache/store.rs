@@ -15,7 +15,7 @@
 use super::Digest32;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -24,7 +24,7 @@ pub struct Store {
     file: Option<PathBuf>,
     magic: &'static [u8],
     stamp: Digest32,
-    old: Option<Mutex<File>>,
+    old: Option<Old>,
     index: HashMap<Digest32, (u64, usize)>,
     /// The file on disk is a store of this niemyet (entries can be appended to it).
     valid: bool,
@@ -69,7 +69,7 @@ impl Store {
             file: Some(file),
             magic,
             stamp,
-            old: old.map(Mutex::new),
+            old: old.map(shared),
             valid: index.is_some(),
             index: index.unwrap_or_default(),
             ..Store::off()
@@ -205,8 +205,32 @@ fn append_entries(from: &Path, head: usize, to: &Path) {
     }
 }
 
-/// `buf.len()` bytes at `at` (a file shared by the worker threads).
-fn read_at(file: &Mutex<File>, at: u64, buf: &mut [u8]) -> std::io::Result<()> {
+/// The previous run's file, read by every worker thread: positioned reads need no lock
+/// on Unix; elsewhere, a seek and a read under one.
+#[cfg(unix)]
+type Old = File;
+#[cfg(not(unix))]
+type Old = Mutex<File>;
+
+#[cfg(unix)]
+fn shared(file: File) -> Old {
+    file
+}
+
+#[cfg(not(unix))]
+fn shared(file: File) -> Old {
+    Mutex::new(file)
+}
+
+/// `buf.len()` bytes at `at`.
+#[cfg(unix)]
+fn read_at(file: &Old, at: u64, buf: &mut [u8]) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(not(unix))]
+fn read_at(file: &Old, at: u64, buf: &mut [u8]) -> std::io::Result<()> {
+    use std::io::{Seek, SeekFrom};
     let mut f = lock(file);
     f.seek(SeekFrom::Start(at))?;
     f.read_exact(buf)
