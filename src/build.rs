@@ -209,7 +209,8 @@ pub fn parse_record(file: SourceFile) -> ParsedRecord {
     parse_record_cached(file, &RecordCache::off())
 }
 
-fn parse_record_cached(file: SourceFile, cache: &RecordCache) -> ParsedRecord {
+/// [`parse_record`], reading the record back from `cache` when its text is unchanged.
+pub fn parse_record_cached(file: SourceFile, cache: &RecordCache) -> ParsedRecord {
     let (record, mut diagnostics) = load::parse_record_cached(&file, cache);
     let claimed_code = record.is_none().then(|| claimed_code(&file.text)).flatten();
     drop(file);

@@ -14,6 +14,7 @@
 //! injected live-reload snippet). This module does not watch files or serve HTTP.
 
 use crate::build::{self, Checked, FormFiles, ParsedConfig, ParsedRecord};
+use crate::cache::records::RecordCache;
 use crate::catalogue::{Catalogue, Entry};
 use crate::diagnostic::Diagnostics;
 use crate::load::{self, SourceFile};
@@ -97,11 +98,14 @@ impl Session {
             .site_root()
             .unwrap_or_else(|| PathBuf::from("."));
         let config = build::parse_config(files.site.as_ref(), files.synonyms.as_ref());
+        // Unchanged records are read back as `build` reads them; later edits are parsed.
+        let cache = RecordCache::open(Some(cache_dir));
         let records: BTreeMap<PathBuf, ParsedRecord> = files
             .records
             .into_par_iter()
-            .map(|f| (f.path.clone(), build::parse_record(f)))
+            .map(|f| (f.path.clone(), build::parse_record_cached(f, &cache)))
             .collect();
+        cache.save();
         std::fs::create_dir_all(output)
             .with_context(|| format!("không tạo được {}", output.display()))?;
         let mut s = Session {

@@ -339,6 +339,18 @@ fn incremental_rebuilds_equal_a_full_build() {
         partial >= 5,
         "only {partial} rebuilds were partial: the test did not exercise them"
     );
+
+    // A new session starts from the records the builds kept (and from the pieces of the
+    // search index and open data): still what a full build writes.
+    drop(session);
+    assert!(
+        cache.join("ban-ghi.bin").is_file(),
+        "the builds kept their records"
+    );
+    let (mut session, reopened) =
+        Session::open(&content, &preview, &cache, as_of, INJECT).expect("reopen");
+    assert!(reopened.rendered && !reopened.failed());
+    assert_same_as_full_build(&mut session, &content, &preview, &full, "reopened");
 }
 
 // ---- the real binary -------------------------------------------------------------

@@ -22,8 +22,8 @@ const FILE: &str = "ban-ghi.bin";
 pub struct RecordCache(Store);
 
 impl RecordCache {
-    /// A cache that never hits and keeps nothing (the live preview keeps its records
-    /// in memory instead).
+    /// A cache that never hits and keeps nothing (the live preview parses an edited
+    /// record with it: after it starts, it keeps its records in memory).
     pub fn off() -> RecordCache {
         RecordCache(Store::off())
     }
