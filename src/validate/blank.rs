@@ -85,6 +85,51 @@ impl Compound<'_, '_> {
     }
 }
 
+/// Serializer methods for values that hold no text.
+macro_rules! nothing_to_see {
+    ($($method:ident: $t:ty),*) => {$(
+        fn $method(self, _: $t) -> Result<(), Stop> {
+            Ok(())
+        }
+    )*};
+}
+
+/// Sequences, tuples and tuple variants: elements by their index.
+macro_rules! by_index {
+    ($($kind:ident::$method:ident),*) => {$(
+        impl ser::$kind for Compound<'_, '_> {
+            type Ok = ();
+            type Error = Stop;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
+                self.element(value)
+            }
+            fn end(self) -> Result<(), Stop> {
+                self.done()
+            }
+        }
+    )*};
+}
+
+/// Structs and struct variants: fields by their serde name.
+macro_rules! by_name {
+    ($($kind:ident),*) => {$(
+        impl ser::$kind for Compound<'_, '_> {
+            type Ok = ();
+            type Error = Stop;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), Stop> {
+                self.w.under(Seg::Key(key.to_owned()), value)
+            }
+            fn end(self) -> Result<(), Stop> {
+                self.done()
+            }
+        }
+    )*};
+}
+
 impl<'w, 'o> ser::Serializer for &'w mut Walker<'o> {
     type Ok = ();
     type Error = Stop;
@@ -104,42 +149,20 @@ impl<'w, 'o> ser::Serializer for &'w mut Walker<'o> {
         self.text(v.encode_utf8(&mut [0; 4]));
         Ok(())
     }
-    fn serialize_bool(self, _: bool) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_i8(self, _: i8) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_i16(self, _: i16) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_i32(self, _: i32) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_i64(self, _: i64) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_u8(self, _: u8) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_u16(self, _: u16) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_u32(self, _: u32) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_u64(self, _: u64) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_f32(self, _: f32) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_f64(self, _: f64) -> Result<(), Stop> {
-        Ok(())
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), Stop> {
-        Ok(())
-    }
+    nothing_to_see!(
+        serialize_bool: bool,
+        serialize_i8: i8,
+        serialize_i16: i16,
+        serialize_i32: i32,
+        serialize_i64: i64,
+        serialize_u8: u8,
+        serialize_u16: u16,
+        serialize_u32: u32,
+        serialize_u64: u64,
+        serialize_f32: f32,
+        serialize_f64: f64,
+        serialize_bytes: &[u8]
+    );
     fn serialize_none(self) -> Result<(), Stop> {
         Ok(())
     }
@@ -218,49 +241,12 @@ fn compound<'w, 'o>(w: &'w mut Walker<'o>, variant: Option<&str>) -> Compound<'w
     }
 }
 
-impl ser::SerializeSeq for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Stop> {
-        self.done()
-    }
-}
-
-impl ser::SerializeTuple for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Stop> {
-        self.done()
-    }
-}
-
-impl ser::SerializeTupleStruct for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Stop> {
-        self.done()
-    }
-}
-
-impl ser::SerializeTupleVariant for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Stop> {
-        self.done()
-    }
-}
+by_index!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl ser::SerializeMap for Compound<'_, '_> {
     type Ok = ();
@@ -283,35 +269,7 @@ impl ser::SerializeMap for Compound<'_, '_> {
     }
 }
 
-impl ser::SerializeStruct for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Stop> {
-        self.w.under(Seg::Key(key.to_owned()), value)
-    }
-    fn end(self) -> Result<(), Stop> {
-        self.done()
-    }
-}
-
-impl ser::SerializeStructVariant for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Stop;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Stop> {
-        self.w.under(Seg::Key(key.to_owned()), value)
-    }
-    fn end(self) -> Result<(), Stop> {
-        self.done()
-    }
-}
+by_name!(SerializeStruct, SerializeStructVariant);
 
 #[cfg(test)]
 mod tests {
