@@ -2,8 +2,8 @@
 //!
 //! `cargo bench --bench build` (defaults to N = 1,000 and 10,000), or
 //! `cargo bench --bench build -- 500 2000`. Numbers are reported, never asserted.
-//! Warm and edit figures are the median of several builds (with the range): on a busy
-//! two-core machine one build can be a quarter off.
+//! Each figure is the median of several builds, with their range: on a busy two-core
+//! machine one build can be a quarter off (a cold one, more).
 
 #[path = "synth.rs"]
 mod synth;
@@ -21,8 +21,9 @@ fn peak_rss_children_kb() -> i64 {
     }
 }
 
-/// Builds timed for each of the warm and edit figures.
+/// Builds timed for each of the warm and edit figures, and for the cold one.
 const RUNS: usize = 5;
+const COLD_RUNS: usize = 3;
 
 /// "median (min–max)" of some timings, in seconds.
 fn summary(mut t: Vec<f64>) -> String {
@@ -60,7 +61,7 @@ fn main() {
     let base = PathBuf::from(std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into()))
         .join("bench");
     println!(
-        "{:>7} | {:>9} | {:>19} | {:>19} | {:>12}",
+        "{:>7} | {:>19} | {:>19} | {:>19} | {:>12}",
         "records", "cold (s)", "warm (s)", "edit (s)", "peak RSS MB"
     );
     for n in sizes {
@@ -71,26 +72,37 @@ fn main() {
         }
         // Cold: no parsed record or page kept from an earlier run (the print cache, if
         // the pdf feature is on, is kept as it always was), and a folder never built
-        // into. A fresh name rather than deleting the last run's output: deleting 20,000
-        // files just before the build makes the kernel, not niemyet, the cold figure.
-        forget_build_work(&dir.join(".niemyet-cache"));
-        let name = format!("output-{}", std::process::id());
-        let out = dir.join(&name);
-        let prev = dir.join(format!(".{name}.niemyet-prev"));
-        let run = || {
+        // into. Fresh names rather than deleting the last run's output (deleting 20,000
+        // files just before a build makes the kernel, not niemyet, the cold figure);
+        // every folder is removed at the end. Warm and edit builds go to the last one.
+        let cache = dir.join(".niemyet-cache");
+        let folders: Vec<PathBuf> = (0..COLD_RUNS)
+            .map(|i| dir.join(format!("output-{}-{i}", std::process::id())))
+            .collect();
+        let build_into = |out: &PathBuf| {
             let start = Instant::now();
             let status = Command::new(bin)
                 .args(["build", "--quiet", "--content"])
                 .arg(&content)
                 .arg("--output")
-                .arg(&out)
+                .arg(out)
                 .stdout(std::process::Stdio::null())
                 .status()
                 .expect("run niemyet");
             assert!(status.success(), "build failed");
             start.elapsed().as_secs_f64()
         };
-        let cold = run();
+        let cold = summary(
+            folders
+                .iter()
+                .map(|out| {
+                    forget_build_work(&cache);
+                    build_into(out)
+                })
+                .collect(),
+        );
+        let out = folders.last().expect("a folder");
+        let run = || build_into(out);
         // The second build fills the writer's second folder; from the third on, a
         // build reuses the folder of the build before last (see src/writer.rs), as
         // every rebuild of an officer's site does.
@@ -111,10 +123,12 @@ fn main() {
         std::fs::write(&record, text).expect("restore record");
         // RUSAGE_CHILDREN keeps the maximum over every child so far.
         let rss = peak_rss_children_kb() as f64 / 1024.0;
-        for done in [&out, &prev] {
-            std::fs::remove_dir_all(done).ok();
+        for out in &folders {
+            let name = out.file_name().expect("name").to_string_lossy();
+            std::fs::remove_dir_all(out).ok();
+            std::fs::remove_dir_all(dir.join(format!(".{name}.niemyet-prev"))).ok();
         }
-        println!("{n:>7} | {cold:>9.2} | {warm:>19} | {edit:>19} | {rss:>12.0}");
+        println!("{n:>7} | {cold:>19} | {warm:>19} | {edit:>19} | {rss:>12.0}");
     }
     println!("(peak RSS is the maximum over every build run so far in this process)");
 }
