@@ -177,19 +177,21 @@ impl Store {
     }
 }
 
-/// Append the entries of the store file `from` (after its `head` bytes) to `to`, each
-/// in one write: a build killed half-way leaves whole entries and at most one cut
-/// short at the end, which [`read_index`] drops.
+/// Append the entries of the store file `from` (after its `head` bytes: magic and
+/// stamp) to `to`, each in one write: a build killed half-way leaves whole entries and
+/// at most one cut short at the end, which [`read_index`] drops.
+/// Nothing is appended to a file whose header is not the same (another niemyet
+/// replaced it in the meantime).
 fn append_entries(from: &Path, head: usize, to: &Path) {
     let (Ok(src), Ok(mut dst)) = (
         File::open(from),
-        std::fs::OpenOptions::new().append(true).open(to),
+        std::fs::OpenOptions::new().read(true).append(true).open(to),
     ) else {
         return;
     };
     let mut r = BufReader::new(src);
-    let mut skip = vec![0; head];
-    if r.read_exact(&mut skip).is_err() {
+    let (mut ours, mut theirs) = (vec![0; head], vec![0; head]);
+    if r.read_exact(&mut ours).is_err() || dst.read_exact(&mut theirs).is_err() || ours != theirs {
         return;
     }
     let mut head = [0u8; 36];
@@ -351,6 +353,22 @@ mod tests {
         let s = Store::open(Some(dir.path()), "s.bin", MAGIC);
         assert_eq!(s.entries(), 4);
         assert_eq!(s.get(&key(10)).as_deref(), Some(&b"new"[..]));
+    }
+
+    #[test]
+    fn nothing_is_appended_to_a_file_another_niemyet_replaced() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("s.bin");
+        let s = Store::open(Some(dir.path()), "s.bin", MAGIC);
+        (0..10).for_each(|i| s.put([i; 32], b"x"));
+        s.save();
+        let s = Store::open(Some(dir.path()), "s.bin", MAGIC);
+        (0..10).for_each(|i| assert!(s.get(&[i; 32]).is_some()));
+        s.put([10; 32], b"new");
+        let foreign = [&b"niemyet-test-1\n"[..], &[9; 32]].concat();
+        std::fs::write(&path, &foreign).expect("replace");
+        s.save();
+        assert_eq!(std::fs::read(&path).expect("read"), foreign);
     }
 
     #[test]
