@@ -120,7 +120,7 @@ pub fn inputs(files: &ContentFiles, as_of: Date) -> Option<Digest32> {
     let source = |f: &SourceFile| {
         let mut k = Key::new();
         k.part(f.path.to_string_lossy().as_bytes())
-            .part(f.text.as_bytes());
+            .part(&f.digest());
         k.digest()
     };
     let records: Vec<Digest32> = files.records.par_iter().map(source).collect();

@@ -8,11 +8,12 @@
 //! Validation is not cached: it runs on every record of every build.
 //!
 //! One [`super::store`] file, `<cache>/ban-ghi.bin`, of record JSON. The key
-//! ([`source_key`]) is a digest of the file's normalised text and kind (`.md` or
+//! ([`SourceFile::digest`]) is a digest of the file's normalised text and kind (`.md` or
 //! `.yaml`), not its path: moving a file keeps its entry.
 
 use super::store::Store;
-use super::{Digest32, Key};
+use super::Digest32;
+use crate::load::SourceFile;
 use crate::model::Procedure;
 use std::path::Path;
 
@@ -33,10 +34,11 @@ impl RecordCache {
         RecordCache(Store::open(dir, FILE, MAGIC))
     }
 
-    /// The key of a record file: its normalised text and whether it is Markdown (the
-    /// same text means different things as `.md` and as `.yaml`).
-    pub fn key(&self, is_md: bool, text: &str) -> Option<Digest32> {
-        self.0.is_on().then(|| source_key(is_md, text))
+    /// The key of a record file ([`SourceFile::digest`]: its normalised text and
+    /// whether it is Markdown, as the same text means different things as `.md` and as
+    /// `.yaml`); `None` when the cache is off.
+    pub fn key(&self, file: &SourceFile) -> Option<Digest32> {
+        self.0.is_on().then(|| file.digest())
     }
 
     pub fn get(&self, key: &Digest32) -> Option<Procedure> {
@@ -64,17 +66,14 @@ impl RecordCache {
     }
 }
 
-/// What a record file's procedure is parsed from: its normalised text and its kind.
-pub fn source_key(is_md: bool, text: &str) -> Digest32 {
-    let mut k = Key::new();
-    k.part(&[is_md as u8]).part(text.as_bytes());
-    k.digest()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Code;
+
+    fn file(path: &str, text: &str) -> SourceFile {
+        SourceFile::new(path.into(), text)
+    }
 
     fn record(code: &str) -> Procedure {
         Procedure {
@@ -89,10 +88,15 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = RecordCache::open(Some(dir.path()));
         let (ka, kb) = (
-            cache.key(true, "a").expect("key"),
-            cache.key(true, "b").expect("key"),
+            cache.key(&file("a.md", "a")).expect("key"),
+            cache.key(&file("b.md", "b")).expect("key"),
         );
-        assert_ne!(Some(ka), cache.key(false, "a"), "kind is part of the key");
+        assert_ne!(
+            Some(ka),
+            cache.key(&file("a.yaml", "a")),
+            "kind is part of the key"
+        );
+        assert_eq!(Some(ka), cache.key(&file("b/a.md", "a")), "the path is not");
         assert!(cache.get(&ka).is_none());
         cache.put(ka, &record("1.000001"));
         cache.put(kb, &record("1.000002"));
@@ -112,7 +116,7 @@ mod tests {
     fn damaged_entry_is_a_miss() {
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = RecordCache::open(Some(dir.path()));
-        let k = cache.key(false, "x").expect("key");
+        let k = cache.key(&file("x.yaml", "x")).expect("key");
         cache.0.put(k, b"{\"ma_thu_tuc\": 1");
         cache.save();
         assert!(RecordCache::open(Some(dir.path())).get(&k).is_none());

@@ -17,17 +17,20 @@ pub use front_matter::split_front_matter;
 pub use record::{parse_record, parse_record_cached, parse_yaml_file, LoadedRecord};
 pub use serde_msg::suggest;
 
+use crate::cache::{Digest32, Key};
 use crate::text::normalize;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use walkdir::WalkDir;
 
-/// One file of the content tree, its text already normalised.
+/// One file of the content tree, its text already normalised (and never changed after).
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// Path shown in messages: relative to the current directory when possible.
     pub path: PathBuf,
     pub text: String,
+    digest: OnceLock<Digest32>,
 }
 
 impl SourceFile {
@@ -35,7 +38,24 @@ impl SourceFile {
         SourceFile {
             path,
             text: normalize(raw.strip_prefix('\u{feff}').unwrap_or(raw)),
+            digest: OnceLock::new(),
         }
+    }
+
+    /// Whether the file is Markdown with YAML front matter (else plain YAML).
+    pub fn is_md(&self) -> bool {
+        self.path.extension().is_some_and(|e| e == "md")
+    }
+
+    /// Digest of what the file says: its kind and normalised text, not its path. Made
+    /// once: the build's input digest and the record cache both ask for it, and hashing
+    /// a province's records twice is a measurable part of a rebuild.
+    pub fn digest(&self) -> Digest32 {
+        *self.digest.get_or_init(|| {
+            let mut k = Key::new();
+            k.part(&[self.is_md() as u8]).part(self.text.as_bytes());
+            k.digest()
+        })
     }
 }
 

@@ -22,7 +22,7 @@ pub struct LoadedRecord {
     /// Shared: the live preview keeps records between rebuilds and the catalogue holds
     /// them without copying.
     pub procedure: Arc<Procedure>,
-    /// Digest of what `procedure` was parsed from ([`crate::cache::records::source_key`]),
+    /// Digest of what `procedure` was parsed from ([`SourceFile::digest`]),
     /// so work done from it can be kept; `None` when nothing is cached.
     pub source: Option<Digest32>,
     /// Parts that failed to deserialise and were left out of `procedure` or stood in
@@ -73,7 +73,7 @@ pub fn parse_record_cached(
 ) -> (Option<LoadedRecord>, Diagnostics) {
     let text: Arc<str> = Arc::from(file.text.as_str());
     let mut diags = Diagnostics::default();
-    let is_md = file.path.extension().is_some_and(|e| e == "md");
+    let is_md = file.is_md();
     let (yaml, offset, body) = if is_md {
         match split_front_matter(&text) {
             Some(split) => {
@@ -108,7 +108,7 @@ pub fn parse_record_cached(
     } else {
         (0..text.len(), 0, None)
     };
-    let key = cache.key(is_md, &text);
+    let key = cache.key(file);
     if let Some(procedure) = key.as_ref().and_then(|k| cache.get(k)) {
         let record = LoadedRecord {
             path: file.path.clone(),
