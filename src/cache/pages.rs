@@ -2,8 +2,9 @@
 //! can leave a page alone instead of running its template again.
 //!
 //! A page's digest covers everything its bytes depend on: the theme's templates, the
-//! template name, the page's address and its whole template context (the site view and
-//! the page's own data, as JSON). Equal digest, equal bytes — as long as the file on
+//! template name, the page's address and its template context (the site view and the
+//! page's own data as JSON; for a procedure page, what its view is made from: the
+//! entry's identity, the site config and the view's surroundings). Equal digest, equal bytes — as long as the file on
 //! disk is still the one that build wrote, so each entry also holds the file's length
 //! and modification time, and a page edited by hand is rendered again.
 //!
@@ -14,7 +15,7 @@
 //! a folder with no memo, whose pages are all rendered again. Memos carry the
 //! [`super::stamp`]: pages written by another niemyet executable are rendered again too.
 
-use super::bytes::{put_str, Reader};
+use super::bytes::{put_str, put_u64, Reader};
 use super::Digest32;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -160,18 +161,18 @@ impl PageMemo {
         let mut out = Vec::with_capacity(next.len() * 120);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&stamp);
-        out.extend_from_slice(&(next.len() as u64).to_le_bytes());
+        put_u64(&mut out, next.len() as u64);
         for (rel, e) in &next {
             out.extend_from_slice(&e.digest);
-            out.extend_from_slice(&e.len.to_le_bytes());
-            out.extend_from_slice(&e.modified.to_le_bytes());
+            put_u64(&mut out, e.len);
+            put_u64(&mut out, e.modified);
             put_str(&mut out, rel);
         }
-        out.extend_from_slice(&(groups.len() as u64).to_le_bytes());
+        put_u64(&mut out, groups.len() as u64);
         for (name, (digest, files)) in &groups {
             out.extend_from_slice(digest);
             put_str(&mut out, name);
-            out.extend_from_slice(&(files.len() as u64).to_le_bytes());
+            put_u64(&mut out, files.len() as u64);
             for rel in files {
                 put_str(&mut out, rel);
             }

@@ -189,9 +189,7 @@ impl Output {
         if changed {
             lock(&self.changed).push(rel.to_owned());
         }
-        lock(&self.written).insert(path);
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(len, Ordering::Relaxed);
+        self.count(rel, path, len);
         Ok(())
     }
 
