@@ -109,46 +109,28 @@ pub fn parse_record_cached(
         (0..text.len(), 0, None)
     };
     let key = cache.key(file);
+    let loaded = |procedure: Arc<Procedure>, source: Option<Digest32>| LoadedRecord {
+        path: file.path.clone(),
+        text: text.clone(),
+        yaml: yaml.clone(),
+        yaml_line_offset: offset,
+        body: body.clone(),
+        procedure,
+        source,
+        masked: Vec::new(),
+    };
     if let Some(procedure) = key.as_ref().and_then(|k| cache.get(k)) {
-        let record = LoadedRecord {
-            path: file.path.clone(),
-            text,
-            yaml,
-            yaml_line_offset: offset,
-            body,
-            procedure: Arc::new(procedure),
-            source: key,
-            masked: Vec::new(),
-        };
-        return (Some(record), diags);
+        return (Some(loaded(Arc::new(procedure), key)), diags);
     }
     let (procedure, broken, findings) =
         deserialize_all::<Procedure>(&file.path, &text, &text[yaml.clone()], offset, &mut diags);
     let Some(procedure) = procedure else {
-        let located = LoadedRecord {
-            path: file.path.clone(),
-            text: text.clone(),
-            yaml,
-            yaml_line_offset: offset,
-            body,
-            procedure: Arc::default(),
-            source: None,
-            masked: Vec::new(),
-        }
-        .locate(findings);
-        diags.0.extend(located);
+        diags
+            .0
+            .extend(loaded(Arc::default(), None).locate(findings));
         return (None, diags);
     };
-    let record = LoadedRecord {
-        path: file.path.clone(),
-        text: text.clone(),
-        yaml,
-        yaml_line_offset: offset,
-        body,
-        procedure: Arc::new(procedure),
-        source: key,
-        masked: Vec::new(),
-    };
+    let record = loaded(Arc::new(procedure), key);
     diags.0.extend(record.locate(findings));
     if let Some(key) = key.filter(|_| diags.0.is_empty() && broken.is_empty()) {
         cache.put(key, &record.procedure);
