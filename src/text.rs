@@ -147,6 +147,18 @@ pub fn code_key(input: &str) -> String {
     fold(input).replace(' ', "")
 }
 
+/// A code as an officer may retype it: lower case, without spaces or punctuation, but
+/// with every diacritic and `đ` kept ("TP/HT-2020-TKKS" and "tp-ht 2020 tkks" agree;
+/// "Mẫu số 1đ" and "Mẫu số 1d" do not). Codes match exactly; this only finds the code an
+/// officer meant, to say what to write instead.
+pub fn loose_code(input: &str) -> String {
+    input
+        .nfc()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// URL slug: folded words joined by `-`, at most `max` bytes, cut at a word boundary.
 pub fn slugify(input: &str, max: usize) -> String {
     let folded = fold(&deunicode::deunicode(&fold_keep_case(input)));

@@ -85,10 +85,49 @@ fn line_of(text: &str, needle: &str) -> usize {
         + 1
 }
 
+/// Form codes match exactly: "Mẫu số 1đ" never links the form "Mẫu số 1d", and is not
+/// offered as what was meant; a code written with other case or punctuation is an error
+/// whose fix is the exact code.
+#[test]
+fn form_codes_match_exactly_and_suggestions_never_cross_d() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let form_1d = FORM.replace("TP/HT-2020-TKKS", "Mẫu số 1d");
+    let record = FULL_RECORD.replace(
+        "        bieu_mau: TP-HT-2020-TKKS\n",
+        "        bieu_mau: \"Mẫu số 1đ\"\n",
+    );
+    let second = FULL_RECORD
+        .replace("\"1.001193\"", "\"1.001194\"")
+        .replace("bieu_mau: TP-HT-2020-TKKS", "bieu_mau: \"mẫu số 1D\"");
+    let content = content_tree(tmp.path(), &[("a.md", &record), ("b.md", &second)]);
+    std::fs::create_dir_all(content.join("bieu-mau")).expect("mkdir");
+    std::fs::write(content.join("bieu-mau/1d.yaml"), &form_1d).expect("form");
+    let diags = check_json(&content);
+    let on = |file: &str| {
+        diags
+            .iter()
+            .find(|d| d.0 == file && d.3.contains("không có biểu mẫu nào mang mã"))
+            .unwrap_or_else(|| panic!("no missing-form error in {file}: {diags:#?}"))
+            .clone()
+    };
+    let a = on("a.md");
+    assert!(a.3.contains("\"Mẫu số 1đ\""), "{a:?}");
+    assert!(
+        !a.4.contains("\"Mẫu số 1d\""),
+        "a suggestion crossed đ/d: {a:?}"
+    );
+    let b = on("b.md");
+    assert!(
+        b.4.contains("\"Mẫu số 1d\""),
+        "the exact code is the fix: {b:?}"
+    );
+}
+
 #[test]
 fn check_reports_every_form_rule_with_file_and_line() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    // The record names TP-HT-2020-TKKS; this form is TKKT: a missing reference.
+    // The record names TP-HT-2020-TKKS; this form is TKKSX: a missing reference, and a
+    // different form, so it is not offered as what the officer meant.
     let wrong = FORM
         .replace("TP/HT-2020-TKKS", "TP/HT-2020-TKKSX")
         .replace(
@@ -123,7 +162,7 @@ fn check_reports_every_form_rule_with_file_and_line() {
             "không có biểu mẫu nào mang mã \"TP-HT-2020-TKKS\"",
             "error",
             line_of(record, "bieu_mau: TP-HT-2020-TKKS"),
-            "-2020-TKKSX\"?",
+            "tạo tệp bieu-mau/tp-ht-2020-tkks.yaml",
         ),
         (
             "a.yaml",

@@ -3,7 +3,7 @@
 
 use crate::catalogue::Entry;
 use crate::model::form::Form;
-use crate::text::{code_key, slugify};
+use crate::text::slugify;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -49,8 +49,8 @@ impl Attachment {
 #[derive(Debug, Clone, Default)]
 pub struct Forms {
     pub list: Vec<FormEntry>,
-    /// `code_key` of each code → index in `list`.
-    by_key: HashMap<String, usize>,
+    /// Each code, exactly as written → index in `list`.
+    by_code: HashMap<String, usize>,
 }
 
 /// The folder name of a form id: `Mẫu số 1a` → `mau-so-1a`.
@@ -62,18 +62,19 @@ impl Forms {
     /// `list` must hold distinct codes (validation reports duplicates).
     pub fn new(mut list: Vec<FormEntry>) -> Self {
         list.sort_by(|a, b| a.form.ma_mau.cmp(&b.form.ma_mau));
-        let by_key = list
+        let by_code = list
             .iter()
             .enumerate()
-            .map(|(i, f)| (code_key(&f.form.ma_mau), i))
+            .map(|(i, f)| (f.form.ma_mau.trim().to_owned(), i))
             .collect();
-        Forms { list, by_key }
+        Forms { list, by_code }
     }
 
-    /// The form a procedure names; ids match ignoring case, spaces, punctuation and
-    /// diacritics (`TP-HT-2020-TKKS` finds `TP/HT-2020-TKKS`).
+    /// The form a procedure names: codes match exactly (text is NFC from loading; spaces
+    /// around are trimmed). "Mẫu số 1đ" and "Mẫu số 1d" are different forms, and a
+    /// near miss is an error in `check`, never a silent link to another form.
     pub fn get(&self, id: &str) -> Option<&FormEntry> {
-        self.by_key.get(&code_key(id)).map(|&i| &self.list[i])
+        self.by_code.get(id.trim()).map(|&i| &self.list[i])
     }
 
     /// Fill in `used_by` from the catalogue's documents: one pass over the entries, so a
@@ -85,7 +86,7 @@ impl Forms {
         for (i, e) in entries.iter().enumerate() {
             let docs = e.procedure.thanh_phan_ho_so.iter().flat_map(|g| &g.giay_to);
             for id in docs.filter_map(|d| d.bieu_mau.as_deref()) {
-                if let Some(&f) = self.by_key.get(&code_key(id)) {
+                if let Some(&f) = self.by_code.get(id.trim()) {
                     // A procedure naming the form twice is listed once.
                     if self.list[f].used_by.last() != Some(&i) {
                         self.list[f].used_by.push(i);
@@ -113,13 +114,14 @@ mod tests {
     }
 
     #[test]
-    fn codes_match_loosely_and_slug_to_ascii() {
-        let forms = Forms::new(vec![entry("TP/HT-2020-TKKS"), entry("Mẫu số 1a")]);
-        assert_eq!(forms.list[0].form.ma_mau, "Mẫu số 1a", "sorted by code");
-        assert!(forms.get("TP-HT-2020-TKKS").is_some());
-        assert!(forms.get("tp/ht 2020 tkks").is_some());
-        assert!(forms.get("Mau so 1A").is_some());
-        assert!(forms.get("Mẫu số 1b").is_none());
+    fn codes_match_exactly_and_slug_to_ascii() {
+        let forms = Forms::new(vec![entry("TP/HT-2020-TKKS"), entry("Mẫu số 1d")]);
+        assert_eq!(forms.list[0].form.ma_mau, "Mẫu số 1d", "sorted by code");
+        assert!(forms.get("TP/HT-2020-TKKS").is_some());
+        assert!(forms.get(" TP/HT-2020-TKKS ").is_some());
+        assert!(forms.get("TP-HT-2020-TKKS").is_none());
+        assert!(forms.get("Mẫu số 1đ").is_none(), "đ is not d");
+        assert!(forms.get("Mau so 1d").is_none());
         assert_eq!(form_slug("TP/HT-2020-TKKS"), "tp-ht-2020-tkks");
         assert_eq!(form_slug("Mẫu số 11/ĐK"), "mau-so-11-dk");
         let a = Attachment::new("a.pdf".into(), Arc::from(&b"abc"[..]));

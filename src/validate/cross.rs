@@ -88,6 +88,7 @@ pub fn check_catalogue(records: &[LoadedRecord], unreadable: &[String]) -> Diagn
             }
         }
     }
+    findings.extend(same_name_twice(records));
     let mut grouped: HashMap<usize, Vec<Finding>> = HashMap::new();
     for (i, f) in findings {
         grouped.entry(i).or_default().push(f);
@@ -96,4 +97,88 @@ pub fn check_catalogue(records: &[LoadedRecord], unreadable: &[String]) -> Diagn
         diags.0.extend(records[i].locate(fs));
     }
     diags
+}
+
+/// The date that makes a record newer than another: its text's effective date, else its
+/// latest announcing decision, else its review date.
+fn recency(p: &crate::model::Procedure) -> Option<crate::model::Date> {
+    p.ngay_hieu_luc
+        .or_else(|| {
+            p.quyet_dinh_cong_bo
+                .iter()
+                .filter_map(|d| d.ngay_hieu_luc.or(d.ngay_ban_hanh))
+                .max()
+        })
+        .or(p.ngay_cap_nhat)
+}
+
+/// A procedure posted twice, under an old and a new code with the same name: citizens
+/// would find two pages that disagree. A warning on both files, naming the other and
+/// saying which is newer; none where one record already replaces the other.
+fn same_name_twice(records: &[LoadedRecord]) -> Vec<(usize, Finding)> {
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, rec) in records.iter().enumerate() {
+        let Some(name) = rec.procedure.ten_thu_tuc.as_deref() else {
+            continue;
+        };
+        let key = crate::text::fold(name);
+        if !key.is_empty() {
+            by_name.entry(key).or_default().push(i);
+        }
+    }
+    let code = |i: usize| {
+        records[i]
+            .procedure
+            .ma_thu_tuc
+            .as_ref()
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default()
+    };
+    let replaces = |a: usize, b: usize| {
+        let cb = code(b);
+        records[a]
+            .procedure
+            .thay_the_cho
+            .iter()
+            .any(|c| c.as_str() == cb)
+    };
+    let mut out = Vec::new();
+    let mut groups: Vec<Vec<usize>> = by_name.into_values().filter(|g| g.len() > 1).collect();
+    groups.sort();
+    for group in groups {
+        for &i in &group {
+            for &j in &group {
+                if i == j || code(i) == code(j) || replaces(i, j) || replaces(j, i) {
+                    continue;
+                }
+                let (mine, theirs) = (
+                    recency(&records[i].procedure),
+                    recency(&records[j].procedure),
+                );
+                let which = match (mine, theirs) {
+                    (Some(a), Some(b)) if a > b => format!("tệp này mới hơn (hiệu lực {})", a.vn()),
+                    (Some(a), Some(b)) if a < b => format!("tệp kia mới hơn (hiệu lực {})", b.vn()),
+                    (Some(_), None) => "tệp này mới hơn (tệp kia không ghi ngày)".to_owned(),
+                    (None, Some(_)) => "tệp kia mới hơn (tệp này không ghi ngày)".to_owned(),
+                    _ => "không biết tệp nào mới hơn (cùng ngày hoặc không ghi ngày)".to_owned(),
+                };
+                out.push((
+                    i,
+                    Finding::warning(
+                        FieldPath::root().key("ten_thu_tuc"),
+                        format!(
+                            "cùng tên thủ tục với {} (mã {}): một thủ tục đăng hai lần; {which}",
+                            records[j].path.display(),
+                            code(j)
+                        ),
+                        Some(format!(
+                            "nếu mã mới thay mã cũ, ghi thay_the_cho: [\"{}\"] trong tệp mới (kèm quyết định loại thay thế); nếu không, xóa tệp cũ",
+                            if mine >= theirs { code(j) } else { code(i) }
+                        )),
+                    ),
+                ));
+            }
+        }
+    }
+    out
 }

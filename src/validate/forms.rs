@@ -8,7 +8,7 @@ use crate::catalogue::{form_slug, Attachment, FormEntry, Forms};
 use crate::diagnostic::{Diagnostics, FieldPath, Finding};
 use crate::load::{suggest, LoadedForm, LoadedRecord};
 use crate::model::form::{scalar_text, FieldKind, FieldRef, Form, Part, ADDRESSEE};
-use crate::text::code_key;
+use crate::text::loose_code;
 use serde_yaml::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -270,13 +270,19 @@ pub fn check_forms(
 ) -> (Forms, Diagnostics) {
     let mut diags = Diagnostics::default();
     let mut list = Vec::new();
-    let mut by_key: HashMap<String, PathBuf> = HashMap::new();
+    // Exact code → file; the code as retyped (`loose_code`) → file: two definitions that
+    // differ only in case or punctuation are one form written twice; address (slug) →
+    // (code, file): two codes may differ only where a slug cannot tell them apart ("1đ",
+    // "1d").
+    let mut by_code: HashMap<String, PathBuf> = HashMap::new();
+    let mut by_loose: HashMap<String, PathBuf> = HashMap::new();
+    let mut by_slug: HashMap<String, (String, PathBuf)> = HashMap::new();
     let mut used: HashSet<String> = HashSet::new();
     for rec in records {
         for g in &rec.procedure.thanh_phan_ho_so {
             for d in &g.giay_to {
                 if let Some(b) = &d.bieu_mau {
-                    used.insert(code_key(b));
+                    used.insert(b.trim().to_owned());
                 }
             }
         }
@@ -286,27 +292,35 @@ pub fn check_forms(
     let ids: Vec<String> = forms.iter().map(|f| f.form.ma_mau.clone()).collect();
     for lf in forms {
         let mut findings = check_form(&lf.form);
-        let key = code_key(&lf.form.ma_mau);
-        if let Some(first) = by_key.get(&key) {
+        let code = lf.form.ma_mau.trim().to_owned();
+        let slug = form_slug(&code);
+        if let Some(first) = by_loose.get(&loose_code(&code)) {
             findings.push(Finding::error(
                 FieldPath::root().key("ma_mau"),
-                format!(
-                    "mã biểu mẫu \"{}\" đã dùng ở {}",
-                    lf.form.ma_mau,
-                    first.display()
-                ),
+                format!("mã biểu mẫu \"{code}\" đã dùng ở {}", first.display()),
                 Some("mỗi biểu mẫu một tệp; gộp hai tệp hoặc sửa mã".into()),
             ));
-        } else if form_slug(&lf.form.ma_mau).is_empty() {
+        } else if slug.is_empty() {
             findings.push(Finding::error(
                 FieldPath::root().key("ma_mau"),
                 "mã biểu mẫu phải có chữ hoặc số",
                 Some("ghi mã chính thức, ví dụ TP-HT-2020-TKKS".into()),
             ));
+        } else if let Some((other, first)) = by_slug.get(&slug) {
+            findings.push(Finding::error(
+                FieldPath::root().key("ma_mau"),
+                format!(
+                    "mã \"{code}\" và mã \"{other}\" ({}) cùng ra địa chỉ bieu-mau/{slug}/",
+                    first.display()
+                ),
+                Some("địa chỉ bỏ dấu và chữ đ: kiểm tra lại mã của hai tệp; nếu đúng là hai mẫu khác nhau, báo cho người quản trị".into()),
+            ));
         } else {
-            by_key.insert(key.clone(), lf.path.clone());
+            by_code.insert(code.clone(), lf.path.clone());
+            by_loose.insert(loose_code(&code), lf.path.clone());
+            by_slug.insert(slug, (code.clone(), lf.path.clone()));
         }
-        if !used.contains(&key) {
+        if !used.contains(&code) {
             findings.push(Finding::warning(
                 FieldPath::root().key("ma_mau"),
                 format!(
@@ -367,19 +381,24 @@ pub fn check_forms(
             for (i, g) in rec.procedure.thanh_phan_ho_so.iter().enumerate() {
                 for (j, d) in g.giay_to.iter().enumerate() {
                     let Some(b) = &d.bieu_mau else { continue };
-                    if by_key.contains_key(&code_key(b)) {
+                    if by_code.contains_key(b.trim()) {
                         continue;
                     }
+                    let at = FieldPath::root()
+                        .key("thanh_phan_ho_so")
+                        .index(i)
+                        .key("giay_to")
+                        .index(j)
+                        .key("bieu_mau");
+                    // Only a code that differs in case, spaces or punctuation is offered:
+                    // "1d" for "1đ", or the khai tử form for a misspelt khai sinh one, would
+                    // be another form.
+                    let meant = ids.iter().find(|id| loose_code(id) == loose_code(b));
                     findings.push(Finding::error(
-                        FieldPath::root()
-                            .key("thanh_phan_ho_so")
-                            .index(i)
-                            .key("giay_to")
-                            .index(j)
-                            .key("bieu_mau"),
+                        at,
                         format!("không có biểu mẫu nào mang mã \"{b}\" trong bieu-mau/"),
-                        Some(match suggest(b, &ids) {
-                            Some(n) => format!("có phải \"{n}\"?"),
+                        Some(match meant {
+                            Some(n) => format!("viết đúng mã như trong tệp biểu mẫu: \"{n}\""),
                             None => format!(
                                 "tạo tệp bieu-mau/{}.yaml với ma_mau: \"{b}\", hoặc sửa mã cho đúng",
                                 form_slug(b)
