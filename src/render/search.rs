@@ -8,7 +8,9 @@
 //!   `classes` has one letter per id: where the term occurs at best (`n` plain name,
 //!   `k` keyword or life event, `o` official name, `f` field, `d` document name).
 //!   Besides words, terms are the whole plain name, official name and keywords
-//!   (`"=dang ki khai sinh"`), so a query equal to a name ranks first.
+//!   (`"=dang ki khai sinh"`), so a query equal to a name ranks first, and the pairs of
+//!   adjacent words of names, keywords and documents (`"khai sinh"`), so a phrase ranks
+//!   above scattered words.
 //!   Small sites have one shard (`all`); large ones shard by the first two characters of
 //!   the term, so a query only downloads the shards of its words.
 //! - `search/d/<n>.json`: what a result shows, for documents `n*CHUNK .. (n+1)*CHUNK`.
@@ -33,7 +35,7 @@ use std::collections::{BTreeMap, HashMap};
 pub struct SearchRenderer;
 
 /// Format version of the index; `search.js` refuses other versions.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Documents per display chunk: a first page of results fetches a few small chunks.
 pub const CHUNK: usize = 64;
 /// Above this many bytes (uncompressed) the term index is split by term prefix.
@@ -232,6 +234,13 @@ fn doc_terms<'a>(e: &'a Entry, cat: &Catalogue, field_terms: &[String]) -> DocTe
     let mut terms: Vec<(String, usize)> = Vec::new();
     let mut add = |text: &str, class: usize| {
         let words = search_terms(text);
+        // Adjacent words ("khai sinh", "chung sinh"), so a query's words found next to each
+        // other rank above the same words scattered through a name or a document list.
+        if class <= OFFICIAL || class == DOCUMENT {
+            for pair in words.windows(2) {
+                terms.push((format!("{} {}", pair[0], pair[1]), class));
+            }
+        }
         if class <= OFFICIAL {
             // The whole name ("=" + terms), without the "thủ tục" every official name
             // starts with: a query equal to it ranks first.

@@ -69,6 +69,8 @@
   var PREFIX_FACTOR = 0.7;
   var MAX_PREFIX_TERMS = 40;
   var CODE_SCORE = 1000;
+  // What each adjacent pair of query words found side by side in a name adds.
+  var PAIR_SCORE = 8;
 
   // `load(path)` returns a promise of the parsed JSON file at `search/<path>`.
   function Engine(load) {
@@ -93,7 +95,7 @@
   Engine.prototype.ready = function () {
     var self = this;
     return self.get("meta.json").then(function (meta) {
-      if (!meta || meta.v !== 1) throw new Error("search index version");
+      if (!meta || meta.v !== 2) throw new Error("search index version");
       self.meta = meta;
       return meta;
     });
@@ -126,12 +128,14 @@
     return map;
   }
 
-  // Terms of the shard of `prefix` that start with it (excluding itself), most frequent first.
-  Engine.prototype.expand = function (prefix) {
+  // Terms of the shard of `prefix` that start with it (excluding itself), most frequent
+  // first: single words, or with `pairs` the adjacent-word pairs ("doc th" → "doc than").
+  Engine.prototype.expand = function (prefix, pairs) {
+    var spaces = pairs ? 1 : 0;
     return this.shard(prefix).then(function (shard) {
       var found = [];
       for (var t in shard) {
-        if (t !== prefix && t.lastIndexOf(prefix, 0) === 0 && t.indexOf(" ") < 0) {
+        if (t !== prefix && t.lastIndexOf(prefix, 0) === 0 && t.charAt(0) !== "=" && t.split(" ").length - 1 === spaces) {
           found.push([t, shard[t][0].length]);
         }
       }
@@ -178,19 +182,35 @@
     return true;
   }
 
-  // Run a query. Resolves to {total, results: [{id, score, doc}], highlight}.
+  // How well a procedure matches, best first. A name or code typed exactly; the words
+  // side by side in a name or keyword (a phrase); every word in a name or keyword; every
+  // word somewhere (field, documents); some of the words.
+  var TIER_EXACT = 0;
+  var TIER_PHRASE = 1;
+  var TIER_TITLE = 2;
+  var TIER_WORDS = 3;
+  var TIER_SOME = 4;
+  var TITLE = { n: true, k: true, o: true };
+
+  // Run a query. Resolves to {level, total, results, approxTotal, approx, highlight}:
+  // `results` are the procedures that hold every word (the best tier group found, best
+  // first), `approx` those that hold only some, shown behind a button. `level` says which
+  // group `results` is: "full" (in names), "words" (anywhere), "some" (nothing holds
+  // every word: `results` are the partial matches and `approx` is empty).
   Engine.prototype.search = function (query, limit) {
     var self = this;
     limit = limit || 20;
     return self.ready().then(function (meta) {
       var qterms = terms(query);
       var highlight = { terms: new Set(), prefix: null };
-      if (qterms.length === 0) return { total: 0, results: [], highlight: highlight };
+      var empty = { level: "full", total: 0, results: [], approxTotal: 0, approx: [], highlight: highlight };
+      if (qterms.length === 0) return empty;
       var cs = concepts(qterms, meta.syn || []);
       var last = cs[cs.length - 1];
       var lastTerm = qterms[qterms.length - 1];
       var wantPrefix = last.alts.length === 1 && last.size === 1 && lastTerm.length >= 2;
       var codeKeys = codeCandidates(query, qterms);
+      var variants = phraseVariants(cs);
 
       var jobs = [];
       var needed = new Set();
@@ -206,30 +226,43 @@
       wholes.forEach(function (t) {
         needed.add(t);
       });
+      variants.forEach(function (v) {
+        pairsOf(v).forEach(function (p) {
+          needed.add(p);
+        });
+      });
       var postings = new Map();
-      needed.forEach(function (t) {
-        jobs.push(
-          self.postings(t).then(function (p) {
-            postings.set(t, p);
+      var fetchAll = function (list) {
+        return Promise.all(
+          list.map(function (t) {
+            return self.postings(t).then(function (p) {
+              postings.set(t, p);
+            });
           })
         );
-      });
+      };
+      jobs.push(fetchAll(Array.from(needed)));
       var prefixTerms = [];
+      // Pairs whose second word is the half-typed last word: "doc th" → "doc than".
+      var prefixPairs = [];
       if (wantPrefix) {
         // Two letters mark too many words; the prefix is still searched.
         if (lastTerm.length >= 3) highlight.prefix = lastTerm;
         jobs.push(
           self.expand(lastTerm).then(function (list) {
             prefixTerms = list;
-            return Promise.all(
-              list.map(function (t) {
-                return self.postings(t).then(function (p) {
-                  postings.set(t, p);
-                });
-              })
-            );
+            return fetchAll(list);
           })
         );
+        if (qterms.length >= 2) {
+          var head = qterms[qterms.length - 2] + " " + lastTerm;
+          jobs.push(
+            self.expand(head, true).then(function (list) {
+              prefixPairs = list;
+              return fetchAll(list);
+            })
+          );
+        }
       }
       var codeHits = new Map();
       if (codeKeys.length) {
@@ -245,70 +278,142 @@
       }
       return Promise.all(jobs).then(function () {
         var scores = new Map();
+        // Per procedure, per concept: the best place its word was found.
+        var found = new Map();
         var n = meta.n || 1;
-        var termScore = function (t, factor, into) {
+        var termScore = function (t, factor, into, classes) {
           var p = postings.get(t);
           if (!p) return;
           var idf = Math.log(1 + n / p.size);
           p.forEach(function (cls, id) {
             var s = WEIGHT[cls] * idf * factor;
             if (!(into.get(id) >= s)) into.set(id, s);
+            if (!(WEIGHT[classes.get(id)] >= WEIGHT[cls])) classes.set(id, cls);
           });
         };
         cs.forEach(function (c, ci) {
           var best = new Map();
           c.alts.forEach(function (alt) {
             var sum = new Map();
+            // The worst place any word of this alternative was found, per procedure.
+            var placed = new Map();
+            var hits = new Map();
             alt.forEach(function (t) {
               var one = new Map();
-              termScore(t, 1, one);
+              var where = new Map();
+              termScore(t, 1, one, where);
               if (c === last && wantPrefix && ci === cs.length - 1) {
                 prefixTerms.forEach(function (pt) {
-                  termScore(pt, PREFIX_FACTOR, one);
+                  termScore(pt, PREFIX_FACTOR, one, where);
                 });
               }
               one.forEach(function (s, id) {
                 sum.set(id, (sum.get(id) || 0) + s);
+                hits.set(id, (hits.get(id) || 0) + 1);
+                var cls = where.get(id);
+                if (!placed.has(id) || WEIGHT[cls] < WEIGHT[placed.get(id)]) placed.set(id, cls);
               });
             });
             sum.forEach(function (s, id) {
               var v = (s / alt.length) * c.size;
               if (!(best.get(id) >= v)) best.set(id, v);
+              // The concept is found only where every word of an alternative is.
+              if (hits.get(id) === alt.length) {
+                var f = found.get(id) || [];
+                var cls = placed.get(id);
+                if (!f[ci] || WEIGHT[cls] > WEIGHT[f[ci]]) f[ci] = cls;
+                found.set(id, f);
+              }
             });
           });
           best.forEach(function (s, id) {
             scores.set(id, (scores.get(id) || 0) + s);
           });
         });
+        var exact = new Set();
         wholes.forEach(function (t) {
           var p = postings.get(t);
           if (!p) return;
           p.forEach(function (cls, id) {
             scores.set(id, (scores.get(id) || 0) + WEIGHT[cls] * WHOLE_NAME);
+            exact.add(id);
           });
         });
         codeHits.forEach(function (s, id) {
           scores.set(id, (scores.get(id) || 0) + s);
+          exact.add(id);
         });
+        // Words side by side in a name count: each adjacent pair found adds to the score,
+        // and holding at least half of the query's pairs makes a phrase match.
+        var phrase = phraseMatches(variants, postings, prefixPairs, wantPrefix && qterms.length >= 2);
+        phrase.forEach(function (m, id) {
+          scores.set(id, (scores.get(id) || 0) + PAIR_SCORE * m.weight);
+        });
+        // A variant of one word has no pairs to find: its words are a phrase.
+        var single = variants.some(function (v) {
+          return v.length < 2;
+        });
+        var tierOf = function (id) {
+          if (exact.has(id)) return TIER_EXACT;
+          var f = found.get(id) || [];
+          var all = true;
+          var title = true;
+          for (var ci = 0; ci < cs.length; ci++) {
+            if (!f[ci]) all = false;
+            else if (!TITLE[f[ci]]) title = false;
+          }
+          var m = phrase.get(id);
+          var adjacent = single || (m && m.found * 2 >= m.of);
+          if (all && title) return adjacent ? TIER_PHRASE : TIER_TITLE;
+          return all ? TIER_WORDS : TIER_SOME;
+        };
         var ranked = [];
         scores.forEach(function (s, id) {
-          ranked.push([id, s]);
+          ranked.push([id, s, tierOf(id)]);
         });
         ranked.sort(function (a, b) {
-          return b[1] - a[1] || a[0] - b[0];
+          return a[2] - b[2] || b[1] - a[1] || a[0] - b[0];
         });
-        if (ranked.length) {
-          var floor = ranked[0][1] * 0.25;
-          ranked = ranked.filter(function (r) {
-            return r[1] >= floor;
+        // The best group that exists is the answer; what holds only some words waits
+        // behind a button (or is the answer, said to be approximate, when nothing better).
+        var cut = function (maxTier) {
+          var i = 0;
+          while (i < ranked.length && ranked[i][2] <= maxTier) i++;
+          return i;
+        };
+        var level = "some";
+        var split = ranked.length;
+        if (cut(TIER_PHRASE) > 0) {
+          level = "full";
+          split = cut(TIER_PHRASE);
+        } else if (cut(TIER_TITLE) > 0) {
+          level = "full";
+          split = cut(TIER_TITLE);
+        } else {
+          // Nothing holds the words in a name: every match, best score first, all said
+          // to be approximate (a word in a document list is a weak sign).
+          ranked.sort(function (a, b) {
+            return b[1] - a[1] || a[0] - b[0];
           });
         }
-        var top = ranked.slice(0, limit);
-        return self.docs(top.map(function (r) { return r[0]; })).then(function (docs) {
+        var main = ranked.slice(0, split);
+        var rest = ranked.slice(split);
+        var top = main.slice(0, limit);
+        var more = rest.slice(0, limit);
+        var ids = top.concat(more).map(function (r) {
+          return r[0];
+        });
+        return self.docs(ids).then(function (docs) {
+          var row = function (r, i) {
+            return { id: r[0], score: r[1], tier: r[2], doc: docs[i] };
+          };
           return {
-            total: ranked.length,
-            results: top.map(function (r, i) {
-              return { id: r[0], score: r[1], doc: docs[i] };
+            level: level,
+            total: main.length,
+            results: top.map(row),
+            approxTotal: rest.length,
+            approx: more.map(function (r, i) {
+              return row(r, top.length + i);
             }),
             highlight: highlight
           };
@@ -316,6 +421,76 @@
       });
     });
   };
+
+  // The query's words as typed, and with each synonym put in its place: the phrases a
+  // name may hold.
+  function phraseVariants(cs) {
+    var out = [];
+    var seen = new Set();
+    var add = function (list) {
+      var k = list.join(" ");
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push(list);
+      }
+    };
+    var orig = [];
+    cs.forEach(function (c) {
+      orig = orig.concat(c.orig);
+    });
+    add(orig);
+    cs.forEach(function (c, ci) {
+      if (c.alts.length < 2) return;
+      c.alts.forEach(function (alt) {
+        var list = [];
+        cs.forEach(function (d, di) {
+          list = list.concat(di === ci ? alt : d.orig);
+        });
+        add(list);
+      });
+    });
+    return out;
+  }
+
+  function pairsOf(list) {
+    var out = [];
+    for (var i = 0; i + 1 < list.length; i++) out.push(list[i] + " " + list[i + 1]);
+    return out;
+  }
+
+  // Per procedure, the adjacent pairs of the best variant it holds: Map id → {found (in a
+  // name or keyword), of (pairs in the variant), weight (each pair by where it is
+  // found, 1 in a name)}. With a half-typed last word, its pair may be any pair it
+  // begins.
+  function phraseMatches(variants, postings, prefixPairs, lastIsPrefix) {
+    var out = new Map();
+    variants.forEach(function (v) {
+      var pairs = pairsOf(v);
+      if (pairs.length === 0) return;
+      // Per procedure: pairs found in a name or keyword, and their weight wherever found.
+      var count = new Map();
+      pairs.forEach(function (p, i) {
+        var best = new Map();
+        var take = function (t) {
+          var post = postings.get(t);
+          if (post) post.forEach(function (cls, id) { if (!(WEIGHT[best.get(id)] >= WEIGHT[cls])) best.set(id, cls); });
+        };
+        take(p);
+        if (lastIsPrefix && i === pairs.length - 1) prefixPairs.forEach(take);
+        best.forEach(function (cls, id) {
+          var c = count.get(id) || { found: 0, weight: 0 };
+          if (TITLE[cls]) c.found += 1;
+          c.weight += WEIGHT[cls] / WEIGHT.n;
+          count.set(id, c);
+        });
+      });
+      count.forEach(function (c, id) {
+        var best = out.get(id);
+        if (!best || c.weight > best.weight) out.set(id, { found: c.found, of: pairs.length, weight: c.weight });
+      });
+    });
+    return out;
+  }
 
   // Whole-name keys: the query as typed, and with each synonym put in its place.
   function wholeKeys(cs) {
@@ -399,6 +574,8 @@
   };
   if (typeof module === "object" && module.exports) module.exports = api;
   if (typeof document === "undefined") return;
+  // For the browser suite, which runs every name and code through the real engine.
+  window.niemyetSearch = api;
 
   // ---------------------------------------------------------------- page behaviour
 
@@ -432,6 +609,9 @@
     return p;
   }
 
+  var LEVEL_CLASS = ["toan-trinh", "mot-phan", "khong"];
+
+  // The same card as the theme's `card` macro (templates/macros.html).
   function card(doc, root, hl) {
     var li = document.createElement("li");
     li.className = "card";
@@ -441,12 +621,55 @@
     appendMarked(a, doc.plain, hl);
     li.appendChild(a);
     if (doc.official) li.appendChild(line("card-official", "", doc.official, hl));
-    li.appendChild(line("card-line", "Lĩnh vực: ", doc.field, hl));
-    li.appendChild(line("card-line" + (doc.level < 2 ? " card-online" : ""), "", doc.levelLabel));
-    if (doc.fee) li.appendChild(line("card-line", "Phí, lệ phí: ", doc.fee));
+    var meta = document.createElement("p");
+    meta.className = "card-meta";
+    var field = document.createElement("span");
+    appendMarked(field, doc.field, hl);
+    meta.appendChild(field);
+    var badge = document.createElement("span");
+    badge.className = "badge badge-" + (LEVEL_CLASS[doc.level] || "khong");
+    badge.textContent = doc.levelLabel;
+    meta.appendChild(badge);
+    li.appendChild(meta);
     if (doc.time) li.appendChild(line("card-line", "Thời hạn: ", doc.time));
+    if (doc.fee) li.appendChild(line("card-line", "Phí, lệ phí: ", doc.fee));
     li.appendChild(line("card-line card-code", "Mã thủ tục: ", doc.code));
     return li;
+  }
+
+  // How many results a phone shows before "Xem thêm".
+  var FIRST = 10;
+  // How many a query fetches at most.
+  var LIMIT = 60;
+
+  // A list of cards, the first `first` shown, the rest behind a button.
+  function cardList(list, root, hl, first, moreLabel) {
+    var frag = document.createDocumentFragment();
+    var ol = document.createElement("ol");
+    ol.className = "cards results";
+    list.forEach(function (x, i) {
+      var li = card(x.doc, root, hl);
+      if (i >= first) li.hidden = true;
+      ol.appendChild(li);
+    });
+    frag.appendChild(ol);
+    if (list.length > first) {
+      var more = document.createElement("button");
+      more.type = "button";
+      more.className = "button-secondary more";
+      more.textContent = moreLabel(list.length - first);
+      more.addEventListener("click", function () {
+        var hidden = ol.querySelectorAll("li[hidden]");
+        hidden.forEach(function (li) {
+          li.hidden = false;
+        });
+        more.remove();
+        var next = hidden[0] && hidden[0].querySelector("a");
+        if (next) next.focus();
+      });
+      frag.appendChild(more);
+    }
+    return frag;
   }
 
   function setup(form) {
@@ -483,7 +706,7 @@
         if (hide) hide.hidden = false;
         return;
       }
-      engine.search(query, 20).then(
+      engine.search(query, LIMIT).then(
         function (r) {
           if (mine !== seq) return;
           results.textContent = "";
@@ -495,20 +718,51 @@
             return;
           }
           var h = document.createElement("h2");
-          h.textContent = "Kết quả tìm kiếm";
+          h.textContent = r.level === "some" ? "Kết quả gần đúng" : "Kết quả tìm kiếm";
           results.appendChild(h);
-          var ol = document.createElement("ol");
-          ol.className = "cards results";
-          r.results.forEach(function (x) {
-            ol.appendChild(card(x.doc, root, r.highlight));
-          });
-          results.appendChild(ol);
+          results.appendChild(
+            cardList(r.results, root, r.highlight, FIRST, function (n) {
+              return "Xem thêm " + n + " thủ tục";
+            })
+          );
+          if (r.approx.length) {
+            var wrap = document.createElement("div");
+            wrap.className = "approx";
+            var open = document.createElement("button");
+            open.type = "button";
+            open.className = "button-secondary more";
+            open.textContent = "Xem thêm kết quả gần đúng (" + r.approxTotal + ")";
+            open.setAttribute("aria-expanded", "false");
+            var box = document.createElement("div");
+            box.hidden = true;
+            var h3 = document.createElement("h3");
+            h3.textContent = "Kết quả gần đúng: có một số từ đã gõ";
+            box.appendChild(h3);
+            box.appendChild(
+              cardList(r.approx, root, r.highlight, FIRST, function (n) {
+                return "Xem thêm " + n + " kết quả gần đúng";
+              })
+            );
+            open.addEventListener("click", function () {
+              box.hidden = false;
+              open.setAttribute("aria-expanded", "true");
+              open.remove();
+              var first = box.querySelector("a");
+              if (first) first.focus();
+            });
+            wrap.appendChild(open);
+            wrap.appendChild(box);
+            results.appendChild(wrap);
+          }
           results.hidden = false;
           if (hide) hide.hidden = true;
+          var shown = r.total > r.results.length ? "; hiện " + r.results.length + " thủ tục phù hợp nhất" : "";
           status.textContent =
-            r.total > r.results.length
-              ? "Tìm thấy " + r.total + " thủ tục cho “" + query + "”; hiện " + r.results.length + " thủ tục phù hợp nhất."
-              : "Tìm thấy " + r.total + " thủ tục cho “" + query + "”.";
+            r.level === "some"
+              ? "Không có thủ tục nào có đủ các từ “" + query + "”; dưới đây là " + r.total + " thủ tục có một số từ đó" + shown + "."
+              : r.level === "words"
+              ? "Tìm thấy " + r.total + " thủ tục có đủ các từ “" + query + "” (trong lĩnh vực hoặc giấy tờ)" + shown + "."
+              : "Tìm thấy " + r.total + " thủ tục cho “" + query + "”" + shown + ".";
         },
         function () {
           if (mine !== seq) return;
