@@ -148,12 +148,16 @@ pub fn check_cached(mut files: ContentFiles, as_of: Date, cache: &RecordCache) -
 #[derive(Clone)]
 pub struct ParsedConfig {
     pub site: Option<SiteConfig>,
+    /// `site.yaml` as read: rules that need the records (life events) locate their
+    /// findings in it.
+    pub site_file: Option<SourceFile>,
     pub synonyms: Synonyms,
     pub diagnostics: Diagnostics,
 }
 
 pub fn parse_config(site: Option<&SourceFile>, synonyms: Option<&SourceFile>) -> ParsedConfig {
     let mut diagnostics = Diagnostics::default();
+    let site_file = site;
     let site = match site {
         Some(file) => {
             let (site, diags) = load::parse_yaml_file::<SiteConfig>(file);
@@ -189,6 +193,7 @@ pub fn parse_config(site: Option<&SourceFile>, synonyms: Option<&SourceFile>) ->
     };
     ParsedConfig {
         site,
+        site_file: site_file.cloned(),
         synonyms,
         diagnostics,
     }
@@ -250,6 +255,21 @@ pub fn assemble(
 ) -> Checked {
     let (records, keys): (Vec<LoadedRecord>, Vec<Arc<Keys>>) = records.into_iter().unzip();
     diagnostics.extend(config.diagnostics);
+    if let (Some(site), Some(file)) = (&config.site, &config.site_file) {
+        let codes: std::collections::HashSet<&str> = records
+            .iter()
+            .filter_map(|r| r.procedure.ma_thu_tuc.as_ref().map(|c| c.as_str()))
+            .chain(unreadable_codes.iter().map(String::as_str))
+            .collect();
+        let found = validate::check_life_events(site, &|c| codes.contains(c));
+        diagnostics
+            .0
+            .extend(load::locate::Locator::new(&file.text, 0).diagnostics(
+                &file.path,
+                &Arc::from(file.text.as_str()),
+                found,
+            ));
+    }
     diagnostics.extend(validate::check_catalogue(&records, unreadable_codes));
     diagnostics.extend(crate::lifecycle::check(&records, as_of));
     let (mut forms, form_diags) = check_form_files(&forms.files, &forms.assets, &records);
@@ -319,6 +339,7 @@ fn check_site(site: &SiteConfig, file: &SourceFile) -> Vec<Diagnostic> {
             validate::check_portal(site)
                 .into_iter()
                 .chain(validate::check_lists(site))
+                .chain(validate::check_feedback(site))
                 .collect::<Vec<_>>(),
         ),
     );

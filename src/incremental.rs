@@ -429,6 +429,10 @@ fn touched(old: &Catalogue, new: &Catalogue) -> Part {
         if search_key(o) != search_key(e) {
             part.search = true;
         }
+        // Life events list their procedures on the home page and in the sitemap.
+        if o.procedure.su_kien_cuoc_song != e.procedure.su_kien_cuoc_song {
+            part.lists = true;
+        }
     }
     for e in &old.entries {
         if new.by_code(&e.code).is_none() {

@@ -128,7 +128,8 @@ fn build_to(content: &Path, out: &Path) {
 }
 
 /// Check one procedure's poster or guide sheet; returns its page count.
-fn check_sheet(path: &Path, e: &Entry, want_size: (f64, f64), qr: &str, tmp: &Path) -> usize {
+/// `qrs`: every code the sheet must carry, and no other.
+fn check_sheet(path: &Path, e: &Entry, want_size: (f64, f64), qrs: &[&str], tmp: &Path) -> usize {
     let doc = pdf(path);
     assert_size(path, doc.size, want_size);
     assert_fonts_embedded(path);
@@ -159,8 +160,11 @@ fn check_sheet(path: &Path, e: &Entry, want_size: (f64, f64), qr: &str, tmp: &Pa
     } else {
         assert!(!doc.text.contains("Trang 1/"), "{p}: numbered single sheet");
     }
-    let codes = qr_codes(path, tmp);
-    assert_eq!(codes, vec![qr.to_owned()], "{p}: QR codes");
+    let mut codes = qr_codes(path, tmp);
+    codes.sort();
+    let mut want: Vec<String> = qrs.iter().map(|q| q.to_string()).collect();
+    want.sort();
+    assert_eq!(codes, want, "{p}: QR codes");
     doc.pages
 }
 
@@ -201,9 +205,17 @@ fn sample_print_outputs_check_out() {
                             let dir = out.join("in").join(e.url_path());
                             let qr = expected_qr(e, site);
                             let poster =
-                                check_sheet(&dir.join("niem-yet.pdf"), e, A4, &qr, &scratch);
-                            let guide =
-                                check_sheet(&dir.join("phieu-huong-dan.pdf"), e, A4, &qr, &scratch);
+                                check_sheet(&dir.join("niem-yet.pdf"), e, A4, &[&qr], &scratch);
+                            // The guide sheet also leads to the rating page.
+                            let mut guide_qrs = vec![qr.as_str()];
+                            guide_qrs.extend(site.danh_gia.as_ref().map(|f| f.url.as_str()));
+                            let guide = check_sheet(
+                                &dir.join("phieu-huong-dan.pdf"),
+                                e,
+                                A4,
+                                &guide_qrs,
+                                &scratch,
+                            );
                             assert!(dir.join("index.html").is_file());
                             assert!(dir.join("phieu-huong-dan/index.html").is_file());
                             let page = common::read(&out.join(e.url_path()).join("index.html"));
@@ -379,11 +391,17 @@ fn long_procedure_continues_on_a_numbered_second_sheet() {
         format!("https://niemyet.example.vn/{}", long_e.url_path())
     );
     assert_eq!(
-        check_sheet(&dir.join("niem-yet.pdf"), long_e, A4, &qr, &scratch),
+        check_sheet(&dir.join("niem-yet.pdf"), long_e, A4, &[&qr], &scratch),
         2
     );
     assert_eq!(
-        check_sheet(&dir.join("phieu-huong-dan.pdf"), long_e, A4, &qr, &scratch),
+        check_sheet(
+            &dir.join("phieu-huong-dan.pdf"),
+            long_e,
+            A4,
+            &[&qr],
+            &scratch
+        ),
         2
     );
 
@@ -391,11 +409,17 @@ fn long_procedure_continues_on_a_numbered_second_sheet() {
     let dir = out.join("in").join(short.url_path());
     let qr = expected_qr(short, site);
     assert_eq!(
-        check_sheet(&dir.join("niem-yet.pdf"), short, A4, &qr, &scratch),
+        check_sheet(&dir.join("niem-yet.pdf"), short, A4, &[&qr], &scratch),
         1
     );
     assert_eq!(
-        check_sheet(&dir.join("phieu-huong-dan.pdf"), short, A4, &qr, &scratch),
+        check_sheet(
+            &dir.join("phieu-huong-dan.pdf"),
+            short,
+            A4,
+            &[&qr],
+            &scratch
+        ),
         1
     );
 
@@ -407,7 +431,7 @@ fn long_procedure_continues_on_a_numbered_second_sheet() {
         "https://dichvucong.gov.vn/thu-tuc?ma=1.001193.000.00.00.H42"
     );
     let dir = out.join("in").join(full.url_path());
-    check_sheet(&dir.join("niem-yet.pdf"), full, A4, &qr, &scratch);
+    check_sheet(&dir.join("niem-yet.pdf"), full, A4, &[&qr], &scratch);
 
     let warnings = sheet_warnings(&content);
     let long_warn: Vec<_> = warnings

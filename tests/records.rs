@@ -26,7 +26,7 @@ fn full_record_renders_every_part() {
         "href=\"https://dichvucong.gov.vn/thu-tuc?ma=1.001193.000.00.00.H42\"",
         "Giấy khai sinh (bản chính)",
         "<caption>Trường hợp trẻ bị bỏ rơi</caption>",
-        "Xuất trình để đối chiếu",
+        "Xuất trình bản chính để đối chiếu",
         "Có thể thay bằng: Văn bản của người làm chứng xác nhận về việc sinh",
         "Mẫu: TP-HT-2020-TKKS",
         "Phí, lệ phí: <strong>Miễn phí</strong>",
@@ -96,12 +96,13 @@ ket_qua_thuc_hien: [Giấy tờ được chứng thực chữ ký]
     let html = read(&out.join("thu-tuc/chung-thuc-chu-ky-trong-giay-to-van-ban/index.html"));
     // unquoted code read as a number keeps its six decimals
     assert!(html.contains("Mã thủ tục: <strong>2.000635</strong>"));
-    // two channels, each in the summary and in the fees section (of the visible page:
-    // the JSON-LD in the head carries the fees as offers too)
+    // two channels with the same fees (an alias): said once in the summary, and in each
+    // channel's part of the fees section (of the visible page: the JSON-LD in the head
+    // carries the fees as offers too)
     let body = &html[html.find("<main").expect("main")..];
     assert_eq!(
         body.matches("10.000 đồng/trường hợp").count(),
-        4,
+        3,
         "alias reused fees"
     );
     assert!(html.contains("<h3>Dịch vụ bưu chính</h3>"));
@@ -141,4 +142,49 @@ fn site_templates_override_the_theme() {
         read(&out.join("index.html")).contains("Theo lĩnh vực"),
         "others from the theme"
     );
+}
+
+/// Text pasted from the portal: multi-line steps with "- " and "+ " items, notes on two
+/// lines, a condition with a line break. Every output keeps the lines; none shows markup.
+#[test]
+fn multi_line_portal_text_keeps_its_lines_and_never_shows_markup() {
+    let record = FULL_RECORD
+        .replace(
+            "    mo_ta: Người đi đăng ký khai sinh nộp hồ sơ.\n",
+            "    mo_ta: |\n      Người đi đăng ký nộp hồ sơ:\n      - Tờ khai <b>đầy đủ</b>;\n      + ký tên;\n      + ghi ngày.\n      - Giấy chứng sinh.\n\n      Nộp tại Bộ phận Một cửa.\n",
+        )
+        .replace(
+            "        ghi_chu: Do cơ sở y tế cấp\n",
+            "        ghi_chu: |\n          Do cơ sở y tế cấp.\n          Bản sao không được chấp nhận.\n",
+        )
+        .replace(
+            "  - Đăng ký trong 60 ngày kể từ ngày sinh\n",
+            "  - \"Đăng ký trong 60 ngày\\nkể từ ngày sinh\"\n",
+        );
+    let (_tmp, out) = build_one(&record, "ho-tich/khai-sinh.md");
+    let html = read(&out.join("thu-tuc/dang-ky-khai-sinh/index.html"));
+    assert!(!html.contains("&lt;br"), "a literal <br> on the page");
+    assert!(
+        html.contains("<p>Người đi đăng ký nộp hồ sơ:</p><ul><li>Tờ khai &lt;b&gt;đầy đủ&lt;/b&gt;;<ul><li>ký tên;</li><li>ghi ngày.</li></ul></li><li>Giấy chứng sinh.</li></ul><p>Nộp tại Bộ phận Một cửa.</p>"),
+        "the step as paragraphs and a nested list, escaped"
+    );
+    assert!(html.contains("Do cơ sở y tế cấp.<br>Bản sao không được chấp nhận."));
+    assert!(html.contains("Đăng ký trong 60 ngày<br>kể từ ngày sinh"));
+    // Open data and JSON-LD keep the text as it was written.
+    let csv = read(&out.join("du-lieu/thu-tuc.json"));
+    assert!(csv.contains("Do cơ sở y tế cấp.\\nBản sao không được chấp nhận."));
+    // The poster keeps the note's two lines as two lines.
+    #[cfg(feature = "pdf")]
+    if let Some(text) = common::pdf::text_of(&out.join("in/thu-tuc/dang-ky-khai-sinh/niem-yet.pdf"))
+    {
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        let at = lines
+            .iter()
+            .position(|l| l.ends_with("Do cơ sở y tế cấp."))
+            .unwrap_or_else(|| panic!("note's first line alone on a line:\n{text}"));
+        assert!(
+            lines[at + 1].starts_with("Bản sao không được chấp nhận."),
+            "{text}"
+        );
+    }
 }

@@ -91,14 +91,22 @@ fn birth_registration_page_has_every_part_in_citizen_order() {
         html.contains("Thủ tục đăng ký khai sinh"),
         "official name with diacritics"
     );
+    // The summary list first (where, how long, how much, online, what one gets, who),
+    // then the plain-language guidance, then the detail.
     let order = [
-        "Kết quả nhận được",
-        "Ai được làm",
-        "Giấy tờ cần mang",
-        "Phí, lệ phí và thời hạn",
-        "Nộp ở đâu, khi nào",
-        "Các bước thực hiện",
-        "Căn cứ pháp lý",
+        "<dt>Nộp ở đâu</dt>",
+        "<dt>Thời hạn</dt>",
+        "<dt>Phí, lệ phí</dt>",
+        "<dt>Làm trực tuyến được không</dt>",
+        "<dt>Kết quả nhận được</dt>",
+        "<dt>Ai được làm</dt>",
+        "<h2>Cần chuẩn bị gì</h2>",
+        "id=\"ho-so\">Giấy tờ cần mang",
+        "id=\"phi\">Phí, lệ phí và thời hạn",
+        "id=\"trinh-tu\">Các bước thực hiện",
+        "id=\"dieu-kien\">Yêu cầu, điều kiện",
+        "id=\"noi-nop\">Nộp ở đâu, khi nào",
+        "id=\"can-cu\">Căn cứ pháp lý",
     ];
     let mut last = 0;
     for part in order {
@@ -106,7 +114,11 @@ fn birth_registration_page_has_every_part_in_citizen_order() {
         assert!(at > last, "{part} out of order");
         last = at;
     }
-    assert!(html.contains("<th scope=\"col\" class=\"num\">Bản chính</th>"));
+    assert!(html.contains("<th scope=\"col\" class=\"bring\">Cần mang</th>"));
+    assert!(
+        !html.contains("Hướng dẫn thêm"),
+        "no empty heading over the guidance"
+    );
     assert!(html.contains("Tờ khai đăng ký khai sinh"));
     assert!(html.contains("ngày làm việc"));
     assert!(html.contains("Cập nhật lần cuối"));
@@ -383,4 +395,106 @@ fn a_list_page_of_zero_procedures_is_refused_at_its_line() {
                 && d["severity"] == "error"
         });
     assert!(found, "{json}");
+}
+
+/// Life events and the rating link in `site.yaml` are checked like the rest of it: a code
+/// no record carries and an address that is not one are errors at their lines.
+#[test]
+fn life_event_codes_and_the_rating_link_are_checked_at_their_lines() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let content = tmp.path().join("content");
+    copy_dir(&sample_content(), &content);
+    let path = content.join("site.yaml");
+    let site = read(&path)
+        .replace("\"1.000656\", \"1.001731\"", "\"1.000656\", \"9.999999\"")
+        .replace(
+            "url: \"https://motcua.dinhhoa.example.vn/danh-gia\"",
+            "url: \"motcua/danh-gia\"",
+        );
+    std::fs::write(&path, &site).expect("site.yaml");
+    let line_of = |needle: &str| site.lines().position(|l| l.contains(needle)).expect(needle) + 1;
+    let (run, json) = check_json(&content);
+    assert_eq!(run.status.code(), Some(1));
+    let diags = json["diagnostics"].as_array().expect("diagnostics");
+    for (field, line, message) in [
+        (
+            "su_kien_cuoc_song[2].thu_tu[1]",
+            line_of("9.999999"),
+            "không có thủ tục nào mang mã \"9.999999\"",
+        ),
+        (
+            "danh_gia.url",
+            line_of("motcua/danh-gia"),
+            "không phải địa chỉ web",
+        ),
+    ] {
+        assert!(
+            diags.iter().any(|d| d["field"] == field
+                && d["line"] == line
+                && d["message"].as_str().is_some_and(|m| m.contains(message))
+                && d["file"].as_str().is_some_and(|f| f.ends_with("site.yaml"))),
+            "{field} at line {line}: {json}"
+        );
+    }
+}
+
+/// The pages added for citizens who start from their situation, or need help online:
+/// life events in the order of `site.yaml`, the account guide, the rating link; and the
+/// smaller things a reader notices (short meta description, every level badged, brief
+/// "Mới cập nhật" cards).
+#[test]
+fn life_events_account_help_and_rating_link() {
+    let events = page("su-kien/index.html");
+    for name in [
+        "Có con mới sinh",
+        "Kết hôn",
+        "Người thân qua đời",
+        "Gia đình",
+    ] {
+        assert!(events.contains(name), "event {name}");
+    }
+    let birth = page("su-kien/co-con-moi-sinh/index.html");
+    let order: Vec<String> = card_links(&birth, "../../");
+    assert_eq!(
+        &order[..5],
+        [
+            "thu-tuc/lien-thong-dien-tu-dang-ky-khai-sinh-dang-ky-thuong-tru-cap-the-bao-hiem-y-te/",
+            "thu-tuc/dang-ky-khai-sinh/",
+            "thu-tuc/dang-ky-khai-sinh-ket-hop-dang-ky-nhan-cha-me-con/",
+            "thu-tuc/dang-ky-nhan-cha-me-con/",
+            "thu-tuc/cap-ban-sao-trich-luc-ho-tich-ban-sao-giay-khai-sinh/",
+        ],
+        "the order of site.yaml, then the rest"
+    );
+    assert!(order.contains(&"thu-tuc/dang-ky-viec-nuoi-con-nuoi-trong-nuoc/".to_owned()));
+    let help = page("huong-dan-tai-khoan/index.html");
+    assert!(help.contains("tài khoản định danh"));
+    let sitemap = page("sitemap.xml");
+    assert!(
+        sitemap.contains("su-kien/co-con-moi-sinh/") && sitemap.contains("huong-dan-tai-khoan/")
+    );
+
+    let khai_sinh = page("thu-tuc/dang-ky-khai-sinh/index.html");
+    assert!(khai_sinh.contains("href=\"https://motcua.dinhhoa.example.vn/danh-gia\""));
+    assert!(khai_sinh.contains("href=\"../../huong-dan-tai-khoan/\""));
+    for p in procedure_pages() {
+        let html = read(&p);
+        let desc = html
+            .split("<meta name=\"description\" content=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("meta description");
+        assert!(desc.chars().count() <= 160, "{}: {desc}", p.display());
+    }
+    // Every card says whether it can be done online, "Không trực tuyến" included.
+    let all = page("thu-tuc/index.html");
+    assert_eq!(
+        all.matches("class=\"card-title\"").count(),
+        all.matches("class=\"badge badge-").count()
+    );
+    assert!(all.contains("Không trực tuyến"));
+    // "Mới cập nhật" on the home page: the plain name only.
+    let home = page("index.html");
+    let recent = &home[home.find("id=\"moi-cap-nhat\"").expect("recent")..];
+    assert!(!recent.contains("card-official"));
 }

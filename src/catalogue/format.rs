@@ -1,8 +1,14 @@
-//! How amounts, fees and time limits read on a page, a poster or a data file.
-//! Kept in Rust (not templates) so every output says the same thing and tests can pin it.
+//! How amounts, fees, time limits and document counts read on a page, a card, a poster or
+//! a data file. Kept in Rust (not templates) so every output says the same thing and
+//! tests can pin it.
+//!
+//! Each fact has a full form (a fee line with its tiers, a time limit with its note) and a
+//! short form for cards and the summary at the top of a page. A short form never drops
+//! what makes it true: a fee keeps the case it applies to, an amount given only in words
+//! ("bằng 0,5% giá trị đất") is shown as the amount, and nothing unknown reads as zero.
 
-use crate::model::{Channel, Fee, TimeLimit, TimeUnit};
-use crate::text::format_amount;
+use crate::model::{Channel, ChannelKind, Document, Fee, TimeLimit, TimeUnit};
+use crate::text::{fold, format_amount};
 
 fn money(amount: f64, currency: &str) -> String {
     if currency == "VND" {
@@ -16,9 +22,27 @@ fn per(unit: Option<&str>) -> String {
     unit.map(|u| format!("/{u}")).unwrap_or_default()
 }
 
+/// Whether the fee's amount is stated only in words, in its note ("Bằng 0,5% giá trị
+/// đất…"): no number, no tiers, but a note.
+pub fn amount_in_note(fee: &Fee) -> bool {
+    fee.muc_thu.is_none()
+        && fee.bac.is_empty()
+        && fee.ghi_chu.as_deref().is_some_and(|n| !n.trim().is_empty())
+}
+
+/// What the record says when it says nothing about an amount.
+pub const AMOUNT_UNKNOWN: &str = "Chưa có thông tin mức thu";
+
 /// One fee line, e.g. "2.000 đồng/trang (trang 1–2); 1.000 đồng/trang (từ trang 3);
-/// tối đa 200.000 đồng/bản". An unknown amount never reads as 0.
+/// tối đa 200.000 đồng/bản". An amount stated only in the note is the note; an unknown
+/// amount never reads as 0.
 pub fn fee_amount(fee: &Fee) -> String {
+    if amount_in_note(fee) {
+        return one_line(fee.ghi_chu.as_deref().unwrap_or_default());
+    }
+    if fee.muc_thu.is_none() && fee.bac.is_empty() {
+        return AMOUNT_UNKNOWN.to_owned();
+    }
     let unit = fee.don_vi.as_deref();
     let mut parts = Vec::new();
     if let Some(v) = fee.muc_thu {
@@ -49,23 +73,59 @@ pub fn fee_amount(fee: &Fee) -> String {
             per(fee.don_vi_toi_da.as_deref())
         ));
     }
-    if fee.muc_thu.is_none() && fee.bac.is_empty() {
-        return "Chưa có thông tin mức thu".to_owned();
-    }
     parts.join("; ")
 }
 
-/// Summary of a channel's fees: "Miễn phí", "Không có thông tin", or the lines joined.
-pub fn channel_fees(ch: &Channel) -> String {
-    match &ch.phi_le_phi {
-        None => "Không có thông tin".to_owned(),
-        Some(fees) if fees.is_empty() => "Miễn phí".to_owned(),
-        Some(fees) => fees
-            .iter()
-            .map(|f| format!("{}: {}", f.loai.label(), fee_amount(f)))
-            .collect::<Vec<_>>()
-            .join(". "),
+/// The fee's note, when it is not already shown as the amount.
+pub fn fee_note(fee: &Fee) -> Option<&str> {
+    (!amount_in_note(fee))
+        .then_some(fee.ghi_chu.as_deref())
+        .flatten()
+}
+
+/// A channel's fees said in one line, each with the case it applies to:
+/// "Đăng ký đúng hạn: không thu; đăng ký quá hạn: 5.000 đồng/trường hợp". `None` (the
+/// record says nothing) and an empty list (free) read differently.
+pub fn fees_short(fees: Option<&[Fee]>) -> String {
+    let Some(fees) = fees else {
+        return "Chưa có thông tin".to_owned();
+    };
+    if fees.is_empty() {
+        return "Miễn phí".to_owned();
     }
+    let mixed = fees.iter().any(|f| f.loai != fees[0].loai);
+    let lines: Vec<String> = fees
+        .iter()
+        .map(|f| {
+            let amount = fee_amount(f);
+            let case = f
+                .truong_hop
+                .as_deref()
+                .map(|c| lower_first(&one_line(c)))
+                .filter(|c| !c.is_empty());
+            // With both kinds in one channel, say which is which, unless the case names it.
+            let label = f.loai.label();
+            let kind = (mixed && !case.as_deref().is_some_and(|c| starts_with_word(c, label)))
+                .then_some(label);
+            let line = match (kind, case) {
+                (None, None) => amount,
+                (Some(k), None) => format!("{k}: {}", lower_first(&amount)),
+                (None, Some(c)) => format!("{c}: {}", lower_first(&amount)),
+                (Some(k), Some(c)) => format!("{k} ({c}): {}", lower_first(&amount)),
+            };
+            lower_first(&line)
+        })
+        .collect();
+    let mut text = capitalise(&lines.join("; "));
+    if fees.iter().any(|f| !f.mien_giam.is_empty()) {
+        text.push_str(" (có trường hợp được miễn, giảm)");
+    }
+    text
+}
+
+/// A channel's fees in one line (see [`fees_short`]).
+pub fn channel_fees(ch: &Channel) -> String {
+    fees_short(ch.phi_le_phi.as_deref())
 }
 
 fn number(n: f64) -> String {
@@ -76,18 +136,148 @@ fn number(n: f64) -> String {
     }
 }
 
-/// "5 ngày làm việc", or the text of a `khác` limit.
+/// "5 ngày làm việc (note)", or the text of a `khác` limit.
 pub fn time_limit(t: &TimeLimit) -> String {
     match (t.don_vi, t.so) {
-        (TimeUnit::Khac, _) | (_, None) => t.mo_ta.clone().unwrap_or_default(),
+        (TimeUnit::Khac, _) | (_, None) => one_line(t.mo_ta.as_deref().unwrap_or_default()),
         (unit, Some(n)) => {
             let head = format!("{} {}", number(n), unit.label());
             match &t.mo_ta {
-                Some(note) => format!("{head} ({note})"),
+                Some(note) => format!("{head} ({})", one_line(note)),
                 None => head,
             }
         }
     }
+}
+
+/// What the record says when it says nothing about a time limit.
+pub const TIME_UNKNOWN: &str = "Chưa có thông tin";
+
+/// The time limit without its note ("5 ngày làm việc"); a `khác` limit is its text.
+pub fn time_short(t: Option<&TimeLimit>) -> String {
+    match t {
+        None => TIME_UNKNOWN.to_owned(),
+        Some(t) => match (t.don_vi, t.so) {
+            (TimeUnit::Khac, _) | (_, None) => {
+                let text = one_line(t.mo_ta.as_deref().unwrap_or_default());
+                if text.is_empty() {
+                    TIME_UNKNOWN.to_owned()
+                } else {
+                    text
+                }
+            }
+            (unit, Some(n)) => format!("{} {}", number(n), unit.label()),
+        },
+    }
+}
+
+/// A channel's name inside a sentence: "trực tiếp", "trực tuyến", "qua bưu chính".
+pub fn channel_phrase(kind: ChannelKind) -> &'static str {
+    match kind {
+        ChannelKind::TrucTiep => "trực tiếp",
+        ChannelKind::TrucTuyen => "trực tuyến",
+        ChannelKind::BuuChinh => "qua bưu chính",
+    }
+}
+
+/// Channels that say the same thing, grouped in the record's order: `[(channels, text)]`.
+/// One group means every channel agrees.
+pub fn by_channel(
+    channels: &[Channel],
+    say: impl Fn(&Channel) -> String,
+) -> Vec<(Vec<ChannelKind>, String)> {
+    let mut groups: Vec<(Vec<ChannelKind>, String)> = Vec::new();
+    for c in channels {
+        let text = say(c);
+        match groups.iter_mut().find(|(_, t)| *t == text) {
+            Some((kinds, _)) => kinds.push(c.hinh_thuc),
+            None => groups.push((vec![c.hinh_thuc], text)),
+        }
+    }
+    groups
+}
+
+/// One line across channels: the text when every channel agrees, else each group named
+/// ("Trực tiếp, qua bưu chính — 5.000 đồng. Trực tuyến — miễn phí").
+pub fn across_channels(channels: &[Channel], say: impl Fn(&Channel) -> String) -> String {
+    let groups = by_channel(channels, say);
+    match groups.as_slice() {
+        [] => String::new(),
+        [(_, text)] => text.clone(),
+        _ => groups
+            .iter()
+            .map(|(kinds, text)| {
+                format!(
+                    "{} — {}",
+                    capitalise(&channel_list(kinds)),
+                    lower_first(text)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(". "),
+    }
+}
+
+/// "trực tiếp, qua bưu chính".
+pub fn channel_list(kinds: &[ChannelKind]) -> String {
+    kinds
+        .iter()
+        .map(|k| channel_phrase(*k))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What to bring of one document: "1 bản chính, 2 bản sao"; a document only shown
+/// ("xuất trình") says so, never "0 bản chính"; counts the record does not give are said
+/// to be missing.
+pub fn bring(d: &Document) -> String {
+    let mut parts = Vec::new();
+    if d.ban_chinh > 0 {
+        parts.push(format!("{} bản chính", d.ban_chinh));
+    }
+    if d.ban_sao > 0 {
+        parts.push(format!("{} bản sao", d.ban_sao));
+    }
+    let counts = parts.join(", ");
+    match (d.xuat_trinh, counts.is_empty()) {
+        (false, false) => counts,
+        (false, true) => "Chưa có thông tin số bản".to_owned(),
+        (true, true) => "Xuất trình bản chính để đối chiếu".to_owned(),
+        (true, false) => format!("{counts}; xuất trình bản chính để đối chiếu"),
+    }
+}
+
+/// Text on one line: line breaks and runs of spaces become single spaces (a short form
+/// sits inside a sentence).
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Lower-case the first letter, unless the first word is an abbreviation ("UBND", "HĐND").
+pub fn lower_first(text: &str) -> String {
+    let first_word = text.split_whitespace().next().unwrap_or_default();
+    if first_word.chars().filter(|c| c.is_uppercase()).count() > 1 {
+        return text.to_owned();
+    }
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Whether `text` starts with the words of `label`, ignoring case and marks.
+fn starts_with_word(text: &str, label: &str) -> bool {
+    let (t, l) = (fold(text), fold(label));
+    t == l || t.starts_with(&format!("{l} "))
 }
 
 #[cfg(test)]
@@ -110,9 +300,71 @@ mod tests {
         }
     }
 
+    fn le_phi(amount: f64, case: &str) -> Fee {
+        Fee {
+            loai: FeeKind::LePhi,
+            muc_thu: Some(amount),
+            don_vi: (amount > 0.0).then(|| "trường hợp".into()),
+            truong_hop: Some(case.into()),
+            ..fee()
+        }
+    }
+
     #[test]
     fn unknown_is_never_zero() {
         assert_eq!(fee_amount(&fee()), "Chưa có thông tin mức thu");
+        assert_eq!(fees_short(None), "Chưa có thông tin");
+        assert_eq!(fees_short(Some(&[])), "Miễn phí");
+    }
+
+    #[test]
+    fn an_amount_in_words_is_the_amount() {
+        let f = Fee {
+            ghi_chu: Some("Bằng 0,5% giá trị đất\ntính theo bảng giá đất.".into()),
+            truong_hop: Some("Lệ phí trước bạ nhà, đất".into()),
+            loai: FeeKind::LePhi,
+            ..fee()
+        };
+        assert_eq!(
+            fee_amount(&f),
+            "Bằng 0,5% giá trị đất tính theo bảng giá đất."
+        );
+        assert_eq!(fee_note(&f), None, "the note is not shown twice");
+        assert_eq!(
+            fees_short(Some(&[f])),
+            "Lệ phí trước bạ nhà, đất: bằng 0,5% giá trị đất tính theo bảng giá đất."
+        );
+    }
+
+    #[test]
+    fn every_short_fee_keeps_its_case() {
+        let mut late = le_phi(5000.0, "Đăng ký khai sinh quá hạn");
+        late.mien_giam = vec!["Người thuộc hộ nghèo".into()];
+        let fees = [le_phi(0.0, "Đăng ký khai sinh đúng hạn"), late];
+        assert_eq!(
+            fees_short(Some(&fees)),
+            "Đăng ký khai sinh đúng hạn: không thu; đăng ký khai sinh quá hạn: 5.000 đồng/trường hợp (có trường hợp được miễn, giảm)"
+        );
+    }
+
+    #[test]
+    fn both_kinds_in_one_channel_are_named_once() {
+        let mut copy = le_phi(8000.0, "Cấp bản sao trích lục");
+        copy.don_vi = Some("bản".into());
+        let post = Fee {
+            muc_thu: Some(20000.0),
+            don_vi: None,
+            ..fee()
+        };
+        let named = Fee {
+            muc_thu: Some(1000.0),
+            truong_hop: Some("Phí thẩm định".into()),
+            ..fee()
+        };
+        assert_eq!(
+            fees_short(Some(&[copy, post, named])),
+            "Lệ phí (cấp bản sao trích lục): 8.000 đồng/bản; phí: 20.000 đồng; phí thẩm định: 1.000 đồng/trang"
+        );
     }
 
     #[test]
@@ -143,14 +395,70 @@ mod tests {
         let t = TimeLimit {
             so: Some(3.0),
             don_vi: TimeUnit::NgayLamViec,
-            mo_ta: None,
+            mo_ta: Some("cần xác minh thì\nthêm 5 ngày".into()),
         };
-        assert_eq!(time_limit(&t), "3 ngày làm việc");
+        assert_eq!(
+            time_limit(&t),
+            "3 ngày làm việc (cần xác minh thì thêm 5 ngày)"
+        );
+        assert_eq!(time_short(Some(&t)), "3 ngày làm việc");
         let t = TimeLimit {
             so: Some(0.5),
             don_vi: TimeUnit::Ngay,
             mo_ta: None,
         };
         assert_eq!(time_limit(&t), "0,5 ngày");
+        assert_eq!(time_short(None), "Chưa có thông tin");
+        let other = TimeLimit {
+            so: None,
+            don_vi: TimeUnit::Khac,
+            mo_ta: None,
+        };
+        assert_eq!(time_short(Some(&other)), "Chưa có thông tin");
+    }
+
+    #[test]
+    fn channels_that_agree_are_said_once() {
+        let ch = |k, fees: Option<Vec<Fee>>| Channel {
+            hinh_thuc: k,
+            thoi_han: None,
+            phi_le_phi: fees,
+            mo_ta: None,
+        };
+        let paid = Some(vec![le_phi(5000.0, "Quá hạn")]);
+        let list = [
+            ch(ChannelKind::TrucTiep, paid.clone()),
+            ch(ChannelKind::TrucTuyen, Some(vec![])),
+            ch(ChannelKind::BuuChinh, paid),
+        ];
+        assert_eq!(
+            across_channels(&list, channel_fees),
+            "Trực tiếp, qua bưu chính — quá hạn: 5.000 đồng/trường hợp. Trực tuyến — miễn phí"
+        );
+        assert_eq!(across_channels(&list[1..2], channel_fees), "Miễn phí");
+    }
+
+    #[test]
+    fn documents_to_show_are_never_zero_copies() {
+        let shown = Document {
+            ten: Some("Căn cước".into()),
+            xuat_trinh: true,
+            ..Document::default()
+        };
+        assert_eq!(bring(&shown), "Xuất trình bản chính để đối chiếu");
+        let both = Document {
+            ban_chinh: 1,
+            ban_sao: 2,
+            ..Document::default()
+        };
+        assert_eq!(bring(&both), "1 bản chính, 2 bản sao");
+        assert_eq!(bring(&Document::default()), "Chưa có thông tin số bản");
+    }
+
+    #[test]
+    fn abbreviations_keep_their_case() {
+        assert_eq!(lower_first("UBND cấp xã"), "UBND cấp xã");
+        assert_eq!(lower_first("Không thu"), "không thu");
+        assert_eq!(lower_first("Đăng ký"), "đăng ký");
     }
 }

@@ -3,9 +3,11 @@
 //!
 //! Renderers read only this; none of them reads files or re-derives a slug.
 
+mod events;
 mod format;
 mod forms;
 
+pub use events::*;
 pub use format::*;
 pub use forms::*;
 

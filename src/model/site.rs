@@ -29,6 +29,44 @@ pub struct SiteConfig {
     /// Printed noticeboard (`output/in/`): paper size of the procedure posters.
     #[serde(default)]
     pub in_an: PrintConfig,
+    /// Life events ("Sự kiện cuộc sống": có con mới sinh, kết hôn…): a line of
+    /// introduction and the order in which a family meets each event's procedures. An
+    /// event named only in records (`su_kien_cuoc_song`) gets a page too.
+    #[serde(default)]
+    pub su_kien_cuoc_song: Vec<LifeEventConfig>,
+    /// Where citizens rate the service: the portal's rating page or the office's own
+    /// form. Shown on every procedure page and as a QR code on guide sheets.
+    #[serde(default)]
+    pub danh_gia: Option<Feedback>,
+    /// How to create an account on the public-service portal (Markdown): the page
+    /// `huong-dan-tai-khoan/`, linked beside every online button.
+    #[serde(default)]
+    pub huong_dan_tai_khoan: Option<String>,
+}
+
+/// One life event in `site.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifeEventConfig {
+    /// As records name it ("Có con mới sinh").
+    pub ten: String,
+    #[serde(default)]
+    pub mo_ta: Option<String>,
+    /// Codes of the procedures in the order a family meets them; they belong to the
+    /// event even if their records do not name it. Procedures that name the event but
+    /// are not listed follow, by name.
+    #[serde(default)]
+    pub thu_tu: Vec<super::Code>,
+}
+
+/// `danh_gia:` in `site.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feedback {
+    pub url: String,
+    /// The link's words; "Đánh giá mức độ hài lòng" when absent.
+    #[serde(default)]
+    pub nhan: Option<String>,
 }
 
 fn default_lang() -> String {

@@ -62,6 +62,16 @@ impl Renderer for DataRenderer {
         for e in &cat.entries {
             url(&e.url_path(), e.updated().map(|d| d.iso()));
         }
+        let events = crate::catalogue::life_events(cat, ctx.site);
+        if !events.is_empty() {
+            url(crate::catalogue::LIFE_EVENTS, last.clone());
+            for ev in &events {
+                url(&ev.url_path(), None);
+            }
+        }
+        if ctx.site.huong_dan_tai_khoan.is_some() {
+            url(crate::render::site::ACCOUNT_HELP, None);
+        }
         if !cat.forms.list.is_empty() {
             url("bieu-mau/", None);
             for f in &cat.forms.list {

@@ -13,6 +13,7 @@ pub mod open_data;
 mod output;
 #[cfg(feature = "pdf")]
 pub mod print;
+pub mod prose;
 pub mod search;
 pub mod site;
 pub mod theme;

@@ -15,4 +15,4 @@ mod site;
 pub use cross::check_catalogue;
 pub use forms::{check_form, check_forms, is_vn_date};
 pub use record::{check_code, check_record};
-pub use site::{check_lists, check_portal};
+pub use site::{check_feedback, check_life_events, check_lists, check_portal};

@@ -62,3 +62,48 @@ pub fn check_lists(site: &SiteConfig) -> Vec<Finding> {
         Some("ghi một số dương, ví dụ so_thu_tuc_moi_trang: 200, hoặc xóa dòng này".into()),
     )]
 }
+
+/// `danh_gia.url` is where every procedure page and guide sheet sends citizens.
+pub fn check_feedback(site: &SiteConfig) -> Vec<Finding> {
+    let Some(f) = &site.danh_gia else {
+        return Vec::new();
+    };
+    if f.url.starts_with("https://") || f.url.starts_with("http://") {
+        return Vec::new();
+    }
+    vec![Finding::error(
+        FieldPath::root().key("danh_gia").key("url"),
+        format!("\"{}\" không phải địa chỉ web", f.url),
+        Some("ghi đầy đủ địa chỉ trang đánh giá, ví dụ https://dichvucong.gov.vn/p/home/dvc-danh-gia.html".into()),
+    )]
+}
+
+/// Every code a life event lists must be a procedure of the board (`known`).
+pub fn check_life_events(site: &SiteConfig, known: &dyn Fn(&str) -> bool) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, ev) in site.su_kien_cuoc_song.iter().enumerate() {
+        let at = FieldPath::root().key("su_kien_cuoc_song").index(i);
+        if ev.ten.trim().is_empty() {
+            out.push(Finding::error(
+                at.key("ten"),
+                "sự kiện không có tên",
+                Some(
+                    "ghi tên như các hồ sơ ghi trong su_kien_cuoc_song, ví dụ \"Có con mới sinh\""
+                        .into(),
+                ),
+            ));
+        }
+        for (j, code) in ev.thu_tu.iter().enumerate() {
+            if !known(code.as_str()) {
+                out.push(Finding::error(
+                    at.key("thu_tu").index(j),
+                    format!("không có thủ tục nào mang mã \"{code}\""),
+                    Some(
+                        "ghi mã của một thủ tục có trong thư mục thu-tuc/, hoặc xóa mã này".into(),
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}

@@ -84,6 +84,8 @@ const urlOf = (file) => {
 };
 
 const procedurePages = () => htmlFiles(path.join(SITE, "thu-tuc")).filter((f) => path.relative(path.join(SITE, "thu-tuc"), f) !== "index.html");
+// Procedures on the board: not the pages kept at the address of a retired one.
+const livePages = () => procedurePages().filter((f) => !fs.readFileSync(f, "utf8").includes('<meta name="robots" content="noindex">'));
 const fieldPages = () => htmlFiles(path.join(SITE, "linh-vuc"));
 // Form pages (bieu-mau/): the index and one page per form, when the site has forms.
 const formPages = () => (fs.existsSync(path.join(SITE, "bieu-mau")) ? htmlFiles(path.join(SITE, "bieu-mau")) : []);
@@ -196,6 +198,161 @@ test("/tim-kiem/?q= works as a link, by code and by form code", async () => {
   await page.goto(origin + "/tim-kiem/?q=zzzzqqq");
   await page.waitForFunction(() => /Không tìm thấy/.test(document.getElementById("trang-thai").textContent));
   assert.equal(await page.locator("#tat-ca").isVisible(), true, "no result: the full list stays");
+  await done(page);
+});
+
+// What a citizen reads: no page shows markup as text (a literal "<br>", "&lt;"), on any
+// page the build writes, including the printable ones.
+test("no page shows markup as text", async () => {
+  const page = await newPage(1280, 900);
+  const bad = [];
+  const files = htmlFiles(SITE);
+  for (const f of files) {
+    await page.goto(origin + urlOf(f));
+    const t = await page.evaluate(() => document.body.innerText);
+    const m = t.match(/<\/?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?\/?>|&(lt|gt|amp|quot|#x?[0-9a-f]+);/);
+    if (m) bad.push(`${urlOf(f)}: ${JSON.stringify(t.slice(Math.max(0, m.index - 40), m.index + 40))}`);
+  }
+  console.log(`markup-as-text check: ${files.length} pages`);
+  assert.deepEqual(bad, []);
+  // Multi-line record text keeps its structure: the khai sinh step is a list with a sub-list.
+  await page.goto(origin + BIRTH);
+  const step = await page.evaluate(() => {
+    const li = document.querySelector(".steps > li");
+    return { items: li.querySelectorAll(".prose > ul > li").length, sub: li.querySelectorAll(".prose ul ul li").length, paras: li.querySelectorAll(".prose > p").length };
+  });
+  assert.deepEqual(step, { items: 3, sub: 2, paras: 2 }, "the first step's lines, list and sub-list");
+  await done(page);
+});
+
+// The summary list (GOV.UK pattern) on every procedure page: these rows, in this order,
+// none empty; on a phone it starts on the first screen.
+const SUMMARY_ROWS = ["Nộp ở đâu", "Thời hạn", "Phí, lệ phí", "Làm trực tuyến được không", "Kết quả nhận được"];
+test("every procedure page opens with the summary list, in order, on the first screen of a phone", async () => {
+  const page = await newPage(390, 844);
+  const wrong = [];
+  for (const f of livePages()) {
+    const u = urlOf(f);
+    await page.goto(origin + u);
+    const r = await page.evaluate(() => {
+      const list = document.querySelector(".summary-list");
+      if (!list) return null;
+      const rows = [...list.querySelectorAll(".summary-row")].map((row) => [row.querySelector("dt").innerText.trim(), row.querySelector("dd").innerText.trim()]);
+      const first = list.querySelector("dt").getBoundingClientRect().top + scrollY;
+      const masthead = document.querySelector(".masthead").getBoundingClientRect().height;
+      return { rows, first, masthead };
+    });
+    if (!r) {
+      wrong.push(`${u}: no summary list`);
+      continue;
+    }
+    const labels = r.rows.map((x) => x[0]);
+    if (JSON.stringify(labels.slice(0, SUMMARY_ROWS.length)) !== JSON.stringify(SUMMARY_ROWS)) wrong.push(`${u}: rows ${labels.join(" | ")}`);
+    for (const [k, v] of r.rows) if (!v) wrong.push(`${u}: "${k}" is empty`);
+    if (r.first > 844) wrong.push(`${u}: summary starts at ${Math.round(r.first)} px`);
+    if (r.masthead > 100) wrong.push(`${u}: header ${Math.round(r.masthead)} px high`);
+  }
+  assert.deepEqual(wrong, []);
+  // Khai sinh: fees keep their cases; a document to show never reads as "0 bản".
+  await page.goto(origin + BIRTH);
+  const fee = await page.locator('.summary-row[data-row="phi"] dd').innerText();
+  assert.match(fee, /đúng hạn[^;]*: không thu/i, fee);
+  assert.match(fee, /quá hạn: 5\.000 đồng/, fee);
+  const docs = await page.locator("table.docs").allInnerTexts();
+  assert.ok(!docs.some((t) => /\b0 bản/.test(t) || /\t0\t|\t0$/m.test(t)), "no 0 copies");
+  assert.ok(docs.some((t) => /Xuất trình bản chính để đối chiếu/.test(t)));
+  await page.screenshot({ path: path.join(ARTIFACTS, "screenshots/procedure-first-screen-390.png") });
+  // The menu opens without script and holds every section.
+  await page.locator(".menu summary").click();
+  assert.ok(await page.locator('.menu a[href$="tim-kiem/"]').isVisible());
+  await done(page);
+});
+
+test("home at 1280 px: the opening-hours column is wide enough to read", async () => {
+  const page = await newPage(1280, 900);
+  await page.goto(origin + "/");
+  const widths = await page.evaluate(() => [...document.querySelectorAll(".panel .hours dd")].map((d) => d.getBoundingClientRect().width));
+  assert.ok(widths.length > 0);
+  assert.ok(Math.min(...widths) >= 200, `hours text ${widths.map(Math.round).join(", ")} px wide`);
+  await done(page);
+});
+
+test("every procedure's exact name and code find it first", async () => {
+  const page = await newPage(1280, 900);
+  await page.goto(origin + "/tim-kiem/");
+  const wanted = [];
+  for (const f of livePages()) {
+    const html = fs.readFileSync(f, "utf8");
+    const name = html.match(/<h1>([^<]*)<\/h1>/)[1].replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#x27;/g, "'");
+    const code = html.match(/Mã thủ tục: <strong>([^<]*)<\/strong>/)[1];
+    wanted.push({ url: urlOf(f), name, code });
+  }
+  const misses = await page.evaluate(async (wanted) => {
+    const s = window.niemyetSearch;
+    const engine = new s.Engine((p) => fetch("/search/" + p).then((r) => r.json()));
+    const out = [];
+    for (const w of wanted) {
+      for (const q of [w.name, w.code]) {
+        const r = await engine.search(q, 3);
+        const first = r.results[0] && "/" + r.results[0].doc.url;
+        if (first !== w.url) out.push(`${q} → ${first}`);
+      }
+    }
+    return out;
+  }, wanted);
+  console.log(`exact name and code queries: ${wanted.length * 2 - misses.length}/${wanted.length * 2} first`);
+  assert.deepEqual(misses, []);
+  await done(page);
+});
+
+test("with JavaScript off the search page says why it cannot filter and offers fields and life events", async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(origin + "/tim-kiem/?q=khai+sinh");
+  const text = await page.locator("main").innerText();
+  assert.match(text, /Tìm kiếm cần JavaScript/);
+  assert.match(text, /mọi thủ tục, xếp theo tên \(A–Z\)/);
+  assert.ok((await page.locator('main a[href*="linh-vuc/"]').count()) >= fieldPages().length - 1, "links to the field pages");
+  assert.ok((await page.locator('main a[href*="su-kien/"]').count()) >= 1, "links to the life events");
+  await page.screenshot({ path: path.join(ARTIFACTS, "screenshots/search-nojs-390.png"), fullPage: false });
+  await context.close();
+});
+
+test("the 404 page finds the site's root when the site lives in a sub-folder", async () => {
+  const page = await newPage(1280, 900);
+  // The page as a host serving the site under /phuong-x/ answers a missing procedure.
+  const html = fs.readFileSync(path.join(SITE, "404.html"), "utf8");
+  const s404 = http.createServer((req, res) => {
+    if (req.url.startsWith("/phuong-x/static/")) {
+      res.writeHead(200, { "content-type": "text/css" });
+      fs.createReadStream(path.join(SITE, req.url.slice("/phuong-x/".length))).pipe(res);
+      return;
+    }
+    res.writeHead(404, { "content-type": "text/html; charset=utf-8" }).end(html);
+  });
+  await new Promise((r) => s404.listen(0, "127.0.0.1", r));
+  const o = `http://127.0.0.1:${s404.address().port}`;
+  try {
+    await page.goto(o + "/phuong-x/thu-tuc/khong-con/");
+    const hrefs = await page.evaluate(() => [...document.querySelectorAll("main a")].map((a) => new URL(a.href).pathname));
+    assert.deepEqual(hrefs, ["/phuong-x/", "/phuong-x/thu-tuc/"]);
+    const action = await page.evaluate(() => new URL(document.querySelector("main form").action).pathname);
+    assert.equal(action, "/phuong-x/tim-kiem/");
+  } finally {
+    s404.close();
+  }
+  await page.context().close();
+});
+
+test("life events: each page lists its procedures in order, linked from home", async () => {
+  const page = await newPage(390, 844);
+  await page.goto(origin + "/");
+  const link = page.locator('a[href="su-kien/co-con-moi-sinh/"]');
+  assert.equal(await link.count(), 1, "home links the event");
+  await Promise.all([page.waitForURL(/su-kien\/co-con-moi-sinh\/$/), link.click()]);
+  const names = await page.locator(".event-steps .card-title").allInnerTexts();
+  assert.ok(names.length >= 5, names.join(" | "));
+  assert.match(names[0], /khai sinh, nhập hộ khẩu, thẻ BHYT/, "the order of site.yaml");
   await done(page);
 });
 

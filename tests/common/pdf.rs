@@ -84,3 +84,12 @@ pub fn assert_fonts_embedded(path: &Path) -> Vec<String> {
     }
     rows
 }
+
+/// The text of a PDF as `pdftotext -layout` reads it; `None` (after a loud skip notice)
+/// when poppler is not installed and not required.
+pub fn text_of(path: &Path) -> Option<String> {
+    if !super::tools::have("pdftotext") {
+        return None;
+    }
+    Some(tool_ok("pdftotext", &["-layout", path_str(path), "-"]))
+}

@@ -106,6 +106,7 @@ impl PrintRenderer {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(super::site::escape_html);
+        super::prose::register(&mut tera);
         tera.add_raw_templates(
             theme
                 .print
@@ -196,17 +197,9 @@ struct Common<'a> {
 }
 
 #[derive(Serialize)]
-struct DocLine<'a> {
-    #[serde(flatten)]
-    doc: &'a DocView,
-    /// "1 bản chính, 2 bản sao".
-    bring: String,
-}
-
-#[derive(Serialize)]
 struct GroupLines<'a> {
     case: Option<&'a str>,
-    docs: Vec<DocLine<'a>>,
+    docs: &'a [DocView],
 }
 
 #[derive(Serialize)]
@@ -224,8 +217,18 @@ struct ProcedureDoc<'a> {
     p: &'a ProcedureView,
     groups: Vec<GroupLines<'a>>,
     qr: &'a Qr,
+    /// Where to rate the service (`danh_gia` in `site.yaml`): a second code on the
+    /// guide sheet a citizen takes home.
+    feedback: Option<&'a FeedbackQr>,
     /// The page on the website.
     page_url: String,
+}
+
+#[derive(Serialize)]
+struct FeedbackQr {
+    url: String,
+    svg: String,
+    label: String,
 }
 
 #[derive(Serialize)]
@@ -255,23 +258,6 @@ struct IndexDoc<'a> {
     total: usize,
     online_total: usize,
     qr: &'a Qr,
-}
-
-/// What to bring of one document: "1 bản chính, 2 bản sao", "xuất trình để đối chiếu".
-fn bring(d: &DocView) -> String {
-    let mut parts = Vec::new();
-    if d.originals > 0 {
-        parts.push(format!("{} bản chính", d.originals));
-    }
-    if d.copies > 0 {
-        parts.push(format!("{} bản sao", d.copies));
-    }
-    let s = parts.join(", ");
-    match (d.present_only, s.is_empty()) {
-        (false, _) => s,
-        (true, true) => "xuất trình để đối chiếu".to_owned(),
-        (true, false) => format!("{s} (xuất trình để đối chiếu)"),
-    }
 }
 
 /// The complaints notice, from Markdown to plain paragraphs (links keep their address).
@@ -370,17 +356,28 @@ struct Planner<'a> {
     view: SiteView,
     complaints: Vec<String>,
     as_of: Date,
+    feedback: Option<FeedbackQr>,
 }
 
 impl<'a> Planner<'a> {
-    fn new(site: &'a SiteConfig, cat: &'a Catalogue, as_of: Date) -> Self {
-        Planner {
+    fn new(site: &'a SiteConfig, cat: &'a Catalogue, as_of: Date) -> Result<Self> {
+        let view = SiteView::new(site, cat);
+        let feedback = match &view.feedback {
+            Some(f) => Some(FeedbackQr {
+                svg: qr::svg(&f.url)?,
+                url: f.url.clone(),
+                label: f.label.clone(),
+            }),
+            None => None,
+        };
+        Ok(Planner {
             site,
             cat,
-            view: SiteView::new(site, cat),
+            view,
             complaints: plain_paragraphs(&site.phan_anh_kien_nghi),
             as_of,
-        }
+            feedback,
+        })
     }
 
     fn common(&self, paper: &'static str) -> Common<'_> {
@@ -417,14 +414,7 @@ impl<'a> Planner<'a> {
             .iter()
             .map(|g| GroupLines {
                 case: g.case.as_deref(),
-                docs: g
-                    .documents
-                    .iter()
-                    .map(|d| DocLine {
-                        doc: d,
-                        bring: bring(d),
-                    })
-                    .collect(),
+                docs: &g.documents,
             })
             .collect();
         let poster_paper = self.site.in_an.kho_giay;
@@ -436,11 +426,13 @@ impl<'a> Planner<'a> {
             p: &p,
             groups,
             qr: &qr,
+            feedback: None,
             page_url,
         };
         let poster_data = serde_json::to_string(&poster_doc)?;
         let guide_doc = ProcedureDoc {
             common: &common_guide,
+            feedback: self.feedback.as_ref(),
             ..poster_doc
         };
         let guide_data = serde_json::to_string(&guide_doc)?;
@@ -527,7 +519,7 @@ const PRINT_STACK: usize = 64 << 20;
 impl PrintRenderer {
     fn render_all(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
         let cat = ctx.catalogue;
-        let plan = Planner::new(ctx.site, cat, ctx.as_of);
+        let plan = Planner::new(ctx.site, cat, ctx.as_of)?;
         let cache = Cache::open(ctx.cache_dir);
         let write_pdf = |job: &Job| -> Result<()> {
             let (_, pdf) = self
@@ -674,7 +666,7 @@ pub fn sheet_findings(
     cache_dir: Option<&Path>,
 ) -> Result<Vec<(PathBuf, Finding)>> {
     let renderer = PrintRenderer::new(theme)?;
-    let plan = Planner::new(site, cat, as_of);
+    let plan = Planner::new(site, cat, as_of)?;
     let cache = Cache::open(cache_dir);
     let found: Vec<Vec<(PathBuf, Finding)>> = on_print_pool(|| {
         cat
@@ -745,20 +737,5 @@ mod tests {
                 "– Trên Cổng (https://dichvucong.gov.vn)",
             ]
         );
-    }
-
-    #[test]
-    fn bring_words() {
-        let d = DocView {
-            name: "Tờ khai".into(),
-            originals: 1,
-            copies: 2,
-            present_only: false,
-            form: None,
-            form_link: None,
-            note: None,
-            alternatives: vec![],
-        };
-        assert_eq!(bring(&d), "1 bản chính, 2 bản sao");
     }
 }

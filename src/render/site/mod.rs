@@ -27,6 +27,7 @@ impl SiteRenderer {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
+        super::prose::register(&mut tera);
         tera.add_raw_templates(
             theme
                 .templates
@@ -34,12 +35,12 @@ impl SiteRenderer {
                 .map(|(n, t)| (n.as_str(), t.as_str())),
         )
         .map_err(|e| anyhow!("lỗi mẫu giao diện: {}", tera_error_chain(&e)))?;
-        // A theme older than the lifecycle pages lays them out with the default templates.
+        // A theme older than some pages lays them out with the default templates.
         let names: Vec<String> = tera.get_template_names().map(str::to_owned).collect();
         let missing: Vec<(String, String)> = Theme::embedded()
             .templates
             .into_iter()
-            .filter(|(n, _)| updates::TEMPLATES.contains(&n.as_str()) && !names.contains(n))
+            .filter(|(n, _)| LATER_TEMPLATES.contains(&n.as_str()) && !names.contains(n))
             .collect();
         let mut all: Vec<&(String, String)> = theme.templates.iter().chain(&missing).collect();
         all.sort();
@@ -219,6 +220,101 @@ pub fn tera_error_chain(e: &tera::Error) -> String {
     msg
 }
 
+/// Templates of pages added after the first themes were written: a theme without them
+/// gets the default theme's.
+const LATER_TEMPLATES: [&str; 6] = [
+    "updates.html",
+    "upcoming.html",
+    "retired.html",
+    "events.html",
+    "event.html",
+    "account.html",
+];
+
+/// The site's top-level folders. The 404 page, served at any depth and in any folder,
+/// finds the site's root in its own address by them.
+const SECTIONS: [&str; 14] = [
+    "thu-tuc",
+    "linh-vuc",
+    "truc-tuyen",
+    "tim-kiem",
+    "lien-he",
+    "bieu-mau",
+    "cap-nhat",
+    "sap-co-hieu-luc",
+    "su-kien",
+    "huong-dan-tai-khoan",
+    "in",
+    "du-lieu",
+    "search",
+    "static",
+];
+
+/// The page on creating a portal account (`huong_dan_tai_khoan` in `site.yaml`).
+pub const ACCOUNT_HELP: &str = "huong-dan-tai-khoan/";
+
+/// A life event as the home page and the event index list it.
+#[derive(Serialize)]
+struct EventLink {
+    name: String,
+    url: String,
+    description: Option<String>,
+    count: usize,
+}
+
+impl EventLink {
+    fn new(ev: &crate::catalogue::LifeEvent) -> Self {
+        EventLink {
+            name: ev.name.clone(),
+            url: ev.url_path(),
+            description: ev.description.clone(),
+            count: ev.entries.len(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct EventPage<'a> {
+    name: &'a str,
+    description: Option<&'a str>,
+    cards: Vec<Card>,
+}
+
+impl SiteRenderer {
+    /// `su-kien/` and one page per life event, its procedures in the order a family
+    /// meets them.
+    fn life_events(
+        &self,
+        out: &Output,
+        base: &Base,
+        cat: &crate::catalogue::Catalogue,
+        events: &[crate::catalogue::LifeEvent],
+    ) -> Result<()> {
+        let links: Vec<EventLink> = events.iter().map(EventLink::new).collect();
+        self.page(
+            out,
+            base,
+            "events.html",
+            crate::catalogue::LIFE_EVENTS,
+            |c| {
+                c.insert("events", &links);
+            },
+        )?;
+        events.par_iter().try_for_each(|ev| {
+            let page = EventPage {
+                name: &ev.name,
+                description: ev.description.as_deref(),
+                cards: ev
+                    .entries
+                    .iter()
+                    .map(|&i| Card::new(&cat.entries[i], cat))
+                    .collect(),
+            };
+            self.page_of(out, base, "event.html", &ev.url_path(), "event", &page)
+        })
+    }
+}
+
 #[derive(Serialize)]
 struct FieldPage<'a> {
     field: &'a FieldView,
@@ -305,6 +401,13 @@ impl Renderer for SiteRenderer {
             })
         })?;
 
+        // Life events follow from the records' tags and cards, which the search index
+        // also reads: rendered whenever it is.
+        let events = crate::catalogue::life_events(cat, ctx.site);
+        if ctx.scope.search() {
+            self.life_events(out, &base, cat, &events)?;
+        }
+
         if !ctx.scope.lists() {
             return Ok(());
         }
@@ -313,10 +416,12 @@ impl Renderer for SiteRenderer {
             .into_iter()
             .map(|e| Card::new(e, cat))
             .collect();
+        let event_links: Vec<EventLink> = events.iter().map(EventLink::new).collect();
         self.page(out, &base, "index.html", "", |c| {
             c.insert("fields", &fields);
             c.insert("recent", &recent);
             c.insert("online_total", &site.online_count);
+            c.insert("events", &event_links);
         })?;
 
         // Both lists in name order: one sort, and the cards made once.
@@ -367,6 +472,8 @@ impl Renderer for SiteRenderer {
         // a link to the rest.
         let first = &all[..all.len().min(per_page)];
         self.page(out, &base, "search.html", "tim-kiem/", |c| {
+            c.insert("fields", &fields);
+            c.insert("events", &event_links);
             c.insert("cards", first);
             c.insert("total", &all.len());
             c.insert(
@@ -375,6 +482,12 @@ impl Renderer for SiteRenderer {
             );
         })?;
         self.page(out, &base, "contact.html", "lien-he/", |_| {})?;
+        if let Some(help) = &ctx.site.huong_dan_tai_khoan {
+            let html = super::markdown::to_html(help);
+            self.page(out, &base, "account.html", ACCOUNT_HELP, |c| {
+                c.insert("help_html", &html);
+            })?;
+        }
         updates::render(self, out, &base, ctx)?;
 
         // The 404 page is served at any depth, so its links are absolute from the base URL.
@@ -383,6 +496,7 @@ impl Renderer for SiteRenderer {
         c.insert("root", &base_path(&site.base_url));
         c.insert("path", "404.html");
         c.insert("canonical", &format!("{}404.html", site.base_url));
+        c.insert("sections", &SECTIONS.join("|"));
         c.insert("inject", ctx.inject);
         let html = self
             .tera

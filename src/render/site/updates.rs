@@ -14,9 +14,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt::Write;
 
-/// Templates added with the lifecycle: a theme made before them gets the default ones.
-pub const TEMPLATES: [&str; 3] = ["updates.html", "upcoming.html", "retired.html"];
-
 /// How many changes the Atom feed carries (the page lists them all).
 const FEED_ENTRIES: usize = 50;
 

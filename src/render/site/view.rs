@@ -1,7 +1,10 @@
 //! What templates see: plain, serialisable views with every string already worded
 //! (amounts, dates, time limits). Templates only lay out; Tera escapes all of it.
 
-use crate::catalogue::{channel_fees, fee_amount, time_limit, Catalogue, Entry};
+use crate::catalogue::{
+    across_channels, bring, by_channel, capitalise, channel_fees, channel_list, fee_amount,
+    fee_note, time_limit, time_short, Catalogue, Entry,
+};
 use crate::model::*;
 use crate::render::forms::FormLink;
 use crate::render::markdown;
@@ -25,6 +28,30 @@ pub struct SiteView {
     pub field_count: usize,
     /// Forms with a page under `bieu-mau/` (the menu links them when there are any).
     pub form_count: usize,
+    /// Life events with a page under `su-kien/`.
+    pub life_event_count: usize,
+    /// Where citizens rate the service (`danh_gia` in `site.yaml`).
+    pub feedback: Option<FeedbackView>,
+    /// Whether the site has the page on creating a portal account.
+    pub account_help: bool,
+}
+
+#[derive(Serialize, Clone)]
+pub struct FeedbackView {
+    pub url: String,
+    pub label: String,
+}
+
+impl FeedbackView {
+    pub fn new(site: &SiteConfig) -> Option<Self> {
+        site.danh_gia.as_ref().map(|f| FeedbackView {
+            url: f.url.clone(),
+            label: f
+                .nhan
+                .clone()
+                .unwrap_or_else(|| "Đánh giá mức độ hài lòng".to_owned()),
+        })
+    }
 }
 
 impl SiteView {
@@ -47,6 +74,9 @@ impl SiteView {
                 .count(),
             field_count: cat.fields.len(),
             form_count: cat.forms.list.len(),
+            life_event_count: crate::catalogue::life_events(cat, site).len(),
+            feedback: FeedbackView::new(site),
+            account_help: site.huong_dan_tai_khoan.is_some(),
         }
     }
 }
@@ -61,6 +91,7 @@ pub struct Card {
     pub field: String,
     pub field_url: String,
     pub online: bool,
+    pub online_level: &'static str,
     pub online_label: &'static str,
     pub time: String,
     pub fee: String,
@@ -68,10 +99,19 @@ pub struct Card {
     pub updated_iso: Option<String>,
 }
 
+/// The level as a class name: `toan-trinh`, `mot-phan`, `khong`.
+pub fn level_slug(level: OnlineLevel) -> &'static str {
+    match level {
+        OnlineLevel::ToanTrinh => "toan-trinh",
+        OnlineLevel::MotPhan => "mot-phan",
+        OnlineLevel::Khong => "khong",
+    }
+}
+
 impl Card {
     pub fn new(e: &Entry, cat: &Catalogue) -> Self {
         let field = &cat.fields[e.field];
-        let first = e.procedure.cach_thuc_thuc_hien.first();
+        let channels = &e.procedure.cach_thuc_thuc_hien;
         Card {
             code: e.code.clone(),
             name: e.name.clone(),
@@ -80,12 +120,10 @@ impl Card {
             field: field.name.clone(),
             field_url: field.url_path(),
             online: e.online().is_online(),
+            online_level: level_slug(e.online()),
             online_label: e.online().label(),
-            time: first
-                .and_then(|c| c.thoi_han.as_ref())
-                .map(time_limit)
-                .unwrap_or_default(),
-            fee: first.map(channel_fees).unwrap_or_default(),
+            time: across_channels(channels, |c| time_short(c.thoi_han.as_ref())),
+            fee: across_channels(channels, channel_fees),
             updated: e.updated().map(|d| d.vn()),
             updated_iso: e.updated().map(|d| d.iso()),
         }
@@ -102,10 +140,18 @@ pub struct FieldView {
 
 #[derive(Serialize)]
 pub struct ProcedureView {
+    /// `<meta name="description">`: at most [`DESCRIPTION_MAX`] characters.
+    pub meta_description: String,
+    /// The facts a citizen looks for first, one a row.
+    pub summary: SummaryView,
+    /// Whether the guidance starts with its own heading (else the page gives it one).
+    pub body_has_heading: bool,
     pub code: String,
     pub name: String,
     pub plain_name: String,
     pub has_plain_name: bool,
+    /// An official name too long to stand under the heading on a phone (it folds away).
+    pub long_name: bool,
     pub field: String,
     pub field_url: String,
     pub description: Option<String>,
@@ -146,6 +192,90 @@ pub struct ProcedureView {
     pub coming: Vec<ComingView>,
     /// schema.org `GovernmentService`, already safe inside a script element.
     pub jsonld: String,
+}
+
+/// The summary list at the top of a procedure page (GOV.UK "summary list"): where to go,
+/// how long, how much, whether it can be done online; what one gets and who may apply are
+/// the view's `results` and `applicants`.
+#[derive(Serialize)]
+pub struct SummaryView {
+    pub place: String,
+    /// One line when every channel agrees; else one a group of channels that agree.
+    pub time: Vec<ByChannel>,
+    pub fee: Vec<ByChannel>,
+    /// "Được: …", "Được một phần: …", "Không: …".
+    pub online: String,
+}
+
+#[derive(Serialize)]
+pub struct ByChannel {
+    /// "Trực tiếp, qua bưu chính"; empty when the value holds for every channel.
+    pub channels: String,
+    pub text: String,
+}
+
+fn grouped(channels: &[Channel], say: impl Fn(&Channel) -> String) -> Vec<ByChannel> {
+    let groups = by_channel(channels, say);
+    let one = groups.len() == 1;
+    groups
+        .into_iter()
+        .map(|(kinds, text)| ByChannel {
+            channels: if one {
+                String::new()
+            } else {
+                capitalise(&channel_list(&kinds))
+            },
+            text,
+        })
+        .collect()
+}
+
+/// Whether a procedure can be done online, as a sentence.
+fn online_answer(level: OnlineLevel, channels: &[Channel]) -> String {
+    match level {
+        OnlineLevel::ToanTrinh => {
+            "Được: nộp hồ sơ và nhận kết quả trực tuyến, không phải đến trụ sở.".into()
+        }
+        OnlineLevel::MotPhan => {
+            "Được một phần: nộp hồ sơ trực tuyến; có bước vẫn phải làm trực tiếp.".into()
+        }
+        OnlineLevel::Khong => {
+            if channels
+                .iter()
+                .any(|c| c.hinh_thuc == ChannelKind::BuuChinh)
+            {
+                "Không: nộp trực tiếp hoặc qua bưu chính.".into()
+            } else {
+                "Không: nộp trực tiếp tại nơi tiếp nhận.".into()
+            }
+        }
+    }
+}
+
+/// Official names longer than this (in characters) fold away under the page heading:
+/// portal names run to 400 and would fill a phone's first screen.
+pub const LONG_NAME: usize = 140;
+
+/// Longest `<meta name="description">`, in characters: what search engines show.
+pub const DESCRIPTION_MAX: usize = 160;
+
+/// `text` cut at a word to at most `max` characters, with "…" when cut.
+pub fn clip(text: &str, max: usize) -> String {
+    let text = crate::catalogue::one_line(text);
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut out = String::new();
+    for word in text.split(' ') {
+        if out.chars().count() + word.chars().count() + 2 > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.trim_end_matches([',', ';', ':', '.']).to_owned() + "…"
 }
 
 #[derive(Serialize, Clone)]
@@ -198,6 +328,8 @@ pub struct GroupView {
 #[derive(Serialize)]
 pub struct DocView {
     pub name: String,
+    /// "1 bản chính, 2 bản sao", "Xuất trình bản chính để đối chiếu".
+    pub bring: String,
     pub originals: u32,
     pub copies: u32,
     pub present_only: bool,
@@ -391,6 +523,7 @@ impl ProcedureView {
                     .iter()
                     .map(|d| DocView {
                         name: d.ten.clone().unwrap_or_default(),
+                        bring: bring(d),
                         originals: d.ban_chinh,
                         copies: d.ban_sao,
                         present_only: d.xuat_trinh,
@@ -406,20 +539,42 @@ impl ProcedureView {
                     .collect(),
             })
             .collect();
+        let address =
+            p.dia_chi_tiep_nhan
+                .clone()
+                .unwrap_or_else(|| match &site.co_quan.bo_phan_tiep_nhan {
+                    Some(desk) => format!("{desk}, {}", site.co_quan.dia_chi),
+                    None => site.co_quan.dia_chi.clone(),
+                });
+        let channels = &p.cach_thuc_thuc_hien;
         let view = ProcedureView {
+            meta_description: clip(
+                &format!(
+                    "{}: giấy tờ cần mang, lệ phí, thời hạn, nơi nộp tại {}",
+                    e.plain_name, site.co_quan.ten
+                ),
+                DESCRIPTION_MAX,
+            ),
+            summary: SummaryView {
+                place: address.clone(),
+                time: grouped(channels, |c| time_short(c.thoi_han.as_ref())),
+                fee: grouped(channels, channel_fees),
+                online: online_answer(level, channels),
+            },
+            body_has_heading: e
+                .body
+                .as_deref()
+                .is_some_and(|b| b.trim_start().starts_with('#')),
             code: e.code.clone(),
             name: e.name.clone(),
             plain_name: e.plain_name.clone(),
             has_plain_name: p.ten_than_thien.is_some(),
+            long_name: e.name.chars().count() > LONG_NAME,
             field: around.field,
             field_url: around.field_url,
             description: p.mo_ta.clone(),
             online: level.is_online(),
-            online_level: match level {
-                OnlineLevel::ToanTrinh => "toan-trinh",
-                OnlineLevel::MotPhan => "mot-phan",
-                OnlineLevel::Khong => "khong",
-            },
+            online_level: level_slug(level),
             online_label: level.label(),
             online_url: level
                 .is_online()
@@ -432,17 +587,11 @@ impl ProcedureView {
             agency_authority: p.co_quan_co_tham_quyen.clone(),
             agency_delegated: p.co_quan_duoc_uy_quyen.clone(),
             agency_coordinating: p.co_quan_phoi_hop.clone(),
-            address: p.dia_chi_tiep_nhan.clone().unwrap_or_else(|| {
-                match &site.co_quan.bo_phan_tiep_nhan {
-                    Some(desk) => format!("{desk}, {}", site.co_quan.dia_chi),
-                    None => site.co_quan.dia_chi.clone(),
-                }
-            }),
+            address,
             sets: p.so_luong_ho_so,
             document_count: document_groups.iter().map(|g| g.documents.len()).sum(),
             document_groups,
-            channels: p
-                .cach_thuc_thuc_hien
+            channels: channels
                 .iter()
                 .map(|c| ChannelView {
                     kind: c.hinh_thuc.label(),
@@ -458,7 +607,7 @@ impl ProcedureView {
                             amount: fee_amount(f),
                             case: f.truong_hop.clone(),
                             exemptions: f.mien_giam.clone(),
-                            note: f.ghi_chu.clone(),
+                            note: fee_note(f).map(str::to_owned),
                         })
                         .collect(),
                     note: c.mo_ta.clone(),

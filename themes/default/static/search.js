@@ -494,27 +494,9 @@
 
   // Whole-name keys: the query as typed, and with each synonym put in its place.
   function wholeKeys(cs) {
-    var keys = [];
-    var add = function (list) {
-      var k = "=" + list.join(" ");
-      if (keys.indexOf(k) < 0) keys.push(k);
-    };
-    var orig = [];
-    cs.forEach(function (c) {
-      orig = orig.concat(c.orig);
+    return phraseVariants(cs).map(function (v) {
+      return "=" + v.join(" ");
     });
-    add(orig);
-    cs.forEach(function (c, ci) {
-      if (c.alts.length < 2) return;
-      c.alts.forEach(function (alt) {
-        var list = [];
-        cs.forEach(function (d, di) {
-          list = list.concat(di === ci ? alt : d.orig);
-        });
-        add(list);
-      });
-    });
-    return keys;
   }
 
   // Exact code keys a query may be: the whole query, and each space-separated piece,
