@@ -1,13 +1,11 @@
 //! The build cache (`src/cache/`): rebuilds that reuse parsed records, pages, the
 //! search index and open data must write exactly what a build without any cache writes.
 
-mod common;
-
 #[path = "../benches/synth.rs"]
 #[allow(dead_code)]
 mod synth;
 
-use common::{build_with, content_tree, copy_dir, read, FULL_RECORD};
+use crate::util::{build_with, content_tree, copy_dir, read, FULL_RECORD};
 use niemyet::cache::records::RecordCache;
 use niemyet::load::{parse_record, parse_record_cached, read_dir};
 use niemyet::model::Procedure;
@@ -21,7 +19,9 @@ fn cached_records_equal_parsed_ones() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let synthetic = tmp.path().join("synth");
     synth::generate(&synthetic, 60).expect("generate");
-    let mut records = read_dir(&common::sample_content()).expect("sample").records;
+    let mut records = read_dir(&crate::util::sample_content())
+        .expect("sample")
+        .records;
     records.extend(read_dir(&synthetic).expect("synthetic").records);
     assert!(records.len() > 100);
 
@@ -164,7 +164,7 @@ fn assert_same_at(out: &Path, content: &Path, args: &[&str], when: &str) {
 }
 
 fn page_with(out: &Path, needle: &str) -> Option<PathBuf> {
-    common::files_with_ext(&out.join("thu-tuc"), &["html"])
+    crate::util::files_with_ext(&out.join("thu-tuc"), &["html"])
         .into_iter()
         .find(|p| read(p).contains(needle))
 }
@@ -220,7 +220,7 @@ fn rebuilds_reuse_work_and_write_what_a_clean_build_writes() {
             data.contains("Khai sinh cho bé mới chào đời"),
             "round {round}"
         );
-        let index: String = common::files_with_ext(&out.join("search"), &["json"])
+        let index: String = crate::util::files_with_ext(&out.join("search"), &["json"])
             .iter()
             .map(|p| read(p))
             .collect();
@@ -292,7 +292,7 @@ fn a_build_that_fails_half_way_is_not_trusted_later() {
     )
     .expect("field");
     std::fs::write(templates.join("procedure.html"), "{{ p.khong_co.gi }}\n").expect("proc");
-    let failed = common::run(
+    let failed = crate::util::run(
         &[
             "build",
             "--content",
@@ -302,7 +302,7 @@ fn a_build_that_fails_half_way_is_not_trusted_later() {
         ],
         tmp.path(),
     );
-    assert!(!failed.status.success(), "{}", common::text(&failed));
+    assert!(!failed.status.success(), "{}", crate::util::text(&failed));
     std::fs::remove_dir_all(&templates).expect("rm templates");
     for _ in 0..3 {
         timed(&content, &out);
@@ -380,14 +380,14 @@ fn check_reads_records_back_and_reports_the_same() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let broken = second_record().replace("ten_than_thien:", "ten_than_thienn:");
     let content = content_tree(tmp.path(), &[("a.md", FULL_RECORD), ("b.md", &broken)]);
-    let (first, report) = common::check_json(&content);
+    let (first, report) = crate::util::check_json(&content);
     assert!(!first.status.success(), "the broken record is an error");
     assert!(report.to_string().contains("ten_than_thienn"), "{report}");
     let cache = tmp.path().join(".niemyet-cache/ban-ghi.bin");
     let kept = std::fs::metadata(&cache)
         .expect("check keeps the records it read")
         .len();
-    let (again, cached_report) = common::check_json(&content);
+    let (again, cached_report) = crate::util::check_json(&content);
     assert_eq!(cached_report, report);
     assert_eq!(again.status.code(), first.status.code());
     assert_eq!(std::fs::metadata(&cache).expect("cache").len(), kept);

@@ -1,8 +1,6 @@
 //! The real binary, as an officer runs it.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 
 const BROKEN: &str = "ma_thu_tuc: \"1.00119\"\nten_thu_tuc: Thủ tục kết hôn\nlinh_vuc: Hộ tịch\ncach_thuc_thuc_hien:\n  - hinh_thuc: Trực tuyến\n    thoi_han: { so: 5, don_vi: ngày làm việc }\n    phi_le_phi:\n      - loai: Lệ phí\n        muc_thu: -2000\n";
 

@@ -2,34 +2,13 @@
 //! binary, asserting which pages, sitemap entries, search entries, feed entries and open
 //! data rows exist at each; `check` rules; `niemyet diff` between two of the builds.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// A minimal valid record; `extra` adds dates, decisions, versions.
 fn record(code: &str, name: &str, fee: u32, extra: &str) -> String {
-    format!(
-        r#"ma_thu_tuc: "{code}"
-ten_thu_tuc: "{name}"
-linh_vuc: Hộ tịch
-cap_thuc_hien: [Xã]
-trinh_tu_thuc_hien:
-  - {{ ten: Nộp hồ sơ, mo_ta: Nộp tại Bộ phận Một cửa. }}
-cach_thuc_thuc_hien:
-  - hinh_thuc: Trực tiếp
-    thoi_han: {{ so: 3, don_vi: ngày làm việc }}
-    phi_le_phi: [{{ loai: Lệ phí, muc_thu: {fee}, don_vi: bản }}]
-thanh_phan_ho_so:
-  - giay_to: [{{ ten: Tờ khai, ban_chinh: 1 }}]
-so_luong_ho_so: 1
-doi_tuong_thuc_hien: [Công dân Việt Nam]
-co_quan_thuc_hien: Ủy ban nhân dân cấp xã
-ket_qua_thuc_hien: [Giấy xác nhận]
-ngay_cap_nhat: 2025-12-01
-{extra}"#
-    )
+    Record::new(code, name).fee(fee).yaml(extra).text()
 }
 
 const QD: &str =

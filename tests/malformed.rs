@@ -29,9 +29,7 @@
 //! warnings must exit with 0 (the record is otherwise valid). Expectation text is compared in
 //! NFC, as the tool normalises every record to NFC on load.
 
-mod common;
-
-use common::copy_dir;
+use crate::util::copy_dir;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -1,13 +1,10 @@
 //! Print outputs (`output/in/`), checked the way a print shop would: with poppler's
 //! `pdfinfo`, `pdffonts`, `pdftotext`, `pdftoppm` and zbar's `zbarimg`.
 //!
-//! These tools are required, not optional: without them the test fails and says what to
-//! install (`.ci/run` installs `poppler-utils` and `zbar-tools`).
-#![cfg(feature = "pdf")]
+//! Without them each test says loudly that it skipped (see `util::tools`); `.ci/run`
+//! installs `poppler-utils` and `zbar-tools` and makes them required.
 
-mod common;
-
-use common::{build_with, content_tree, files_with_ext, FULL_RECORD};
+use crate::util::{build_with, content_tree, files_with_ext, FULL_RECORD};
 use niemyet::build::{self, Source};
 use niemyet::catalogue::Entry;
 use niemyet::model::SiteConfig;
@@ -19,7 +16,7 @@ const A4: (f64, f64) = (595.28, 841.89);
 const A3: (f64, f64) = (841.89, 1190.55);
 const A3_LANDSCAPE: (f64, f64) = (1190.55, 841.89);
 
-use common::pdf::{path_str as s, tool, tool_ok};
+use crate::util::pdf::{path_str as s, tool, tool_ok};
 
 struct Pdf {
     pages: usize,
@@ -29,7 +26,7 @@ struct Pdf {
 }
 
 fn pdf(path: &Path) -> Pdf {
-    let info = common::pdf::info(path);
+    let info = crate::util::pdf::info(path);
     let raw = tool_ok("pdftotext", &["-enc", "UTF-8", s(path), "-"]);
     Pdf {
         pages: info.pages,
@@ -56,7 +53,7 @@ fn assert_size(path: &Path, got: (f64, f64), want: (f64, f64)) {
 
 /// Every font is embedded, and it is the theme's Noto Sans.
 fn assert_fonts_embedded(path: &Path) {
-    for row in common::pdf::assert_fonts_embedded(path) {
+    for row in crate::util::pdf::assert_fonts_embedded(path) {
         assert!(
             row.contains("NotoSans"),
             "{}: unexpected font {row}",
@@ -111,7 +108,7 @@ fn expected_qr(e: &Entry, site: &SiteConfig) -> String {
 
 /// Run `niemyet check --format json`: (record file → messages) of print warnings.
 fn sheet_warnings(content: &Path) -> HashMap<PathBuf, Vec<String>> {
-    let (_, json) = common::check_json(content);
+    let (_, json) = crate::util::check_json(content);
     let mut map: HashMap<PathBuf, Vec<String>> = HashMap::new();
     for d in json["diagnostics"].as_array().into_iter().flatten() {
         let msg = d["message"].as_str().unwrap_or_default();
@@ -170,11 +167,14 @@ fn check_sheet(path: &Path, e: &Entry, want_size: (f64, f64), qrs: &[&str], tmp:
 
 #[test]
 fn sample_print_outputs_check_out() {
+    if !crate::util::tools::have_all(crate::util::tools::PDF_TOOLS) {
+        return;
+    }
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("output");
     // The repository's sample, built in place: its cache (.niemyet-cache/, ignored by git)
     // is shared with the other tests that build the sample.
-    let content = common::sample_content();
+    let content = crate::util::sample_content();
     build_to(&content, &out);
 
     let source = Source::Dir(content.clone());
@@ -218,7 +218,8 @@ fn sample_print_outputs_check_out() {
                             );
                             assert!(dir.join("index.html").is_file());
                             assert!(dir.join("phieu-huong-dan/index.html").is_file());
-                            let page = common::read(&out.join(e.url_path()).join("index.html"));
+                            let page =
+                                crate::util::read(&out.join(e.url_path()).join("index.html"));
                             for link in [
                                 "niem-yet.pdf\"",
                                 "phieu-huong-dan.pdf\"",
@@ -290,7 +291,7 @@ fn sample_print_outputs_check_out() {
     }
     let home = site.base_url.trim_end_matches('/').to_owned() + "/";
     assert_eq!(qr_codes(&index, tmp.path()), vec![home]);
-    let html = common::read(&out.join("in/index.html"));
+    let html = crate::util::read(&out.join("in/index.html"));
     assert!(html.contains("@page"), "print HTML sets the page size");
     assert!(out.join("in/in.css").is_file() && out.join("in/phong-chu/OFL.txt").is_file());
 }
@@ -364,6 +365,9 @@ can_cu_phap_ly:
 
 #[test]
 fn long_procedure_continues_on_a_numbered_second_sheet() {
+    if !crate::util::tools::have_all(crate::util::tools::PDF_TOOLS) {
+        return;
+    }
     let tmp = tempfile::tempdir().expect("tempdir");
     let long = long_record();
     let content = content_tree(
@@ -375,7 +379,7 @@ fn long_procedure_continues_on_a_numbered_second_sheet() {
         ],
     );
     let out = tmp.path().join("output");
-    let built = common::text(&build_with(&content, &out, &[]));
+    let built = crate::util::text(&build_with(&content, &out, &[]));
     let checked = build::check(Source::Dir(content.clone()).read().expect("read"));
     let site = checked.site.as_ref().expect("site");
     let cat = checked.catalogue.as_ref().expect("no errors");
@@ -479,6 +483,9 @@ fn long_procedure_continues_on_a_numbered_second_sheet() {
 
 #[test]
 fn a3_posters_when_configured() {
+    if !crate::util::tools::have_all(crate::util::tools::PDF_TOOLS) {
+        return;
+    }
     let tmp = tempfile::tempdir().expect("tempdir");
     let content = content_tree(tmp.path(), &[("chung-thuc/ngan.yaml", SHORT_RECORD)]);
     let site = std::fs::read_to_string(content.join("site.yaml")).expect("site");

@@ -1,8 +1,6 @@
 //! Building small, purpose-made content trees: what the model must carry through to pages.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 use unicode_normalization::UnicodeNormalization;
 
 fn build_one(record: &str, name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -175,7 +173,8 @@ fn multi_line_portal_text_keeps_its_lines_and_never_shows_markup() {
     assert!(csv.contains("Do cơ sở y tế cấp.\\nBản sao không được chấp nhận."));
     // The poster keeps the note's two lines as two lines.
     #[cfg(feature = "pdf")]
-    if let Some(text) = common::pdf::text_of(&out.join("in/thu-tuc/dang-ky-khai-sinh/niem-yet.pdf"))
+    if let Some(text) =
+        crate::util::pdf::text_of(&out.join("in/thu-tuc/dang-ky-khai-sinh/niem-yet.pdf"))
     {
         let lines: Vec<&str> = text.lines().map(str::trim).collect();
         let at = lines

@@ -1,9 +1,7 @@
 //! The live preview: incremental rebuilds equal a full build byte for byte, and the real
 //! `niemyet serve` binary reloads pages, reports errors and serves only its own folder.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 use niemyet::build::{self, BuildOptions, Source};
 use niemyet::incremental::Session;
 use niemyet::model::Date;

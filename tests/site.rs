@@ -1,8 +1,6 @@
 //! Builds the real sample catalogue and reads the pages, as a citizen's browser would.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -146,18 +144,35 @@ fn online_procedures_link_to_the_portal() {
 
 #[test]
 fn slugs_are_ascii_and_unique() {
-    for p in procedure_pages() {
-        let slug = p
-            .parent()
-            .and_then(|d| d.file_name())
-            .and_then(|n| n.to_str())
-            .expect("slug");
+    let source = niemyet::build::Source::Dir(sample_content());
+    let checked = niemyet::build::check(source.read().expect("read sample"));
+    let cat = checked.catalogue.expect("sample has no errors");
+    // Every record, on the board or retired (whose page stays at its address).
+    let slugs: Vec<&str> = cat
+        .entries
+        .iter()
+        .chain(cat.lifecycle.retired.iter().map(|r| &r.entry))
+        .map(|e| e.slug.as_str())
+        .collect();
+    let mut distinct = slugs.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), slugs.len(), "two records share an address");
+    for slug in &slugs {
         assert!(
-            slug.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
-            "{slug}"
+            !slug.is_empty()
+                && slug
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "{slug:?}"
         );
     }
+    // And each has its own page: as many procedure folders as records.
+    let folders = files_with_ext(&sample().join("thu-tuc"), &["html"])
+        .into_iter()
+        .filter(|p| p.parent() != Some(&sample().join("thu-tuc")))
+        .count();
+    assert_eq!(folders, slugs.len());
 }
 
 #[test]

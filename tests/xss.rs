@@ -1,9 +1,7 @@
 //! Every text a record or the config can carry is escaped on every page: an officer's
 //! paste (or a hostile edit) must never run script on the public site.
 
-mod common;
-
-use common::*;
+use crate::util::*;
 
 const PAYLOAD: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>\"'&";
 

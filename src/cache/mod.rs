@@ -97,18 +97,22 @@ pub fn stamp() -> Option<Digest32> {
     static STAMP: OnceLock<Option<Digest32>> = OnceLock::new();
     *STAMP.get_or_init(|| {
         let exe = std::env::current_exe().ok()?;
-        let meta = std::fs::metadata(exe).ok()?;
-        let modified = meta
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?;
-        let mut k = Key::new();
-        k.part(env!("CARGO_PKG_VERSION").as_bytes())
-            .part(&meta.len().to_le_bytes())
-            .part(&modified.as_nanos().to_le_bytes());
-        Some(k.digest())
+        exe_stamp(&std::fs::metadata(exe).ok()?)
     })
+}
+
+/// The stamp of an executable with these metadata.
+fn exe_stamp(meta: &std::fs::Metadata) -> Option<Digest32> {
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let mut k = Key::new();
+    k.part(env!("CARGO_PKG_VERSION").as_bytes())
+        .part(&meta.len().to_le_bytes())
+        .part(&modified.as_nanos().to_le_bytes());
+    Some(k.digest())
 }
 
 /// Digest of everything a build reads from the content folder (records with their
@@ -170,9 +174,21 @@ mod tests {
         );
     }
 
+    /// The stamp is the running executable's: a file of another size or age (a rebuilt
+    /// niemyet) stamps differently, so its cache entries are not trusted.
     #[test]
-    fn stamp_is_stable_within_a_run() {
-        assert!(stamp().is_some());
-        assert_eq!(stamp(), stamp());
+    fn stamp_follows_the_executable() {
+        let exe = std::env::current_exe().expect("exe");
+        let here = exe_stamp(&std::fs::metadata(&exe).expect("meta"));
+        assert!(here.is_some());
+        assert_eq!(stamp(), here);
+        let dir = std::env::temp_dir().join(format!("niemyet-stamp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let other = dir.join("other");
+        std::fs::write(&other, b"a different executable").expect("write");
+        let there = exe_stamp(&std::fs::metadata(&other).expect("meta"));
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(there.is_some());
+        assert_ne!(there, here);
     }
 }

@@ -41,10 +41,21 @@ pub fn have(name: &str) -> bool {
     let mut warned = WARNED.lock().unwrap_or_else(|p| p.into_inner());
     if !warned.iter().any(|w| w == name) {
         warned.push(name.to_owned());
-        eprintln!(
+        // Straight to the terminal: the test harness hides what a passing test prints.
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
             "\n*** SKIPPED: `{name}` is not installed, so checks that read outputs with it did \
-             not run. Install it (apt-get install {package}) or run .ci/run, which does. ***\n"
+             not run. Install it (apt-get install {package}) or run .ci/run, which does. ***"
         );
     }
     false
 }
+
+/// [`have`] for every tool in `names` (each missing one is reported).
+pub fn have_all(names: &[&str]) -> bool {
+    names.iter().fold(true, |ok, n| have(n) && ok)
+}
+
+/// The tools that read PDFs and their QR codes.
+pub const PDF_TOOLS: &[&str] = &["pdfinfo", "pdffonts", "pdftotext", "pdftoppm", "zbarimg"];

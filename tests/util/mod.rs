@@ -1,8 +1,11 @@
 //! Helpers shared by the integration tests: run the real binary, make content trees.
 #![allow(dead_code)]
 
+pub mod fixture;
 pub mod pdf;
 pub mod tools;
+
+pub use fixture::Record;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

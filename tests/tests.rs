@@ -1,0 +1,22 @@
+//! niemyet's integration tests: one test binary (so the crate and typst link once), one
+//! module per part of the tool, each driving the real `niemyet` binary on real content
+//! trees (or the library where a test needs the catalogue itself).
+//!
+//! Helpers live in [`util`]: running the binary, content trees and the one record builder
+//! ([`util::fixture`]), reading PDFs with poppler, and the policy for external tools
+//! (skip loudly on a machine with only Rust; `.ci/run` makes them required).
+
+mod util;
+
+mod cache;
+mod cli;
+mod forms;
+mod lifecycle;
+mod malformed;
+#[cfg(feature = "pdf")]
+mod print;
+mod records;
+mod search_quality;
+mod serve;
+mod site;
+mod xss;
