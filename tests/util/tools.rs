@@ -54,7 +54,7 @@ pub fn have(name: &str) -> bool {
 
 /// [`have`] for every tool in `names` (each missing one is reported).
 pub fn have_all(names: &[&str]) -> bool {
-    names.iter().fold(true, |ok, n| have(n) && ok)
+    names.iter().filter(|n| !have(n)).count() == 0
 }
 
 /// The tools that read PDFs and their QR codes.
