@@ -160,8 +160,12 @@ pub fn parse_config(site: Option<&SourceFile>, synonyms: Option<&SourceFile>) ->
     let site_file = site;
     let site = match site {
         Some(file) => {
-            let (site, diags) = load::parse_yaml_file::<SiteConfig>(file);
+            let (mut site, diags) = load::parse_yaml_file::<SiteConfig>(file);
             diagnostics.extend(diags);
+            // Every output writes the address with one final `/`: made so once, here.
+            if let Some(s) = &mut site {
+                s.base_url = crate::permalink::normalise_base(&s.base_url);
+            }
             if let Some(s) = &site {
                 diagnostics.0.extend(check_site(s, file));
             }

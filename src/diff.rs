@@ -135,7 +135,7 @@ fn read_json(path: &Path) -> Result<Value> {
 
 fn load(path: &Path) -> Result<Side> {
     let manifest_path: PathBuf = if path.is_dir() {
-        path.join("du-lieu").join("manifest.json")
+        path.join(crate::permalink::DATA).join("manifest.json")
     } else {
         path.to_path_buf()
     };

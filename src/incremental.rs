@@ -537,7 +537,7 @@ fn remove_gone(output: &Path, old: &Catalogue, new: &Catalogue) -> Result<Vec<St
         .filter(|u| !live.contains(u));
     for url in gone {
         // Each page has a web folder and, with print, a print folder of the same path.
-        for dir in [url.clone(), format!("in/{url}")] {
+        for dir in [url.clone(), crate::permalink::print_of(&url)] {
             let path = output.join(&dir);
             if path.is_dir() {
                 std::fs::remove_dir_all(&path)

@@ -14,6 +14,7 @@ pub mod incremental;
 pub mod lifecycle;
 pub mod load;
 pub mod model;
+pub mod permalink;
 pub mod render;
 pub mod report;
 pub mod serve;

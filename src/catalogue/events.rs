@@ -20,12 +20,9 @@ pub struct LifeEvent {
 impl LifeEvent {
     /// Site-relative URL path, e.g. `su-kien/co-con-moi-sinh/`.
     pub fn url_path(&self) -> String {
-        format!("{LIFE_EVENTS}{}/", self.slug)
+        crate::permalink::life_event(&self.slug)
     }
 }
-
-/// The page listing every life event.
-pub const LIFE_EVENTS: &str = "su-kien/";
 
 /// Every life event with at least one procedure on the board: those of `site.yaml`
 /// first, in its order, then those only records name, by name.

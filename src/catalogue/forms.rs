@@ -23,7 +23,7 @@ pub struct FormEntry {
 impl FormEntry {
     /// Site-relative URL path, e.g. `bieu-mau/tp-ht-2020-tkks/`.
     pub fn url_path(&self) -> String {
-        format!("bieu-mau/{}/", self.slug)
+        crate::permalink::form(&self.slug)
     }
 }
 

@@ -113,7 +113,7 @@ impl Entry {
     }
     /// Site-relative URL path, e.g. `thu-tuc/dang-ky-khai-sinh/`.
     pub fn url_path(&self) -> String {
-        format!("thu-tuc/{}/", self.slug)
+        crate::permalink::procedure(&self.slug)
     }
 }
 
@@ -127,7 +127,7 @@ pub struct Field {
 
 impl Field {
     pub fn url_path(&self) -> String {
-        format!("linh-vuc/{}/", self.slug)
+        crate::permalink::field(&self.slug)
     }
 }
 
@@ -176,7 +176,7 @@ impl Catalogue {
                     // Taken by another record, or a list page's address (`trang-2/`):
                     // keep the code beside it.
                     let other = taken.get(base).copied();
-                    if other.is_some() || crate::render::site::pager::is_page_slug(base) {
+                    if other.is_some() || crate::permalink::is_list_page_slug(base) {
                         let slug = format!("{base}-{}", slugify(&k.code, SLUG_MAX));
                         if let Some(other) = other {
                             warnings.push((

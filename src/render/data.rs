@@ -1,6 +1,7 @@
 //! Machine-readable files beside the pages: `sitemap.xml` and `robots.txt`.
 
 use super::{Output, RenderContext, Renderer};
+use crate::permalink;
 use anyhow::Result;
 use std::fmt::Write;
 
@@ -24,7 +25,7 @@ impl Renderer for DataRenderer {
         if !ctx.scope.lists() {
             return Ok(());
         }
-        let base = ctx.site.base_url.trim_end_matches('/').to_owned() + "/";
+        let base = &ctx.site.base_url;
         let cat = ctx.catalogue;
         let mut xml = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -43,11 +44,11 @@ impl Renderer for DataRenderer {
         let last = cat.last_updated().map(|d| d.iso());
         for path in [
             "",
-            "thu-tuc/",
-            "truc-tuyen/",
-            "lien-he/",
-            "cap-nhat/",
-            "sap-co-hieu-luc/",
+            permalink::PROCEDURES,
+            permalink::ONLINE,
+            permalink::CONTACT,
+            permalink::UPDATES,
+            permalink::UPCOMING,
         ] {
             url(path, last.clone());
         }
@@ -64,16 +65,16 @@ impl Renderer for DataRenderer {
         }
         let events = crate::catalogue::life_events(cat, ctx.site);
         if !events.is_empty() {
-            url(crate::catalogue::LIFE_EVENTS, last.clone());
+            url(permalink::LIFE_EVENTS, last.clone());
             for ev in &events {
                 url(&ev.url_path(), None);
             }
         }
         if ctx.site.huong_dan_tai_khoan.is_some() {
-            url(crate::render::site::ACCOUNT_HELP, None);
+            url(permalink::ACCOUNT_HELP, None);
         }
         if !cat.forms.list.is_empty() {
-            url("bieu-mau/", None);
+            url(permalink::FORMS, None);
             for f in &cat.forms.list {
                 url(&f.url_path(), None);
             }

@@ -480,9 +480,10 @@ impl Renderer for FormsRenderer {
                 }
                 Ok(())
             })?;
-        self.site.page(out, &base, "forms.html", "bieu-mau/", |c| {
-            c.insert("forms", &pages);
-        })
+        self.site
+            .page(out, &base, "forms.html", crate::permalink::FORMS, |c| {
+                c.insert("forms", &pages);
+            })
     }
 }
 

@@ -49,7 +49,7 @@ pub fn government_service(
     address: &str,
 ) -> Value {
     let p = &e.procedure;
-    let base = site.base_url.trim_end_matches('/').to_owned() + "/";
+    let base = &site.base_url;
     let authority = json!({
         "@type": "GovernmentOrganization",
         "name": site.co_quan.ten,

@@ -12,6 +12,7 @@ use crate::cache::bytes::{put_str, put_u64, Reader};
 use crate::cache::pieces::Pieces;
 use crate::catalogue::{channel_fees, time_limit, Entry};
 use crate::model::Procedure;
+use crate::permalink;
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -211,7 +212,7 @@ impl Renderer for OpenDataRenderer {
 
 fn write_all(ctx: &RenderContext<'_>, out: &Group<'_>) -> Result<()> {
     let cat = ctx.catalogue;
-    let base = ctx.site.base_url.trim_end_matches('/').to_owned() + "/";
+    let base = &ctx.site.base_url;
     let as_of = cat.lifecycle.as_of.unwrap_or(ctx.as_of).iso();
     let head = Catalogue {
         phien_ban_du_lieu: DATA_VERSION,
@@ -229,8 +230,8 @@ fn write_all(ctx: &RenderContext<'_>, out: &Group<'_>) -> Result<()> {
     // records at a time, each serialised once (in parallel) for its hash and the
     // file: 10,000 records never sit in memory as one string. The CSV rows go out in
     // the same pass.
-    out.write_with("du-lieu/thu-tuc.json", |w| {
-        out.write_with("du-lieu/thu-tuc.csv", |c| {
+    out.write_with(&format!("{}thu-tuc.json", permalink::DATA), |w| {
+        out.write_with(&format!("{}thu-tuc.csv", permalink::DATA), |c| {
             // The BOM tells spreadsheet software the file is UTF-8; CRLF and quoting
             // per RFC 4180.
             c.write_all("\u{feff}".as_bytes())?;
@@ -248,9 +249,9 @@ fn write_all(ctx: &RenderContext<'_>, out: &Group<'_>) -> Result<()> {
                     .map(|e| {
                         pieces.get_or_make(
                             e,
-                            &[&base],
+                            &[base],
                             |bytes| Piece::decode(bytes).map(Ok),
-                            || piece(e, &base),
+                            || piece(e, base),
                             |p| p.as_ref().ok().map(Piece::encode),
                         )
                     })
@@ -285,6 +286,6 @@ fn write_all(ctx: &RenderContext<'_>, out: &Group<'_>) -> Result<()> {
     };
     let mut json = serde_json::to_vec_pretty(&manifest)?;
     json.push(b'\n');
-    out.write("du-lieu/manifest.json", &json)?;
+    out.write(&format!("{}manifest.json", permalink::DATA), &json)?;
     Ok(())
 }

@@ -26,6 +26,7 @@ use crate::cache::bytes::{put_str, Reader};
 use crate::cache::pieces::Pieces;
 use crate::catalogue::{Catalogue, Entry};
 use crate::model::OnlineLevel;
+use crate::permalink;
 use crate::text::{code_key, fold, search_terms};
 use anyhow::Result;
 use rayon::prelude::*;
@@ -65,9 +66,42 @@ struct DocRow<'a>(
     &'a str,
 );
 
+/// How much a match counts, by where it is: shipped in `meta.json` so that the ranking
+/// is set here, beside the classes it weighs, and not again in the client.
+#[derive(Serialize)]
+struct Weights {
+    /// Per class letter (see [`CLASSES`]).
+    cls: BTreeMap<char, f64>,
+    /// A query equal to a whole name or keyword adds this many times the place's weight.
+    whole: f64,
+    /// A word completed from the half-typed last word counts this fraction.
+    prefix: f64,
+    /// Each adjacent pair of query words found side by side in a name adds this much.
+    pair: f64,
+    /// A code typed exactly.
+    code: f64,
+}
+
+fn weights() -> Weights {
+    Weights {
+        cls: CLASSES
+            .iter()
+            .copied()
+            .zip([10.0, 9.0, 8.0, 3.0, 1.5])
+            .collect(),
+        whole: 6.0,
+        prefix: 0.7,
+        pair: 8.0,
+        code: 1000.0,
+    }
+}
+
 #[derive(Serialize)]
 struct Meta<'a> {
     v: u32,
+    w: Weights,
+    /// Where a procedure's page is: this, its slug and `/`.
+    url: &'static str,
     h: String,
     n: usize,
     shard: usize,
@@ -197,6 +231,8 @@ pub fn build_index(ctx: &RenderContext<'_>) -> Result<(BTreeMap<String, Vec<u8>>
     }
     let meta = Meta {
         v: VERSION,
+        w: weights(),
+        url: permalink::PROCEDURES,
         h: format!("{:08x}", hash >> 32),
         n: rows.len(),
         shard,
@@ -373,7 +409,7 @@ impl Renderer for SearchRenderer {
         out.write_group("search", digest, |out| {
             let (files, reused) = build_index(ctx)?;
             for (path, bytes) in files {
-                out.write(&format!("search/{path}"), &bytes)?;
+                out.write(&format!("{}{path}", permalink::SEARCH_INDEX), &bytes)?;
             }
             out.reused_pieces(reused);
             Ok(())

@@ -35,7 +35,7 @@ pub fn check_record(p: &Procedure) -> Vec<Finding> {
                 format!("đường dẫn \"{slug}\" chỉ được có chữ thường không dấu, số và dấu -"),
                 Some(format!("ví dụ: slug: {}", crate::text::slugify(slug, 80))),
             ));
-        } else if crate::render::site::pager::is_page_slug(slug) {
+        } else if crate::permalink::is_list_page_slug(slug) {
             out.push(Finding::error(
                 root.key("slug"),
                 format!("đường dẫn \"{slug}\" dành cho các trang của danh sách thủ tục"),

@@ -20,11 +20,12 @@ mod forms;
 mod qr;
 mod world;
 
-use super::site::view::{Card, DocView, PrintLinks, ProcedureView, SiteView};
+use super::site::view::{Card, DocView, ProcedureView, SiteView};
 use super::{Output, RenderContext, Renderer, Theme};
 use crate::catalogue::{Catalogue, Entry};
 use crate::diagnostic::{FieldPath, Finding};
 use crate::model::{Date, PaperSize, SiteConfig};
+use crate::permalink::{self, PrintFiles};
 use crate::render::site::tera_error_chain;
 use anyhow::{anyhow, Context as _, Result};
 use cache::{key, Cache, Meta};
@@ -344,7 +345,7 @@ fn paper_name(p: PaperSize) -> &'static str {
 struct ProcedureJobs {
     poster: Job,
     guide: Job,
-    links: PrintLinks,
+    links: PrintFiles,
     poster_html: String,
     guide_html: String,
     qr_svg: String,
@@ -401,7 +402,10 @@ impl<'a> Planner<'a> {
         p.conditions.clear();
         p.keywords.clear();
         p.life_events.clear();
-        let links = p.print.clone().unwrap_or_else(|| PrintLinks::new(e));
+        let links = p
+            .print
+            .clone()
+            .unwrap_or_else(|| permalink::print_files(&e.url_path()));
         let page_url = format!("{}{}", self.view.base_url, e.url_path());
         let (url, caption) = qr_target(e, self.site, &page_url);
         let qr = Qr {
@@ -484,10 +488,6 @@ impl<'a> Planner<'a> {
     }
 }
 
-fn field_print_path(slug: &str) -> String {
-    format!("in/linh-vuc/{slug}/")
-}
-
 impl Renderer for PrintRenderer {
     fn name(&self) -> &'static str {
         "print"
@@ -546,7 +546,7 @@ impl PrintRenderer {
                     &format!("{}index.html", jobs.links.guide_html),
                     jobs.guide_html.as_bytes(),
                 )?;
-                out.write(&format!("{dir}qr.svg"), jobs.qr_svg.as_bytes())?;
+                out.write(&jobs.links.qr_svg, jobs.qr_svg.as_bytes())?;
                 write_pdf(&jobs.poster)?;
                 write_pdf(&jobs.guide)
             })?;
@@ -563,7 +563,7 @@ impl PrintRenderer {
                     .map(|&i| Card::new(&cat.entries[i], cat))
                     .collect();
                 let online_count = cards.iter().filter(|c| c.online).count();
-                let dir = field_print_path(&f.slug);
+                let dir = permalink::field_poster(&f.url_path());
                 index_fields.push(IndexField {
                     name: f.name.clone(),
                     count: cards.len(),
@@ -588,7 +588,7 @@ impl PrintRenderer {
                     Job {
                         layout: "field.typ",
                         scale: LIST_A3,
-                        path: format!("{dir}danh-muc.pdf"),
+                        path: permalink::field_poster_pdf(&f.url_path()),
                         data: serde_json::to_string(&doc)?,
                     },
                     html,
@@ -625,13 +625,13 @@ impl PrintRenderer {
         write_pdf(&Job {
             layout: "index.typ",
             scale: LIST_A3,
-            path: "in/muc-luc.pdf".into(),
+            path: permalink::PRINT_INDEX_PDF.into(),
             data: serde_json::to_string(&index)?,
         })?;
-        let procedures: Vec<(Card, PrintLinks)> = cat
+        let procedures: Vec<(Card, PrintFiles)> = cat
             .entries
             .iter()
-            .map(|e| (Card::new(e, cat), PrintLinks::new(e)))
+            .map(|e| (Card::new(e, cat), permalink::print_files(&e.url_path())))
             .collect();
         let mut c = tera::Context::from_serialize(&index)?;
         c.insert("root", "../");
@@ -641,12 +641,15 @@ impl PrintRenderer {
             .tera
             .render("index.html", &c)
             .map_err(|e| anyhow!("print/index.html: {}", tera_error_chain(&e)))?;
-        out.write("in/index.html", html.as_bytes())?;
-        out.write("in/qr.svg", home_qr.svg.as_bytes())?;
+        out.write(&format!("{}index.html", permalink::PRINT), html.as_bytes())?;
+        out.write(
+            &format!("{}qr.svg", permalink::PRINT),
+            home_qr.svg.as_bytes(),
+        )?;
         if ctx.scope.assets() {
-            out.write("in/in.css", self.css.as_bytes())?;
+            out.write(&format!("{}in.css", permalink::PRINT), self.css.as_bytes())?;
             for (name, bytes) in ctx.theme.fonts.iter().filter(|(n, _)| n.ends_with(".txt")) {
-                out.write(&format!("in/phong-chu/{name}"), bytes)?;
+                out.write(&format!("{}phong-chu/{name}", permalink::PRINT), bytes)?;
             }
             // Only a full pass knows every entry still in use.
             cache.prune();

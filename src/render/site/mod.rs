@@ -10,6 +10,7 @@ pub mod view;
 
 use super::{Output, RenderContext, Renderer, Theme};
 use crate::cache::{hex, Digest32, Key};
+use crate::permalink;
 use anyhow::{anyhow, Result};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -146,7 +147,7 @@ impl SiteRenderer {
         own: Context,
     ) -> Result<Vec<u8>> {
         let mut c = base.context.clone();
-        c.insert("root", &root_for(path));
+        c.insert("root", &permalink::root_for(path));
         c.insert("path", path);
         c.insert("canonical", &format!("{}{}", base.base_url, path));
         c.extend(own);
@@ -203,11 +204,6 @@ pub fn escape_html(input: &str) -> String {
     out
 }
 
-/// `thu-tuc/x/` → `../../`; the home page → ``.
-fn root_for(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
-}
-
 /// A Tera error with its causes (Tera puts the useful part in `source()`).
 pub fn tera_error_chain(e: &tera::Error) -> String {
     let mut msg = e.to_string();
@@ -230,28 +226,6 @@ const LATER_TEMPLATES: [&str; 6] = [
     "event.html",
     "account.html",
 ];
-
-/// The site's top-level folders. The 404 page, served at any depth and in any folder,
-/// finds the site's root in its own address by them.
-const SECTIONS: [&str; 14] = [
-    "thu-tuc",
-    "linh-vuc",
-    "truc-tuyen",
-    "tim-kiem",
-    "lien-he",
-    "bieu-mau",
-    "cap-nhat",
-    "sap-co-hieu-luc",
-    "su-kien",
-    "huong-dan-tai-khoan",
-    "in",
-    "du-lieu",
-    "search",
-    "static",
-];
-
-/// The page on creating a portal account (`huong_dan_tai_khoan` in `site.yaml`).
-pub const ACCOUNT_HELP: &str = "huong-dan-tai-khoan/";
 
 /// A life event as the home page and the event index list it.
 #[derive(Serialize)]
@@ -291,15 +265,9 @@ impl SiteRenderer {
         events: &[crate::catalogue::LifeEvent],
     ) -> Result<()> {
         let links: Vec<EventLink> = events.iter().map(EventLink::new).collect();
-        self.page(
-            out,
-            base,
-            "events.html",
-            crate::catalogue::LIFE_EVENTS,
-            |c| {
-                c.insert("events", &links);
-            },
-        )?;
+        self.page(out, base, "events.html", permalink::LIFE_EVENTS, |c| {
+            c.insert("events", &links);
+        })?;
         events.par_iter().try_for_each(|ev| {
             let page = EventPage {
                 name: &ev.name,
@@ -438,13 +406,13 @@ impl Renderer for SiteRenderer {
         let all: Vec<&Card> = all.iter().collect();
         let lists = [
             (
-                "thu-tuc/",
+                permalink::PROCEDURES,
                 "Tất cả thủ tục",
                 "Danh sách đầy đủ, xếp theo tên thường gọi.",
                 &all,
             ),
             (
-                "truc-tuyen/",
+                permalink::ONLINE,
                 "Làm được trực tuyến",
                 "Các thủ tục nộp hồ sơ được qua mạng, không cần đến trụ sở.",
                 &online,
@@ -471,20 +439,20 @@ impl Renderer for SiteRenderer {
         // Under the search box, with JavaScript off: the first page of the full list and
         // a link to the rest.
         let first = &all[..all.len().min(per_page)];
-        self.page(out, &base, "search.html", "tim-kiem/", |c| {
+        self.page(out, &base, "search.html", permalink::SEARCH_PAGE, |c| {
             c.insert("fields", &fields);
             c.insert("events", &event_links);
             c.insert("cards", first);
             c.insert("total", &all.len());
             c.insert(
                 "more",
-                &(all.len() > first.len()).then(|| pager::page_url("thu-tuc/", 2)),
+                &(all.len() > first.len()).then(|| permalink::list_page(permalink::PROCEDURES, 2)),
             );
         })?;
-        self.page(out, &base, "contact.html", "lien-he/", |_| {})?;
+        self.page(out, &base, "contact.html", permalink::CONTACT, |_| {})?;
         if let Some(help) = &ctx.site.huong_dan_tai_khoan {
             let html = super::markdown::to_html(help);
-            self.page(out, &base, "account.html", ACCOUNT_HELP, |c| {
+            self.page(out, &base, "account.html", permalink::ACCOUNT_HELP, |c| {
                 c.insert("help_html", &html);
             })?;
         }
@@ -493,56 +461,36 @@ impl Renderer for SiteRenderer {
         // The 404 page is served at any depth, so its links are absolute from the base URL.
         let mut c = Context::new();
         c.insert("site", &site);
-        c.insert("root", &base_path(&site.base_url));
-        c.insert("path", "404.html");
-        c.insert("canonical", &format!("{}404.html", site.base_url));
-        c.insert("sections", &SECTIONS.join("|"));
+        c.insert("root", &permalink::base_path(&site.base_url));
+        c.insert("path", permalink::NOT_FOUND);
+        c.insert(
+            "canonical",
+            &format!("{}{}", site.base_url, permalink::NOT_FOUND),
+        );
+        let sections: Vec<&str> = permalink::SECTIONS
+            .iter()
+            .map(|s| s.trim_end_matches('/'))
+            .collect();
+        c.insert("sections", &sections.join("|"));
         c.insert("inject", ctx.inject);
         let html = self
             .tera
             .render("404.html", &c)
             .map_err(|e| anyhow!("404.html: {}", tera_error_chain(&e)))?;
-        out.write("404.html", html.as_bytes())?;
+        out.write(permalink::NOT_FOUND, html.as_bytes())?;
 
         if ctx.scope.assets() {
             for (rel, bytes) in &ctx.theme.assets {
-                out.write(&format!("static/{rel}"), bytes)?;
+                out.write(&format!("{}{rel}", permalink::STATIC), bytes)?;
             }
         }
         Ok(())
     }
 }
 
-/// The path part of the base URL: `https://x.vn/niem-yet/` → `/niem-yet/`.
-fn base_path(base_url: &str) -> String {
-    let after_scheme = base_url
-        .split_once("://")
-        .map(|(_, r)| r)
-        .unwrap_or(base_url);
-    match after_scheme.find('/') {
-        Some(i) => {
-            let p = &after_scheme[i..];
-            if p.ends_with('/') {
-                p.to_owned()
-            } else {
-                format!("{p}/")
-            }
-        }
-        None => "/".to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn roots() {
-        assert_eq!(root_for(""), "");
-        assert_eq!(root_for("thu-tuc/x/"), "../../");
-        assert_eq!(base_path("https://a.vn"), "/");
-        assert_eq!(base_path("https://a.vn/niem-yet/"), "/niem-yet/");
-    }
 
     #[test]
     fn escapes_the_five_specials_and_keeps_vietnamese() {

@@ -7,6 +7,7 @@ use super::SiteRenderer;
 use crate::catalogue::Catalogue;
 use crate::lifecycle::{Change, Event, Retired, Status};
 use crate::model::{Date, Decision};
+use crate::permalink;
 use crate::render::data::xml_escape;
 use crate::render::{Output, RenderContext};
 use anyhow::Result;
@@ -166,14 +167,14 @@ pub(crate) fn render(
             url: u.url.clone(),
         })
         .collect();
-    r.page(out, base, "updates.html", "cap-nhat/", |c| {
+    r.page(out, base, "updates.html", permalink::UPDATES, |c| {
         c.insert("days", &days);
         c.insert("upcoming_count", &upcoming.len());
     })?;
-    r.page(out, base, "upcoming.html", "sap-co-hieu-luc/", |c| {
+    r.page(out, base, "upcoming.html", permalink::UPCOMING, |c| {
         c.insert("items", &upcoming);
     })?;
-    out.write("cap-nhat/atom.xml", atom(ctx, cat, &life.events).as_bytes())?;
+    out.write(permalink::FEED, atom(ctx, cat, &life.events).as_bytes())?;
 
     life.retired.par_iter().try_for_each(|ret| {
         let (replaced, since, decision, replacement) = match &ret.status {
@@ -210,7 +211,7 @@ fn stamp(d: Date) -> String {
 /// Atom 1.0 (RFC 4287). Ids are URLs of the entry's anchor on the "Cập nhật" page, so
 /// they never change between builds; `updated` is the newest change's date.
 fn atom(ctx: &RenderContext<'_>, cat: &Catalogue, events: &[Event]) -> String {
-    let base = ctx.site.base_url.trim_end_matches('/').to_owned() + "/";
+    let base = &ctx.site.base_url;
     let authority = &ctx.site.co_quan.ten;
     // Without any change on record, the newest review date; the build date only for a
     // catalogue that has neither.

@@ -60,7 +60,7 @@ impl SiteView {
         SiteView {
             title: site.tieu_de.clone(),
             lang: site.ngon_ngu.clone(),
-            base_url: site.base_url.trim_end_matches('/').to_owned() + "/",
+            base_url: site.base_url.clone(),
             authority: site.co_quan.clone(),
             complaints_html: markdown::to_html(&site.phan_anh_kien_nghi),
             portal: site.cong_dich_vu_cong.clone(),
@@ -185,7 +185,7 @@ pub struct ProcedureView {
     pub keywords: Vec<String>,
     pub life_events: Vec<String>,
     /// The printed versions (`output/in/`), when this build makes them (feature `pdf`).
-    pub print: Option<PrintLinks>,
+    pub print: Option<crate::permalink::PrintFiles>,
     /// What the last amendment changed ("Thay đổi lần cuối").
     pub last_change: Option<LastChangeView>,
     /// Announced changes to this procedure that are not in force yet.
@@ -294,29 +294,6 @@ pub struct ComingView {
     pub text: String,
     pub decision: Option<String>,
     pub changes: Vec<crate::lifecycle::Change>,
-}
-
-/// Where a procedure's print outputs live, relative to the site root. The print renderer
-/// writes exactly these paths; the procedure page links to them.
-#[derive(Serialize, Clone)]
-pub struct PrintLinks {
-    /// Folder of the HTML poster: `in/thu-tuc/<slug>/`.
-    pub poster_html: String,
-    pub poster_pdf: String,
-    pub guide_html: String,
-    pub guide_pdf: String,
-}
-
-impl PrintLinks {
-    pub fn new(e: &Entry) -> Self {
-        let dir = format!("in/{}", e.url_path());
-        PrintLinks {
-            poster_pdf: format!("{dir}niem-yet.pdf"),
-            guide_pdf: format!("{dir}phieu-huong-dan.pdf"),
-            guide_html: format!("{dir}phieu-huong-dan/"),
-            poster_html: dir,
-        }
-    }
 }
 
 #[derive(Serialize)]
@@ -645,7 +622,7 @@ impl ProcedureView {
             body_html: e.body.as_deref().map(markdown::to_html),
             keywords: p.tu_khoa.clone(),
             life_events: p.su_kien_cuoc_song.clone(),
-            print: cfg!(feature = "pdf").then(|| PrintLinks::new(e)),
+            print: cfg!(feature = "pdf").then(|| crate::permalink::print_files(&e.url_path())),
             last_change: around.last_change,
             coming: around.coming,
             jsonld: String::new(),

@@ -62,15 +62,9 @@
     return out;
   }
 
-  // Weight of each place a term can occur (see CLASSES in search.rs).
-  var WEIGHT = { n: 10, k: 9, o: 8, f: 3, d: 1.5 };
-  // A query equal to a whole name or keyword adds WHOLE_NAME times the place's weight.
-  var WHOLE_NAME = 6;
-  var PREFIX_FACTOR = 0.7;
+  // The ranking's weights come with the index (`w` in meta.json, set in search.rs).
+  // How many completions of a half-typed last word a query fetches at most.
   var MAX_PREFIX_TERMS = 40;
-  var CODE_SCORE = 1000;
-  // What each adjacent pair of query words found side by side in a name adds.
-  var PAIR_SCORE = 8;
 
   // `load(path)` returns a promise of the parsed JSON file at `search/<path>`.
   function Engine(load) {
@@ -201,6 +195,11 @@
     var self = this;
     limit = limit || 20;
     return self.ready().then(function (meta) {
+      var WEIGHT = meta.w.cls;
+      var WHOLE_NAME = meta.w.whole;
+      var PREFIX_FACTOR = meta.w.prefix;
+      var PAIR_SCORE = meta.w.pair;
+      var CODE_SCORE = meta.w.code;
       var qterms = terms(query);
       var highlight = { terms: new Set(), prefix: null };
       var empty = { level: "full", total: 0, results: [], approxTotal: 0, approx: [], highlight: highlight };
@@ -345,7 +344,7 @@
         });
         // Words side by side in a name count: each adjacent pair found adds to the score,
         // and holding at least half of the query's pairs makes a phrase match.
-        var phrase = phraseMatches(variants, postings, prefixPairs, wantPrefix && qterms.length >= 2);
+        var phrase = phraseMatches(variants, postings, prefixPairs, wantPrefix && qterms.length >= 2, WEIGHT);
         phrase.forEach(function (m, id) {
           scores.set(id, (scores.get(id) || 0) + PAIR_SCORE * m.weight);
         });
@@ -462,7 +461,7 @@
   // name or keyword), of (pairs in the variant), weight (each pair by where it is
   // found, 1 in a name)}. With a half-typed last word, its pair may be any pair it
   // begins.
-  function phraseMatches(variants, postings, prefixPairs, lastIsPrefix) {
+  function phraseMatches(variants, postings, prefixPairs, lastIsPrefix, WEIGHT) {
     var out = new Map();
     variants.forEach(function (v) {
       var pairs = pairsOf(v);
@@ -540,7 +539,7 @@
           levelLabel: self.meta.levels[r[4]] || "",
           fee: r[5],
           time: r[6],
-          url: "thu-tuc/" + r[7] + "/"
+          url: self.meta.url + r[7] + "/"
         };
       });
     });
