@@ -2,10 +2,11 @@
 //! `check`, `build` and `serve` all run through here, so they always agree.
 
 use crate::cache::pages::PageMemo;
-use crate::cache::records::RecordCache;
-use crate::catalogue::{Catalogue, Keys};
+use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, Diagnostics, FieldPath, Severity};
+use crate::identity::Keys;
 pub use crate::load::FormFiles;
+use crate::load::RecordCache;
 use crate::load::{self, ContentFiles, LoadedRecord, SourceFile};
 use crate::model::{Date, SiteConfig, Synonyms};
 use crate::render::{self, Output, RenderContext, Theme};
@@ -112,7 +113,7 @@ pub fn check_at(files: ContentFiles, as_of: Date) -> Checked {
     check_cached(files, as_of, &RecordCache::off())
 }
 
-/// [`check_at`], reading unchanged records back from `cache` (see [`crate::cache::records`]).
+/// [`check_at`], reading unchanged records back from `cache` (see [`crate::load::cache`]).
 pub fn check_cached(mut files: ContentFiles, as_of: Date, cache: &RecordCache) -> Checked {
     let config = parse_config(files.site.as_ref(), files.synonyms.as_ref());
     let forms = FormFiles {
@@ -281,9 +282,10 @@ pub fn assemble(
     let catalogue = if diagnostics.has_errors() || config.site.is_none() {
         None
     } else {
-        let (cat, warnings) = Catalogue::build(records, keys);
+        let (placed, warnings) = crate::identity::place(records, keys);
         diagnostics.0.extend(warnings);
-        let mut cat = crate::lifecycle::apply(cat, as_of);
+        let (current, life) = crate::lifecycle::apply(placed, as_of);
+        let mut cat = Catalogue::build(current, life);
         forms.link(&cat.entries);
         cat.forms = forms;
         Some(cat)
@@ -313,7 +315,7 @@ fn check_form_files(
     }
     let (forms, diags) = validate::check_forms(loaded, assets, records);
     diagnostics.extend(diags);
-    (forms, diagnostics)
+    (crate::catalogue::Forms::new(forms), diagnostics)
 }
 
 fn check_site(site: &SiteConfig, file: &SourceFile) -> Vec<Diagnostic> {
@@ -396,7 +398,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let mut stages = Vec::new();
     let files = opts.source.read()?;
-    let inputs = crate::cache::inputs(&files, opts.as_of);
+    let inputs = files.digest(opts.as_of);
     stages.push(("đọc tệp", start.elapsed()));
     let cache_dir = cache_dir(&opts.source);
     let records = RecordCache::open(cache_dir.as_deref());

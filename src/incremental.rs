@@ -14,9 +14,9 @@
 //! injected live-reload snippet). This module does not watch files or serve HTTP.
 
 use crate::build::{self, Checked, FormFiles, ParsedConfig, ParsedRecord};
-use crate::cache::records::RecordCache;
 use crate::catalogue::{Catalogue, Entry};
 use crate::diagnostic::Diagnostics;
+use crate::load::RecordCache;
 use crate::load::{self, SourceFile};
 use crate::model::{Date, SiteConfig, Synonyms};
 use crate::render::site::view::Card;

@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use niemyet::build::{self, BuildOptions, Source};
-use niemyet::cache::records::RecordCache;
+use niemyet::load::RecordCache;
 use niemyet::model::Date;
 use niemyet::report;
 use std::path::PathBuf;

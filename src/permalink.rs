@@ -68,6 +68,13 @@ pub fn form(slug: &str) -> String {
     format!("{FORMS}{slug}/")
 }
 
+/// A form's blank PDF and its n-th filled sample (1-based), in the form's folder.
+pub const FORM_BLANK_PDF: &str = "mau-trong.pdf";
+
+pub fn form_sample_pdf(n: usize) -> String {
+    format!("mau-dien-{n}.pdf")
+}
+
 pub fn life_event(slug: &str) -> String {
     format!("{LIFE_EVENTS}{slug}/")
 }

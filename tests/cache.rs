@@ -6,7 +6,7 @@
 mod synth;
 
 use crate::util::{build_with, content_tree, copy_dir, read, FULL_RECORD};
-use niemyet::cache::records::RecordCache;
+use niemyet::load::RecordCache;
 use niemyet::load::{parse_record, parse_record_cached, read_dir};
 use niemyet::model::Procedure;
 use std::collections::BTreeMap;

@@ -151,8 +151,8 @@ fn slugs_are_ascii_and_unique() {
     let slugs: Vec<&str> = cat
         .entries
         .iter()
-        .chain(cat.lifecycle.retired.iter().map(|r| &r.entry))
         .map(|e| e.slug.as_str())
+        .chain(cat.lifecycle.retired.iter().map(|r| r.record.slug.as_str()))
         .collect();
     let mut distinct = slugs.clone();
     distinct.sort_unstable();

@@ -11,6 +11,7 @@ mod util;
 mod cache;
 mod cli;
 mod forms;
+mod layers;
 mod lifecycle;
 mod malformed;
 #[cfg(feature = "pdf")]

@@ -1,7 +1,8 @@
 //! Work kept between builds, so that rebuilding an unchanged (or slightly changed)
-//! catalogue only redoes what changed: parsed records ([`records`]) and a digest of what
-//! every page was rendered from ([`pages`]). The print renderer keeps its finished PDFs
-//! itself (`render::print::cache`).
+//! catalogue only redoes what changed: framed digests ([`Key`]), a keyed byte store
+//! ([`store`]), what every page was rendered from ([`pages`]) and per-procedure pieces of
+//! catalogue-wide files ([`pieces`]). It knows no record type: the record cache is
+//! `load::cache`, and the print renderer keeps its PDFs itself (`render::print::cache`).
 //!
 //! What this module is not: a source of truth. Every entry is keyed by a digest of all
 //! it was made from, a missing or unreadable entry is only a miss, and nothing here can
@@ -12,12 +13,8 @@
 pub mod bytes;
 pub mod pages;
 pub mod pieces;
-pub mod records;
 pub mod store;
 
-use crate::load::{ContentFiles, SourceFile};
-use crate::model::Date;
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -112,34 +109,6 @@ fn exe_stamp(meta: &std::fs::Metadata) -> Option<Digest32> {
     k.part(env!("CARGO_PKG_VERSION").as_bytes())
         .part(&meta.len().to_le_bytes())
         .part(&modified.as_nanos().to_le_bytes());
-    Some(k.digest())
-}
-
-/// Digest of everything a build reads from the content folder (records with their
-/// paths, config, synonyms, forms and their files) and the date it describes: what the
-/// catalogue-wide outputs (search index, open data) are made from. `None` without a
-/// [`stamp`].
-pub fn inputs(files: &ContentFiles, as_of: Date) -> Option<Digest32> {
-    let stamp = stamp()?;
-    let source = |f: &SourceFile| {
-        let mut k = Key::new();
-        k.part(f.path.to_string_lossy().as_bytes())
-            .part(&f.digest());
-        k.digest()
-    };
-    let records: Vec<Digest32> = files.records.par_iter().map(source).collect();
-    let mut k = Key::new();
-    k.part(&stamp).part(as_of.iso().as_bytes());
-    for f in files.site.iter().chain(&files.synonyms).chain(&files.forms) {
-        k.part(&source(f));
-    }
-    for (path, bytes) in &files.form_assets {
-        k.part(path.to_string_lossy().as_bytes()).part(bytes);
-    }
-    k.part(b"records");
-    for d in &records {
-        k.part(d);
-    }
     Some(k.digest())
 }
 

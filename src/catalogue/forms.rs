@@ -2,12 +2,11 @@
 //! (bytes and content hash) and the procedures that use it.
 
 use crate::catalogue::Entry;
+use crate::load::CheckedForm;
+pub use crate::load::{form_slug, Attachment};
 use crate::model::form::Form;
-use crate::text::slugify;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct FormEntry {
@@ -27,24 +26,6 @@ impl FormEntry {
     }
 }
 
-/// An official file shipped next to a definition ("bản gốc").
-#[derive(Debug, Clone)]
-pub struct Attachment {
-    /// File name as the officer wrote it (spaces and diacritics kept).
-    pub name: String,
-    pub bytes: Arc<[u8]>,
-    /// First 8 hex digits of the SHA-256 of the bytes, for `?v=` cache busting.
-    pub hash8: String,
-}
-
-impl Attachment {
-    pub fn new(name: String, bytes: Arc<[u8]>) -> Self {
-        let digest = Sha256::digest(&bytes);
-        let hash8 = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
-        Attachment { name, bytes, hash8 }
-    }
-}
-
 /// Every valid form, sorted by code.
 #[derive(Debug, Clone, Default)]
 pub struct Forms {
@@ -53,14 +34,19 @@ pub struct Forms {
     by_code: HashMap<String, usize>,
 }
 
-/// The folder name of a form id: `Mẫu số 1a` → `mau-so-1a`.
-pub fn form_slug(id: &str) -> String {
-    slugify(id, 80)
-}
-
 impl Forms {
-    /// `list` must hold distinct codes (validation reports duplicates).
-    pub fn new(mut list: Vec<FormEntry>) -> Self {
+    /// `checked` must hold distinct codes (validation reports duplicates).
+    pub fn new(checked: Vec<CheckedForm>) -> Self {
+        let mut list: Vec<FormEntry> = checked
+            .into_iter()
+            .map(|c| FormEntry {
+                form: c.form,
+                slug: c.slug,
+                source: c.source,
+                attachments: c.attachments,
+                used_by: Vec::new(),
+            })
+            .collect();
         list.sort_by(|a, b| a.form.ma_mau.cmp(&b.form.ma_mau));
         let by_code = list
             .iter()
@@ -101,15 +87,14 @@ impl Forms {
 mod tests {
     use super::*;
 
-    fn entry(code: &str) -> FormEntry {
+    fn entry(code: &str) -> CheckedForm {
         let form: Form =
             serde_yaml::from_str(&format!("ma_mau: \"{code}\"\nten_mau: Tờ khai\n")).unwrap();
-        FormEntry {
+        CheckedForm {
             slug: form_slug(code),
             form,
             source: PathBuf::from("x.yaml"),
             attachments: Vec::new(),
-            used_by: Vec::new(),
         }
     }
 
@@ -124,7 +109,7 @@ mod tests {
         assert!(forms.get("Mau so 1d").is_none());
         assert_eq!(form_slug("TP/HT-2020-TKKS"), "tp-ht-2020-tkks");
         assert_eq!(form_slug("Mẫu số 11/ĐK"), "mau-so-11-dk");
-        let a = Attachment::new("a.pdf".into(), Arc::from(&b"abc"[..]));
+        let a = Attachment::new("a.pdf".into(), std::sync::Arc::from(&b"abc"[..]));
         assert_eq!(a.hash8, "ba7816bf", "SHA-256 of abc");
     }
 }

@@ -1,8 +1,8 @@
 //! "What changed" between two versions of a record, worded for citizens: fees and time
 //! limits per channel, documents added and removed, then any other part that differs.
 
-use crate::catalogue::{channel_fees, time_limit};
 use crate::model::{Channel, Procedure};
+use crate::wording::{channel_fees, time_limit};
 use serde::Serialize;
 use serde_json::Value;
 

@@ -2,7 +2,7 @@
 //! "Cập nhật" page and the Atom feed. Dates come from the records, never from the clock.
 
 use super::start;
-use crate::catalogue::Entry;
+use crate::identity::Placed;
 use crate::model::{Date, Decision, DecisionKind, Procedure};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -61,7 +61,7 @@ pub struct Event {
 }
 
 /// Every event on or before `as_of`, newest first (ties: code, kind).
-pub fn collect(entries: &[Entry], as_of: Date) -> Vec<Event> {
+pub fn collect(entries: &[Placed], as_of: Date) -> Vec<Event> {
     let mut out = Vec::new();
     for e in entries {
         let p = &e.procedure;

@@ -24,7 +24,7 @@ pub use changes::{changes, label, Change};
 pub use check::check;
 pub use events::{Event, EventKind};
 
-use crate::catalogue::{Catalogue, Entry};
+use crate::identity::Placed;
 use crate::model::{Date, Decision, DecisionKind, Procedure};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -51,7 +51,7 @@ pub enum Status {
 /// A record that left the board: its page stays, saying since when and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Retired {
-    pub entry: Entry,
+    pub record: Placed,
     pub status: Status,
 }
 
@@ -80,8 +80,8 @@ pub struct LastChange {
     pub changes: Vec<Change>,
 }
 
-/// Everything the lifecycle adds to a catalogue; the catalogue itself holds only the
-/// procedures in force.
+/// Everything the lifecycle says besides which procedures are in force (those go on to
+/// the catalogue).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Lifecycle {
     pub as_of: Option<Date>,
@@ -98,7 +98,7 @@ pub struct Lifecycle {
 impl Lifecycle {
     pub fn retired_by_code(&self, code: &str) -> Option<&Retired> {
         self.retired
-            .binary_search_by(|r| r.entry.code.as_str().cmp(code))
+            .binary_search_by(|r| r.record.code.as_str().cmp(code))
             .ok()
             .map(|i| &self.retired[i])
     }
@@ -239,40 +239,28 @@ pub fn without_versions(p: &Procedure) -> Procedure {
     }
 }
 
-/// Split a catalogue of every valid record into the procedures in force at `as_of`
-/// (next versions merged in) and the lifecycle around them.
-pub fn apply(cat: Catalogue, as_of: Date) -> Catalogue {
-    let repl = replacements(cat.entries.iter().map(|e| (e.code.as_str(), &*e.procedure)));
-    let field_names: Vec<String> = cat.fields.iter().map(|f| f.name.clone()).collect();
+/// Split every placed record into the procedures in force at `as_of` (next versions
+/// merged in, version blocks dropped) and the lifecycle around them. The order of
+/// `placed` is kept.
+pub fn apply(placed: Vec<Placed>, as_of: Date) -> (Vec<Placed>, Lifecycle) {
+    let repl = replacements(placed.iter().map(|e| (e.code.as_str(), &*e.procedure)));
     let mut life = Lifecycle {
         as_of: Some(as_of),
-        events: events::collect(&cat.entries, as_of),
+        events: events::collect(&placed, as_of),
         ..Lifecycle::default()
     };
-    // Most catalogues, most of the time: everything in force, nothing pending. Keep the
-    // catalogue as built (the live preview rebuilds it on every save).
-    let unchanged = cat.entries.iter().all(|e| {
-        let p = &e.procedure;
-        p.phien_ban_moi.is_none()
-            && p.phien_ban_truoc.is_none()
-            && abolition(p).is_none()
-            && matches!(status(&e.code, p, &repl, as_of), Status::InForce)
-    });
-    if unchanged {
-        let mut cat = cat;
-        cat.lifecycle = life;
-        return cat;
-    }
-    let mut current = Vec::with_capacity(cat.entries.len());
-    for mut e in cat.entries {
-        let field = field_names.get(e.field).cloned().unwrap_or_default();
+    let mut current = Vec::with_capacity(placed.len());
+    for mut e in placed {
+        let field = e.procedure.linh_vuc.clone().unwrap_or_default();
         match status(&e.code, &e.procedure, &repl, as_of) {
             Status::InForce => {
-                if e.procedure.phien_ban_moi.is_some() || e.procedure.phien_ban_truoc.is_some() {
+                let versions =
+                    e.procedure.phien_ban_moi.is_some() || e.procedure.phien_ban_truoc.is_some();
+                if versions {
                     // Merged or stripped of its versions below: no longer its file's parse.
                     e.origin = None;
+                    amend(&mut e, as_of, &field, &mut life);
                 }
-                amend(&mut e, as_of, &field, &mut life);
                 if let Some((date, d)) = abolition(&e.procedure) {
                     life.upcoming.push(Upcoming {
                         date,
@@ -318,21 +306,19 @@ pub fn apply(cat: Catalogue, as_of: Date) -> Catalogue {
                     url: None,
                 });
             }
-            status => life.retired.push(Retired { entry: e, status }),
+            status => life.retired.push(Retired { record: e, status }),
         }
     }
-    life.retired.sort_by(|a, b| a.entry.code.cmp(&b.entry.code));
+    life.retired
+        .sort_by(|a, b| a.record.code.cmp(&b.record.code));
     life.upcoming
         .sort_by(|a, b| a.date.cmp(&b.date).then(a.code.cmp(&b.code)));
-    Catalogue::from_entries(current, life)
+    (current, life)
 }
 
 /// Merge a next version that is in effect; note one that is still ahead; work out what
 /// the last amendment changed.
-fn amend(e: &mut Entry, as_of: Date, field: &str, life: &mut Lifecycle) {
-    if e.procedure.phien_ban_moi.is_none() && e.procedure.phien_ban_truoc.is_none() {
-        return;
-    }
+fn amend(e: &mut Placed, as_of: Date, field: &str, life: &mut Lifecycle) {
     let base = without_versions(&e.procedure);
     if let Some(next) = e.procedure.phien_ban_moi.clone() {
         let Ok(merged) = merge(&base, &next) else {

@@ -5,6 +5,7 @@
 //! Vietnamese diagnostics. What it does not do: rules about meaning (mandatory parts,
 //! duplicate codes…) — those are `validate`'s.
 
+pub mod cache;
 mod form;
 mod front_matter;
 pub mod locate;
@@ -12,7 +13,8 @@ mod record;
 mod serde_msg;
 mod syntax;
 
-pub use form::{parse_form, LoadedForm};
+pub use cache::RecordCache;
+pub use form::{form_slug, parse_form, Attachment, CheckedForm, LoadedForm};
 pub use front_matter::split_front_matter;
 pub use record::{parse_record, parse_record_cached, parse_yaml_file, LoadedRecord};
 pub use serde_msg::suggest;
@@ -69,6 +71,37 @@ pub struct ContentFiles {
     pub forms: Vec<SourceFile>,
     /// Every other file under `bieu-mau/` (official originals), by shown path.
     pub form_assets: Vec<(PathBuf, Vec<u8>)>,
+}
+
+impl ContentFiles {
+    /// Digest of everything a build reads from the content folder (records with their
+    /// paths, config, synonyms, forms and their files) and the date it describes: what
+    /// the catalogue-wide outputs (search index, open data) are made from. `None`
+    /// without a [`crate::cache::stamp`].
+    pub fn digest(&self, as_of: crate::model::Date) -> Option<Digest32> {
+        use rayon::prelude::*;
+        let stamp = crate::cache::stamp()?;
+        let source = |f: &SourceFile| {
+            let mut k = Key::new();
+            k.part(f.path.to_string_lossy().as_bytes())
+                .part(&f.digest());
+            k.digest()
+        };
+        let records: Vec<Digest32> = self.records.par_iter().map(source).collect();
+        let mut k = Key::new();
+        k.part(&stamp).part(as_of.iso().as_bytes());
+        for f in self.site.iter().chain(&self.synonyms).chain(&self.forms) {
+            k.part(&source(f));
+        }
+        for (path, bytes) in &self.form_assets {
+            k.part(path.to_string_lossy().as_bytes()).part(bytes);
+        }
+        k.part(b"records");
+        for d in &records {
+            k.part(d);
+        }
+        Some(k.digest())
+    }
 }
 
 /// Where a file under the content folder belongs to the forms: `Some(true)` a definition,

@@ -11,6 +11,7 @@ use super::site::SiteRenderer;
 use super::{Output, RenderContext, Renderer, Theme};
 use crate::catalogue::{Catalogue, FormEntry};
 use crate::model::form::{scalar_text, FieldKind, Form, Part, Sample};
+use crate::permalink;
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -222,50 +223,6 @@ pub fn code_label(id: &str) -> String {
     }
 }
 
-/// What a procedure's document shows about the form it names: title and links, all
-/// site-relative.
-#[derive(Debug, Clone, Serialize)]
-pub struct FormLink {
-    pub title: String,
-    pub page: String,
-    pub blank_pdf: Option<String>,
-    pub samples: Vec<SampleLink>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SampleLink {
-    pub name: String,
-    pub pdf: Option<String>,
-}
-
-impl FormLink {
-    pub fn new(fe: &FormEntry) -> Self {
-        let page = fe.url_path();
-        let pdfs = HAS_PDF && !fe.form.phan.is_empty();
-        FormLink {
-            title: fe.form.ten_mau.clone(),
-            blank_pdf: pdfs.then(|| format!("{page}{BLANK_PDF}")),
-            samples: fe
-                .form
-                .mau_dien
-                .iter()
-                .enumerate()
-                .map(|(i, s)| SampleLink {
-                    name: s.ten.clone(),
-                    pdf: pdfs.then(|| format!("{page}{}", sample_pdf(i + 1))),
-                })
-                .collect(),
-            page,
-        }
-    }
-}
-
-/// File name of the n-th sample PDF (1-based).
-pub fn sample_pdf(n: usize) -> String {
-    format!("mau-dien-{n}.pdf")
-}
-pub const BLANK_PDF: &str = "mau-trong.pdf";
-
 /// Percent-encode a file name for an `href` (RFC 3986 unreserved characters pass).
 /// Six lines do not justify a dependency.
 pub fn url_encode(name: &str) -> String {
@@ -391,7 +348,7 @@ fn sample_view(f: &Form, view: &FormView, n: usize, s: &Sample) -> SampleView {
     SampleView {
         name: s.ten.clone(),
         note: s.ghi_chu.clone(),
-        pdf: (HAS_PDF && !f.phan.is_empty()).then(|| sample_pdf(n)),
+        pdf: (HAS_PDF && !f.phan.is_empty()).then(|| permalink::form_sample_pdf(n)),
         lines,
         tables,
     }
@@ -414,7 +371,7 @@ fn form_page(fe: &FormEntry, cat: &Catalogue) -> FormPage {
         .collect();
     FormPage {
         url: fe.url_path(),
-        blank_pdf: (HAS_PDF && !f.phan.is_empty()).then(|| BLANK_PDF.to_owned()),
+        blank_pdf: (HAS_PDF && !f.phan.is_empty()).then(|| permalink::FORM_BLANK_PDF.to_owned()),
         samples,
         originals: fe
             .attachments

@@ -5,8 +5,9 @@
 //! The JSON goes inside `<script type="application/ld+json">`, where HTML escaping does
 //! not apply: [`script_safe`] makes any `</script>` or `<!--` in a record harmless.
 
-use crate::catalogue::{time_limit, Entry};
+use crate::catalogue::Entry;
 use crate::model::{ChannelKind, SiteConfig, TimeLimit, TimeUnit};
+use crate::wording::time_limit;
 use serde_json::{json, Map, Value};
 
 /// JSON text that cannot end or confuse the script element it sits in: `<`, `>` and `&`
@@ -141,7 +142,7 @@ pub fn government_service(
                         o.insert("price".into(), json!(amount));
                         o.insert("priceCurrency".into(), json!(f.tien_te));
                     }
-                    o.insert("description".into(), json!(crate::catalogue::fee_amount(f)));
+                    o.insert("description".into(), json!(crate::wording::fee_amount(f)));
                     offers.push(Value::Object(o));
                 }
             }

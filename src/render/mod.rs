@@ -108,7 +108,7 @@ pub struct RenderContext<'a> {
     /// Which pages to produce; [`Scope::All`] for a build.
     pub scope: &'a Scope,
     /// Digest of everything read from the content folder and the date (see
-    /// [`crate::cache::inputs`]); `None` where outputs are not remembered.
+    /// [`crate::load::ContentFiles::digest`]); `None` where outputs are not remembered.
     pub inputs: Option<Digest32>,
 }
 

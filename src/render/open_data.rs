@@ -10,9 +10,10 @@
 use super::{Group, Output, RenderContext, Renderer};
 use crate::cache::bytes::{put_str, put_u64, Reader};
 use crate::cache::pieces::Pieces;
-use crate::catalogue::{channel_fees, time_limit, Entry};
+use crate::catalogue::Entry;
 use crate::model::Procedure;
 use crate::permalink;
+use crate::wording::{channel_fees, time_limit};
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -248,7 +249,7 @@ fn write_all(ctx: &RenderContext<'_>, out: &Group<'_>) -> Result<()> {
                     .par_iter()
                     .map(|e| {
                         pieces.get_or_make(
-                            e,
+                            e.identity(),
                             &[base],
                             |bytes| Piece::decode(bytes).map(Ok),
                             || piece(e, base),

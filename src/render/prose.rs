@@ -6,7 +6,6 @@
 //! [`register`]); `linebreaksbr` is replaced by the same escaping version, so a theme
 //! written for Tera's own filter never shows a literal `<br>`.
 
-use super::site::escape_html;
 use std::collections::HashMap;
 use tera::{Tera, Value};
 
@@ -240,6 +239,29 @@ pub fn lines_html(text: &str) -> String {
     out
 }
 
+/// Tera's default also escapes `/`, which turns every URL into `..&#x2F;..&#x2F;`: valid,
+/// but unreadable. These five are what HTML text and quoted attributes need.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    let mut plain = 0;
+    // Copy runs of plain text whole; only the five ASCII specials need work.
+    for (i, b) in input.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        out.push_str(&input[plain..i]);
+        out.push_str(rep);
+        plain = i + 1;
+    }
+    out.push_str(&input[plain..]);
+    out
+}
+
 struct Filter(fn(&str) -> String);
 
 impl tera::Filter for Filter {
@@ -265,6 +287,16 @@ pub fn register(tera: &mut Tera) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_the_five_specials_and_keeps_vietnamese() {
+        assert_eq!(
+            escape_html("Đơn <b>\"A&B\"</b> 'ạ'"),
+            "Đơn &lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt; &#x27;ạ&#x27;"
+        );
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("ỹ&"), "ỹ&amp;");
+    }
 
     #[test]
     fn one_line_is_bare_and_escaped() {

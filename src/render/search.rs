@@ -159,7 +159,7 @@ pub fn build_index(ctx: &RenderContext<'_>) -> Result<(BTreeMap<String, Vec<u8>>
             .map(|&e| {
                 let field = &cat.fields[e.field];
                 pieces.get_or_make(
-                    e,
+                    e.identity(),
                     &[&field.name, &field.slug],
                     |bytes| DocTerms::decode(bytes, e),
                     || doc_terms(e, cat, &field_terms[e.field]),

@@ -4,8 +4,8 @@
 //! Reference checks run only when the content has at least one form definition, so a
 //! site that has not started its forms folder is not flooded with errors.
 
-use crate::catalogue::{form_slug, Attachment, FormEntry, Forms};
 use crate::diagnostic::{Diagnostics, FieldPath, Finding};
+use crate::load::{form_slug, Attachment, CheckedForm};
 use crate::load::{suggest, LoadedForm, LoadedRecord};
 use crate::model::form::{scalar_text, FieldKind, FieldRef, Form, Part, ADDRESSEE};
 use crate::text::loose_code;
@@ -267,7 +267,7 @@ pub fn check_forms(
     forms: Vec<LoadedForm>,
     assets: &[(PathBuf, Vec<u8>)],
     records: &[LoadedRecord],
-) -> (Forms, Diagnostics) {
+) -> (Vec<CheckedForm>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let mut list = Vec::new();
     // Exact code → file; the code as retyped (`loose_code`) → file: two definitions that
@@ -366,12 +366,11 @@ pub fn check_forms(
             .any(|d| d.severity == crate::diagnostic::Severity::Error);
         diags.0.extend(located);
         if ok {
-            list.push(FormEntry {
+            list.push(CheckedForm {
                 slug: form_slug(&lf.form.ma_mau),
                 source: lf.path,
                 form: lf.form,
                 attachments,
-                used_by: Vec::new(),
             });
         }
     }
@@ -410,7 +409,7 @@ pub fn check_forms(
             diags.0.extend(rec.locate(findings));
         }
     }
-    (Forms::new(list), diags)
+    (list, diags)
 }
 
 #[cfg(test)]

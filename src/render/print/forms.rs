@@ -6,7 +6,8 @@ use super::cache::Cache;
 use super::fit::Scale;
 use super::{qr, Job, PrintRenderer, Qr};
 use crate::catalogue::{Catalogue, FormEntry};
-use crate::render::forms::{sample_pdf, FormView, SampleValues, BLANK_PDF};
+use crate::permalink;
+use crate::render::forms::{FormView, SampleValues};
 use crate::render::Output;
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
@@ -53,7 +54,7 @@ fn jobs(fe: &FormEntry, cat: &Catalogue, base_url: &str) -> Result<Vec<Job>> {
     let mut out = vec![Job {
         layout: "form.typ",
         scale,
-        path: format!("{dir}{BLANK_PDF}"),
+        path: format!("{dir}{}", permalink::FORM_BLANK_PDF),
         data: serde_json::to_string(&FormDoc {
             form: &view,
             sample: None,
@@ -64,7 +65,7 @@ fn jobs(fe: &FormEntry, cat: &Catalogue, base_url: &str) -> Result<Vec<Job>> {
         out.push(Job {
             layout: "form.typ",
             scale,
-            path: format!("{dir}{}", sample_pdf(i + 1)),
+            path: format!("{dir}{}", permalink::form_sample_pdf(i + 1)),
             data: serde_json::to_string(&FormDoc {
                 form: &view,
                 sample: Some(SampleValues::new(s)),

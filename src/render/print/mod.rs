@@ -106,7 +106,7 @@ impl PrintRenderer {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
-        tera.set_escape_fn(super::site::escape_html);
+        tera.set_escape_fn(super::prose::escape_html);
         super::prose::register(&mut tera);
         tera.add_raw_templates(
             theme

@@ -42,15 +42,18 @@ struct Ref {
 
 /// A code's name and page, wherever the record now is (on the board or retired).
 fn find(cat: &Catalogue, code: &str) -> Option<Ref> {
-    let e = cat.by_code(code).or_else(|| {
-        cat.lifecycle
-            .retired_by_code(code)
-            .map(|r: &Retired| &r.entry)
-    })?;
+    if let Some(e) = cat.by_code(code) {
+        return Some(Ref {
+            code: e.code.clone(),
+            name: e.plain_name.clone(),
+            url: e.url_path(),
+        });
+    }
+    let r: &Retired = cat.lifecycle.retired_by_code(code)?;
     Some(Ref {
-        code: e.code.clone(),
-        name: e.plain_name.clone(),
-        url: e.url_path(),
+        code: r.record.code.clone(),
+        name: r.record.plain_name.clone(),
+        url: r.record.url_path(),
     })
 }
 
@@ -187,17 +190,17 @@ pub(crate) fn render(
             _ => return Ok(()),
         };
         let view = RetiredView {
-            code: ret.entry.code.clone(),
-            name: ret.entry.name.clone(),
-            plain_name: ret.entry.plain_name.clone(),
-            field: ret.entry.procedure.linh_vuc.clone(),
+            code: ret.record.code.clone(),
+            name: ret.record.name.clone(),
+            plain_name: ret.record.plain_name.clone(),
+            field: ret.record.procedure.linh_vuc.clone(),
             replaced,
             since: since.vn(),
             since_iso: since.iso(),
             decision: decision.as_ref().map(decision_text),
             replacement,
         };
-        r.page(out, base, "retired.html", &ret.entry.url_path(), |c| {
+        r.page(out, base, "retired.html", &ret.record.url_path(), |c| {
             c.insert("r", &view);
         })
     })

@@ -1,13 +1,13 @@
 //! What templates see: plain, serialisable views with every string already worded
 //! (amounts, dates, time limits). Templates only lay out; Tera escapes all of it.
 
-use crate::catalogue::{
-    across_channels, bring, by_channel, capitalise, channel_fees, channel_list, fee_amount,
-    fee_note, time_limit, time_short, Catalogue, Entry,
-};
+use crate::catalogue::{Catalogue, Entry};
 use crate::model::*;
-use crate::render::forms::FormLink;
 use crate::render::markdown;
+use crate::wording::{
+    across_channels, bring, by_channel, capitalise, channel_fees, channel_list, fee_amount,
+    fee_note, time_limit, time_short,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -261,7 +261,7 @@ pub const DESCRIPTION_MAX: usize = 160;
 
 /// `text` cut at a word to at most `max` characters, with "…" when cut.
 pub fn clip(text: &str, max: usize) -> String {
-    let text = crate::catalogue::one_line(text);
+    let text = crate::wording::one_line(text);
     if text.chars().count() <= max {
         return text;
     }
@@ -296,6 +296,45 @@ pub struct ComingView {
     pub changes: Vec<crate::lifecycle::Change>,
 }
 
+/// What a procedure's document shows about the form it names: title and links, all
+/// site-relative.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormLink {
+    pub title: String,
+    pub page: String,
+    pub blank_pdf: Option<String>,
+    pub samples: Vec<SampleLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SampleLink {
+    pub name: String,
+    pub pdf: Option<String>,
+}
+
+impl FormLink {
+    pub fn new(fe: &crate::catalogue::FormEntry) -> Self {
+        use crate::permalink::{form_sample_pdf, FORM_BLANK_PDF};
+        let page = fe.url_path();
+        let pdfs = cfg!(feature = "pdf") && !fe.form.phan.is_empty();
+        FormLink {
+            title: fe.form.ten_mau.clone(),
+            blank_pdf: pdfs.then(|| format!("{page}{FORM_BLANK_PDF}")),
+            samples: fe
+                .form
+                .mau_dien
+                .iter()
+                .enumerate()
+                .map(|(i, s)| SampleLink {
+                    name: s.ten.clone(),
+                    pdf: pdfs.then(|| format!("{page}{}", form_sample_pdf(i + 1))),
+                })
+                .collect(),
+            page,
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub struct GroupView {
     pub case: Option<String>,
@@ -312,7 +351,7 @@ pub struct DocView {
     pub present_only: bool,
     pub form: Option<String>,
     /// The form's page and PDFs, when `content/bieu-mau/` defines it.
-    pub form_link: Option<crate::render::forms::FormLink>,
+    pub form_link: Option<FormLink>,
     pub note: Option<String>,
     pub alternatives: Vec<String>,
 }

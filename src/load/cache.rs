@@ -7,13 +7,13 @@
 //! parsed every time, so its messages (and their lines) always come from the parser.
 //! Validation is not cached: it runs on every record of every build.
 //!
-//! One [`super::store`] file, `<cache>/ban-ghi.bin`, of record JSON. The key
+//! One [`crate::cache::store`] file, `<cache>/ban-ghi.bin`, of record JSON. The key
 //! ([`SourceFile::digest`]) is a digest of the file's normalised text and kind (`.md` or
 //! `.yaml`), not its path: moving a file keeps its entry.
 
-use super::store::Store;
-use super::Digest32;
-use crate::load::SourceFile;
+use super::SourceFile;
+use crate::cache::store::Store;
+use crate::cache::Digest32;
 use crate::model::Procedure;
 use std::path::Path;
 
