@@ -1,9 +1,8 @@
 //! The `niemyet` command line: a thin shell over the library's pipeline.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use niemyet::build::{self, BuildOptions, Source};
-use niemyet::load::RecordCache;
 use niemyet::model::Date;
+use niemyet::project::{Project, Source};
 use niemyet::report;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -127,15 +126,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let source = Source::resolve(content.as_deref());
             note_embedded(&source);
-            let files = source.read()?;
-            let as_of = as_of.unwrap_or_else(Date::today);
-            // Unchanged records are read back as `build` reads them (and kept for it).
-            let cache = RecordCache::open(build::cache_dir(&source).as_deref());
-            #[allow(unused_mut)]
-            let mut checked = build::check_cached(files, as_of, &cache);
-            cache.save();
+            let mut project = Project::load(source, as_of.unwrap_or_else(Date::today))?;
+            if let Some(e) = project.read_error() {
+                anyhow::bail!("{e}");
+            }
             #[cfg(feature = "pdf")]
-            build::check_print(&source, &mut checked, as_of)?;
+            project.check_print()?;
+            let record_files = project.record_files();
+            let checked = project.check();
             let d = &checked.diagnostics;
             match format {
                 Format::Json => println!("{}", report::render_json(d)),
@@ -143,7 +141,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     eprint!("{}", report::render_text(d));
                     eprintln!(
                         "Đã kiểm tra {} thủ tục: {}",
-                        checked.record_files,
+                        record_files,
                         report::counts(d)
                     );
                 }
@@ -163,12 +161,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let source = Source::resolve(content.as_deref());
             note_embedded(&source);
-            let opts = BuildOptions {
-                source,
-                output: output.clone(),
-                as_of: as_of.unwrap_or_else(Date::today),
-            };
-            let result = build::build(&opts)?;
+            let mut project = Project::load(source, as_of.unwrap_or_else(Date::today))?;
+            let result = project.build(&output)?;
             let d = &result.diagnostics;
             for diag in &d.0 {
                 if !quiet || diag.severity == niemyet::diagnostic::Severity::Error {

@@ -127,6 +127,16 @@ impl Drop for Staging {
 /// A 10,000-procedure site is 10,000 folders: they are listed a level at a time, in
 /// parallel, and only folders left without files are tried for removal.
 pub fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<Vec<String>> {
+    prune_where(dir, keep, |_| true)
+}
+
+/// [`prune`] limited to the files whose site-relative path (`/`-separated) `in_scope`
+/// accepts: a render of part of a folder removes only what that part no longer makes.
+pub fn prune_where(
+    dir: &Path,
+    keep: &HashSet<PathBuf>,
+    in_scope: impl Fn(&str) -> bool + Sync,
+) -> Result<Vec<String>> {
     use rayon::prelude::*;
     let mut dirs: Vec<PathBuf> = Vec::new();
     let mut files: Vec<PathBuf> = Vec::new();
@@ -141,9 +151,14 @@ pub fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<Vec<String>> {
         }
         dirs.extend(level.iter().cloned());
     }
-    let (gone, kept): (Vec<&PathBuf>, Vec<&PathBuf>) = files
-        .iter()
-        .partition(|p| !keep.contains(*p) && p.file_name().is_none_or(|n| n != MARKER));
+    let rel = |p: &Path| {
+        p.strip_prefix(dir)
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default()
+    };
+    let (gone, kept): (Vec<&PathBuf>, Vec<&PathBuf>) = files.iter().partition(|p| {
+        !keep.contains(*p) && p.file_name().is_none_or(|n| n != MARKER) && in_scope(&rel(p))
+    });
     gone.par_iter().try_for_each(|p| {
         std::fs::remove_file(p).with_context(|| format!("không xóa được {}", p.display()))
     })?;

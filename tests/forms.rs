@@ -337,9 +337,9 @@ fn attachment_with_spaces_and_diacritics_is_copied_and_linked() {
 #[cfg(feature = "pdf")]
 mod pdf {
     use super::*;
-    use niemyet::build::{self, Source};
     use niemyet::catalogue::FormEntry;
     use niemyet::model::form::{scalar_text, FieldKind, Part};
+    use niemyet::project::{checked, Source};
     use unicode_normalization::UnicodeNormalization;
 
     use crate::util::pdf::tool_ok as tool;
@@ -483,7 +483,8 @@ mod pdf {
         // Built in place: the sample's cache (.niemyet-cache/) is shared with tests/print.rs.
         let content = crate::util::sample_content();
         crate::util::build(&content, &out);
-        let checked = build::check(Source::Dir(content.clone()).read().expect("read"));
+        let checked =
+            checked(Source::Dir(content.clone()), niemyet::model::Date::today()).expect("read");
         let cat = checked.catalogue.as_ref().expect("sample has no errors");
         let laid_out: Vec<&FormEntry> = cat
             .forms

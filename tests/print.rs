@@ -5,9 +5,9 @@
 //! installs `poppler-utils` and `zbar-tools` and makes them required.
 
 use crate::util::{build_with, content_tree, files_with_ext, FULL_RECORD};
-use niemyet::build::{self, Source};
 use niemyet::catalogue::Entry;
 use niemyet::model::SiteConfig;
+use niemyet::project::{checked, Source};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
@@ -177,8 +177,8 @@ fn sample_print_outputs_check_out() {
     let content = crate::util::sample_content();
     build_to(&content, &out);
 
-    let source = Source::Dir(content.clone());
-    let checked = build::check(source.read().expect("read sample"));
+    let checked =
+        checked(Source::Dir(content.clone()), niemyet::model::Date::today()).expect("read sample");
     let site = checked.site.as_ref().expect("sample site.yaml");
     let cat = checked.catalogue.as_ref().expect("sample has no errors");
     assert!(
@@ -380,7 +380,8 @@ fn long_procedure_continues_on_a_numbered_second_sheet() {
     );
     let out = tmp.path().join("output");
     let built = crate::util::text(&build_with(&content, &out, &[]));
-    let checked = build::check(Source::Dir(content.clone()).read().expect("read"));
+    let checked =
+        checked(Source::Dir(content.clone()), niemyet::model::Date::today()).expect("read");
     let site = checked.site.as_ref().expect("site");
     let cat = checked.catalogue.as_ref().expect("no errors");
     let scratch = tmp.path().join("png");

@@ -144,8 +144,11 @@ fn online_procedures_link_to_the_portal() {
 
 #[test]
 fn slugs_are_ascii_and_unique() {
-    let source = niemyet::build::Source::Dir(sample_content());
-    let checked = niemyet::build::check(source.read().expect("read sample"));
+    let checked = niemyet::project::checked(
+        niemyet::project::Source::Dir(sample_content()),
+        niemyet::model::Date::today(),
+    )
+    .expect("read sample");
     let cat = checked.catalogue.expect("sample has no errors");
     // Every record, on the board or retired (whose page stays at its address).
     let slugs: Vec<&str> = cat

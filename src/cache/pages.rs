@@ -142,6 +142,38 @@ impl PageMemo {
         lock(&self.next).push((rel.to_owned(), e));
     }
 
+    /// The memo of the folder as this render left it, to render into it again without
+    /// going through disk (the live preview): what this render wrote or kept, and of what
+    /// it did not visit, the files (and groups of files) `carry` names — those of
+    /// another scope, which this render left alone.
+    pub fn into_previous(self, carry: impl Fn(&str) -> bool) -> PageMemo {
+        let mut previous: HashMap<String, Entry> = self
+            .next
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .collect();
+        let mut groups = self
+            .next_groups
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        for (rel, e) in self.previous {
+            if carry(&rel) {
+                previous.entry(rel).or_insert(e);
+            }
+        }
+        for (name, g) in self.previous_groups {
+            if g.1.first().is_some_and(|f| carry(f)) {
+                groups.entry(name).or_insert(g);
+            }
+        }
+        PageMemo {
+            previous,
+            previous_groups: groups,
+            ..PageMemo::default()
+        }
+    }
+
     /// Files left as they were.
     pub fn reused(&self) -> usize {
         self.reused.load(Ordering::Relaxed)

@@ -66,6 +66,22 @@ impl Entry {
     pub fn url_path(&self) -> String {
         crate::permalink::procedure(&self.slug)
     }
+    /// Digest of everything the entry holds, always: its [`Entry::identity`] when it has
+    /// one (cheap: no serialising), else made from the procedure itself.
+    pub fn digest(&self) -> Digest32 {
+        if let Some(id) = self.identity() {
+            return id;
+        }
+        let mut k = Key::new();
+        k.json(&*self.procedure)
+            .part(self.body.as_deref().unwrap_or_default().as_bytes())
+            .part(self.code.as_bytes())
+            .part(self.name.as_bytes())
+            .part(self.plain_name.as_bytes())
+            .part(self.slug.as_bytes())
+            .part(&(self.field as u64).to_le_bytes());
+        k.digest()
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -22,7 +22,7 @@ impl Renderer for DataRenderer {
     }
 
     fn render(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
-        if !ctx.scope.lists() {
+        if !ctx.scope.pages() {
             return Ok(());
         }
         let base = &ctx.site.base_url;

@@ -419,7 +419,7 @@ impl Renderer for FormsRenderer {
     fn render(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
         let cat = ctx.catalogue;
         // Form pages list the procedures using them: anything indexed may change them.
-        if cat.forms.list.is_empty() || !ctx.scope.search() {
+        if cat.forms.list.is_empty() || !ctx.scope.pages() {
             return Ok(());
         }
         let site = SiteView::new(ctx.site, cat);

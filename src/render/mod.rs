@@ -25,69 +25,31 @@ use crate::cache::{Digest32, Key};
 use crate::catalogue::Catalogue;
 use crate::model::{Date, SiteConfig, Synonyms};
 use anyhow::Result;
-use std::collections::BTreeSet;
 
-/// What a render pass must produce. A build renders everything; the live preview
-/// re-renders only what an edit touched, and must then write exactly the bytes a full
-/// build would (tests compare the two).
-#[derive(Debug, Clone, Default)]
+/// What a render pass must produce. Every pass renders every output of its scope; what
+/// is skipped is skipped by digest (each page, group of files or PDF says what it is made
+/// from, and the output's memo knows what the folder holds), never by a list of what an
+/// edit touched.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Scope {
+    /// Everything: a build.
     #[default]
     All,
-    Part(Part),
-}
-
-/// The pages an edit touched. Indices are into the *new* catalogue.
-#[derive(Debug, Clone, Default)]
-pub struct Part {
-    /// Procedures whose own pages (site and print) must be rendered again.
-    pub entries: BTreeSet<usize>,
-    /// Fields whose pages (site and print) must be rendered again.
-    pub fields: BTreeSet<usize>,
-    /// Everything that lists the whole catalogue as cards: home, lists, sitemap, print
-    /// index.
-    pub lists: bool,
-    /// The search index (terms come from names, keywords and documents, not guidance).
-    pub search: bool,
-    /// Open data (`du-lieu/`): every record in full, so any change touches it. The live
-    /// preview renders it in a second pass, after the pages an officer looks at.
-    pub data: bool,
+    /// Everything but open data: what the live preview renders first after a save.
+    Pages,
+    /// Open data only (`du-lieu/`): every record in full, which the live preview writes
+    /// once no edit is waiting.
+    Data,
 }
 
 impl Scope {
-    pub fn entry(&self, i: usize) -> bool {
-        match self {
-            Scope::All => true,
-            Scope::Part(p) => p.entries.contains(&i),
-        }
+    /// Pages, PDFs, the search index, the sitemap.
+    pub fn pages(self) -> bool {
+        self != Scope::Data
     }
-    pub fn field(&self, i: usize) -> bool {
-        match self {
-            Scope::All => true,
-            Scope::Part(p) => p.fields.contains(&i),
-        }
-    }
-    pub fn lists(&self) -> bool {
-        match self {
-            Scope::All => true,
-            Scope::Part(p) => p.lists,
-        }
-    }
-    pub fn search(&self) -> bool {
-        match self {
-            Scope::All => true,
-            Scope::Part(p) => p.search || p.lists,
-        }
-    }
-    pub fn data(&self) -> bool {
-        match self {
-            Scope::All => true,
-            Scope::Part(p) => p.data,
-        }
-    }
-    /// Theme assets and other files that change only with the theme or the config.
-    pub fn assets(&self) -> bool {
-        matches!(self, Scope::All)
+    /// Open data.
+    pub fn data(self) -> bool {
+        self != Scope::Pages
     }
 }
 
@@ -105,20 +67,17 @@ pub struct RenderContext<'a> {
     /// Extra HTML put before `</body>` of every page (the live-reload script in serve
     /// mode); empty for `build`, whose output never carries it.
     pub inject: &'a str,
-    /// Which pages to produce; [`Scope::All`] for a build.
-    pub scope: &'a Scope,
-    /// Digest of everything read from the content folder and the date (see
-    /// [`crate::load::ContentFiles::digest`]); `None` where outputs are not remembered.
-    pub inputs: Option<Digest32>,
+    /// Which outputs to produce; [`Scope::All`] for a build.
+    pub scope: Scope,
 }
 
 impl RenderContext<'_> {
-    /// The digest of a part of the output made from the content alone (not the theme):
-    /// equal digests, equal files.
-    pub fn inputs_digest(&self, part: &str) -> Option<Digest32> {
+    /// A digest of the site config: part of what every procedure page and poster is made
+    /// from.
+    pub fn config_digest(&self) -> Digest32 {
         let mut key = Key::new();
-        key.part(&self.inputs?).part(part.as_bytes());
-        Some(key.digest())
+        key.json(self.site);
+        key.digest()
     }
 }
 

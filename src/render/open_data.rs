@@ -10,6 +10,7 @@
 use super::{Group, Output, RenderContext, Renderer};
 use crate::cache::bytes::{put_str, put_u64, Reader};
 use crate::cache::pieces::Pieces;
+use crate::cache::{Digest32, Key};
 use crate::catalogue::Entry;
 use crate::model::Procedure;
 use crate::permalink;
@@ -204,10 +205,33 @@ impl Renderer for OpenDataRenderer {
         if !ctx.scope.data() {
             return Ok(());
         }
-        // Open data follows from the records, config and date alone.
-        out.write_group("du-lieu", ctx.inputs_digest("du-lieu"), |out| {
-            write_all(ctx, out)
-        })
+        // Open data follows from the records, the site's name and address and the date.
+        let digest = out.remembers_pages().then(|| {
+            let mut k = Key::new();
+            k.part(&DATA_VERSION.to_le_bytes())
+                .part(ctx.site.tieu_de.as_bytes())
+                .part(ctx.site.co_quan.ten.as_bytes())
+                .part(ctx.site.base_url.as_bytes())
+                .part(
+                    ctx.catalogue
+                        .lifecycle
+                        .as_of
+                        .unwrap_or(ctx.as_of)
+                        .iso()
+                        .as_bytes(),
+                );
+            let digests: Vec<Digest32> = ctx
+                .catalogue
+                .entries
+                .par_iter()
+                .map(Entry::digest)
+                .collect();
+            for d in &digests {
+                k.part(d);
+            }
+            k.digest()
+        });
+        out.write_group("du-lieu", digest, |out| write_all(ctx, out))
     }
 }
 

@@ -24,6 +24,7 @@ use super::site::view::Card;
 use super::{Output, RenderContext, Renderer};
 use crate::cache::bytes::{put_str, Reader};
 use crate::cache::pieces::Pieces;
+use crate::cache::{Digest32, Key};
 use crate::catalogue::{Catalogue, Entry};
 use crate::model::OnlineLevel;
 use crate::permalink;
@@ -395,17 +396,63 @@ fn synonym_groups(groups: &[Vec<String>]) -> Vec<Vec<Vec<String>>> {
         .collect()
 }
 
+/// Digest of exactly what the index is made from: the synonyms, the fields, and per
+/// procedure what `doc_terms` reads (names, keywords, life events, documents and forms,
+/// field, address, online level, and the fee and time its row shows). Guidance, steps
+/// and the like are not in it: editing them leaves the index as it is.
+fn index_digest(ctx: &RenderContext<'_>) -> Digest32 {
+    let cat = ctx.catalogue;
+    let per_entry: Vec<Digest32> = cat
+        .entries
+        .par_iter()
+        .map(|e| {
+            let p = &e.procedure;
+            let docs: Vec<(&Option<String>, &Vec<String>, &Option<String>)> = p
+                .thanh_phan_ho_so
+                .iter()
+                .flat_map(|g| &g.giay_to)
+                .map(|d| (&d.ten, &d.thay_the, &d.bieu_mau))
+                .collect();
+            let card = Card::new(e, cat);
+            let mut k = Key::new();
+            k.json(&(
+                &e.code,
+                &e.plain_name,
+                &e.name,
+                &e.slug,
+                e.field,
+                card.online_level,
+                (&card.fee, &card.time),
+                (&p.tu_khoa, &p.su_kien_cuoc_song, docs),
+            ));
+            k.digest()
+        })
+        .collect();
+    let mut k = Key::new();
+    k.part(&VERSION.to_le_bytes())
+        .json(&ctx.synonyms.tu_dong_nghia)
+        .json(
+            &cat.fields
+                .iter()
+                .map(|f| (&f.name, &f.slug))
+                .collect::<Vec<_>>(),
+        );
+    for d in &per_entry {
+        k.part(d);
+    }
+    k.digest()
+}
+
 impl Renderer for SearchRenderer {
     fn name(&self) -> &'static str {
         "search"
     }
 
     fn render(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
-        if !ctx.scope.search() {
+        if !ctx.scope.pages() {
             return Ok(());
         }
-        // The index follows from the records, config and synonyms alone.
-        let digest = ctx.inputs_digest("search");
+        let digest = out.remembers_pages().then(|| index_digest(ctx));
         out.write_group("search", digest, |out| {
             let (files, reused) = build_index(ctx)?;
             for (path, bytes) in files {

@@ -2,17 +2,18 @@
 //!
 //! Builds the site into a preview folder (`.niemyet-cache/xem-truoc/` beside
 //! `content/`, never `output/`, since its pages carry the live-reload script), serves it
-//! on 127.0.0.1, watches `content/` and the theme, rebuilds incrementally
-//! ([`crate::incremental`]) and tells open pages to reload, or shows them the errors
-//! `niemyet check` would print. The last good pages stay served while a record is broken.
+//! on 127.0.0.1, watches `content/` and the theme, renders again what a save changed
+//! ([`preview`]) and tells open pages to reload, or shows them the errors `niemyet check`
+//! would print. The last good pages stay served while a record is broken.
 
 pub mod http;
+pub mod preview;
 mod watch;
 
-use crate::incremental::{Outcome, Session};
 use crate::model::Date;
 use crate::report;
 use anyhow::{Context, Result};
+use preview::{Outcome, Preview};
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -39,19 +40,12 @@ pub fn run(opts: ServeOptions) -> Result<()> {
     }
     let listener = bind(opts.bind, opts.port)?;
     let addr = listener.local_addr()?;
-    let site_root = crate::build::Source::Dir(opts.content.clone())
-        .site_root()
-        .unwrap_or_else(|| PathBuf::from("."));
-    let cache_dir = site_root.join(".niemyet-cache");
+    let source = crate::project::Source::Dir(opts.content.clone());
+    let site_root = source.site_root().unwrap_or_else(|| PathBuf::from("."));
+    let cache_dir = source.cache_dir();
     let preview = cache_dir.join("xem-truoc");
 
-    let (mut session, first) = Session::open(
-        &opts.content,
-        &preview,
-        &cache_dir,
-        opts.as_of,
-        http::INJECT,
-    )?;
+    let (mut session, first) = Preview::open(&opts.content, &preview, opts.as_of, http::INJECT)?;
     report_outcome(&first, "Đã dựng");
     let hub = http::Hub::new(preview, status_event(&first));
     http::start(listener, hub.clone());
@@ -72,6 +66,7 @@ pub fn run(opts: ServeOptions) -> Result<()> {
         .canonicalize()
         .unwrap_or_else(|_| opts.content.clone());
     let theme_abs: Vec<PathBuf> = session
+        .project()
         .theme_dirs()
         .into_iter()
         .map(|d| site_root_abs(&d))
@@ -124,7 +119,6 @@ pub fn run(opts: ServeOptions) -> Result<()> {
                 } else {
                     let data = serde_json::json!({
                         "changed": outcome.changed.len(),
-                        "full": outcome.full,
                         "ms": outcome.elapsed.as_millis() as u64,
                     });
                     http::sse("reload", &data.to_string())
@@ -199,8 +193,7 @@ fn report_outcome(o: &Outcome, done: &str) {
         );
     } else if o.rendered {
         println!(
-            "{done}{}: {} tệp thay đổi, {} ms ({})",
-            if o.full { " toàn bộ" } else { "" },
+            "{done}: {} tệp thay đổi, {} ms ({})",
             o.changed.len(),
             o.elapsed.as_millis(),
             report::counts(&o.diagnostics)

@@ -12,8 +12,15 @@
 //! the fitting result (what `check` needs), `<key>.pdf` the bytes. Writes go through a
 //! temporary file and a rename, so a killed build never leaves a half-written PDF that a
 //! later build would trust. After a build, entries it did not use are removed.
+//!
+//! Beside them, `in-to.bin` maps what a procedure's sheets are made from (the digest of
+//! its entry, surroundings, config, date and layouts, which costs no layout data to
+//! compute) to their two keys and fits: a build that leaves a procedure's files as they
+//! were still keeps its PDFs, and `check` reads its fit, without building its data.
 
-use crate::cache::{write_atomic, Key};
+use crate::cache::bytes::{put_str, put_u64, Reader};
+use crate::cache::store::Store;
+use crate::cache::{write_atomic, Digest32, Key};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -32,7 +39,17 @@ pub struct Meta {
 pub struct Cache {
     dir: Option<PathBuf>,
     used: Mutex<HashSet<String>>,
+    sheets: Store,
 }
+
+/// A procedure's two sheets: each its cache key and fit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheets {
+    pub poster: (String, Meta),
+    pub guide: (String, Meta),
+}
+
+const SHEETS_MAGIC: &[u8] = b"niemyet-print-sheets-1\n";
 
 /// A key of this cache (framed like every cache key), starting with the cache format
 /// and niemyet's version. Not the executable stamp of `crate::cache`: a PDF takes long
@@ -47,13 +64,54 @@ pub fn key() -> Key {
 impl Cache {
     /// A cache in `dir`; without a usable folder every lookup misses and nothing is kept.
     pub fn open(dir: Option<&Path>) -> Cache {
-        let dir = dir
+        let pdfs = dir
             .map(|d| d.join("in"))
             .filter(|d| std::fs::create_dir_all(d).is_ok());
         Cache {
-            dir,
+            sheets: Store::open(pdfs.as_ref().and(dir), "in-to.bin", SHEETS_MAGIC),
+            dir: pdfs,
             used: Mutex::new(HashSet::new()),
         }
+    }
+
+    /// The sheets of what `made` digests, when a run kept them; their PDFs are then in
+    /// use (kept by [`Cache::prune`]).
+    pub fn sheets(&self, made: &Digest32) -> Option<Sheets> {
+        let bytes = self.sheets.get(made)?;
+        let mut r = Reader(&bytes);
+        let mut one = || -> Option<(String, Meta)> {
+            let key = r.str()?.to_owned();
+            let size = f64::from_bits(r.u64()?);
+            let pages = r.u64()? as usize;
+            Some((key, Meta { size, pages }))
+        };
+        let sheets = Sheets {
+            poster: one()?,
+            guide: one()?,
+        };
+        self.keep(&sheets.poster.0);
+        self.keep(&sheets.guide.0);
+        Some(sheets)
+    }
+
+    pub fn put_sheets(&self, made: &Digest32, sheets: &Sheets) {
+        let mut out = Vec::new();
+        for (key, meta) in [&sheets.poster, &sheets.guide] {
+            put_str(&mut out, key);
+            put_u64(&mut out, meta.size.to_bits());
+            put_u64(&mut out, meta.pages as u64);
+        }
+        self.sheets.put(*made, &out);
+    }
+
+    /// Count the entry `key` as in use without reading it.
+    pub fn keep(&self, key: &str) {
+        self.mark(key);
+    }
+
+    /// Keep the sheets this run looked up or added for the next one.
+    pub fn save(self) {
+        self.sheets.save()
     }
 
     fn mark(&self, key: &str) {

@@ -20,15 +20,16 @@ mod forms;
 mod qr;
 mod world;
 
-use super::site::view::{Card, DocView, ProcedureView, SiteView};
-use super::{Output, RenderContext, Renderer, Theme};
+use super::site::view::{Card, DocView, FeedbackView, ProcedureView, Projection, Surroundings};
+use super::{Group, Output, RenderContext, Renderer, Theme};
+use crate::cache::{Digest32, Key};
 use crate::catalogue::{Catalogue, Entry};
 use crate::diagnostic::{FieldPath, Finding};
 use crate::model::{Date, PaperSize, SiteConfig};
 use crate::permalink::{self, PrintFiles};
 use crate::render::site::tera_error_chain;
 use anyhow::{anyhow, Context as _, Result};
-use cache::{key, Cache, Meta};
+use cache::{key, Cache, Meta, Sheets};
 use fit::Scale;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rayon::prelude::*;
@@ -86,6 +87,14 @@ struct Job {
 }
 
 impl Job {
+    /// What the job is made from, as a page memo digest.
+    fn digest(&self, theme: &str) -> Digest32 {
+        let mut k = Key::new();
+        k.part(self.key(theme).as_bytes())
+            .part(self.path.as_bytes());
+        k.digest()
+    }
+
     fn key(&self, digest: &str) -> String {
         let mut k = key();
         k.part(digest.as_bytes())
@@ -186,10 +195,20 @@ impl PrintRenderer {
     }
 }
 
+/// What the layouts read about the site: who posts and where. Nothing that changes with
+/// the catalogue (counts, the last update date): a poster stays as it was when another
+/// procedure is added.
+#[derive(Serialize)]
+struct PrintSite<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    authority: &'a crate::model::Authority,
+}
+
 /// Everything the layouts read about the site.
 #[derive(Serialize)]
 struct Common<'a> {
-    site: &'a SiteView,
+    site: PrintSite<'a>,
     /// The complaints notice (`phan_anh_kien_nghi`) as plain paragraphs.
     complaints: &'a [String],
     /// "Niêm yết ngày …": the build's date.
@@ -351,19 +370,28 @@ struct ProcedureJobs {
     qr_svg: String,
 }
 
+impl ProcedureJobs {
+    fn sheets(&self, theme: &str, poster: Meta, guide: Meta) -> Sheets {
+        Sheets {
+            poster: (self.poster.key(theme), poster),
+            guide: (self.guide.key(theme), guide),
+        }
+    }
+}
+
 struct Planner<'a> {
     site: &'a SiteConfig,
     cat: &'a Catalogue,
-    view: SiteView,
     complaints: Vec<String>,
     as_of: Date,
     feedback: Option<FeedbackQr>,
+    /// The site config's digest: part of what each procedure's sheets are made from.
+    config: Digest32,
 }
 
 impl<'a> Planner<'a> {
     fn new(site: &'a SiteConfig, cat: &'a Catalogue, as_of: Date) -> Result<Self> {
-        let view = SiteView::new(site, cat);
-        let feedback = match &view.feedback {
+        let feedback = match &FeedbackView::new(site) {
             Some(f) => Some(FeedbackQr {
                 svg: qr::svg(&f.url)?,
                 url: f.url.clone(),
@@ -371,42 +399,54 @@ impl<'a> Planner<'a> {
             }),
             None => None,
         };
+        let mut config = Key::new();
+        config.json(site);
         Ok(Planner {
             site,
             cat,
-            view,
             complaints: plain_paragraphs(&site.phan_anh_kien_nghi),
             as_of,
             feedback,
+            config: config.digest(),
         })
     }
 
     fn common(&self, paper: &'static str) -> Common<'_> {
         Common {
-            site: &self.view,
+            site: PrintSite {
+                title: &self.site.tieu_de,
+                base_url: &self.site.base_url,
+                authority: &self.site.co_quan,
+            },
             complaints: &self.complaints,
             posted: self.as_of.vn(),
             paper,
         }
     }
 
+    /// What a procedure's sheets (both PDFs, their HTML, the QR code) are made from: the
+    /// entry, its surroundings (related procedures left out: sheets do not show them),
+    /// the site config, the posting date, the paper and the layouts (`theme`).
+    fn made_from(&self, e: &Entry, theme: &str) -> Digest32 {
+        let around = Surroundings::new_without_related(e, self.cat);
+        let mut k = Key::new();
+        k.part(theme.as_bytes())
+            .part(b"procedure")
+            .part(&e.digest())
+            .part(&self.config)
+            .part(self.as_of.iso().as_bytes())
+            .json(&around);
+        k.digest()
+    }
+
     fn procedure(&self, e: &Entry, tera: Option<&Tera>) -> Result<ProcedureJobs> {
-        let mut p = ProcedureView::new(e, self.cat, self.site);
-        // Sheets show neither the guidance, the steps, the conditions nor related
-        // procedures (the QR code leads to them): keep them out of the data so editing them
-        // does not re-render the PDFs.
-        p.body_html = None;
-        p.description = None;
-        p.related.clear();
-        p.steps.clear();
-        p.conditions.clear();
-        p.keywords.clear();
-        p.life_events.clear();
+        let around = Surroundings::new_without_related(e, self.cat);
+        let p = ProcedureView::project(e, around, self.site, Projection::Print);
         let links = p
             .print
             .clone()
             .unwrap_or_else(|| permalink::print_files(&e.url_path()));
-        let page_url = format!("{}{}", self.view.base_url, e.url_path());
+        let page_url = format!("{}{}", self.site.base_url, e.url_path());
         let (url, caption) = qr_target(e, self.site, &page_url);
         let qr = Qr {
             svg: qr::svg(&url)?,
@@ -518,38 +558,52 @@ const PRINT_STACK: usize = 64 << 20;
 
 impl PrintRenderer {
     fn render_all(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
+        if !ctx.scope.pages() {
+            return Ok(());
+        }
         let cat = ctx.catalogue;
         let plan = Planner::new(ctx.site, cat, ctx.as_of)?;
         let cache = Cache::open(ctx.cache_dir);
-        let write_pdf = |job: &Job| -> Result<()> {
-            let (_, pdf) = self
+        let pdf = |g: &Group<'_>, job: &Job| -> Result<Meta> {
+            let (meta, pdf) = self
                 .run(job, &cache, true)
                 .with_context(|| format!("in {}", job.path))?;
-            out.write(&job.path, pdf.as_deref().unwrap_or_default())
+            g.write(&job.path, pdf.as_deref().unwrap_or_default())?;
+            Ok(meta)
         };
 
-        // Form pages list the procedures using them: anything indexed may change them.
-        if ctx.scope.search() {
-            self.render_forms(cat, &plan.view.base_url, &cache, out)?;
-        }
-        cat.entries
-            .par_iter()
-            .enumerate()
-            .try_for_each(|(i, e)| -> Result<()> {
-                if !ctx.scope.entry(i) {
-                    return Ok(());
-                }
+        // Form pages list the procedures using them: rendered on every pass (a few).
+        self.render_forms(cat, &plan.site.base_url, &cache, out)?;
+
+        // A procedure's five files are one group, made from what `made_from` digests:
+        // when the folder holds them made from the same, nothing is laid out again.
+        cat.entries.par_iter().try_for_each(|e| -> Result<()> {
+            let made = out
+                .remembers_pages()
+                .then(|| plan.made_from(e, &self.theme_digest));
+            let files = permalink::print_files(&e.url_path());
+            out.write_group(&files.poster_html, made, |g| {
                 let jobs = plan.procedure(e, Some(&self.tera))?;
                 let dir = &jobs.links.poster_html;
-                out.write(&format!("{dir}index.html"), jobs.poster_html.as_bytes())?;
-                out.write(
+                g.write(&format!("{dir}index.html"), jobs.poster_html.as_bytes())?;
+                g.write(
                     &format!("{}index.html", jobs.links.guide_html),
                     jobs.guide_html.as_bytes(),
                 )?;
-                out.write(&jobs.links.qr_svg, jobs.qr_svg.as_bytes())?;
-                write_pdf(&jobs.poster)?;
-                write_pdf(&jobs.guide)
+                g.write(&jobs.links.qr_svg, jobs.qr_svg.as_bytes())?;
+                let poster = pdf(g, &jobs.poster)?;
+                let guide = pdf(g, &jobs.guide)?;
+                if let Some(m) = &made {
+                    cache.put_sheets(m, &jobs.sheets(&self.theme_digest, poster, guide));
+                }
+                Ok(())
             })?;
+            // Left as it was: its PDFs stay in the cache.
+            if let Some(m) = &made {
+                cache.sheets(m);
+            }
+            Ok(())
+        })?;
 
         let a3 = plan.common("a3");
         let mut index_fields = Vec::new();
@@ -575,7 +629,7 @@ impl PrintRenderer {
                     name: &f.name,
                     cards,
                     online_count,
-                    page_url: format!("{}{}", plan.view.base_url, f.url_path()),
+                    page_url: format!("{}{}", plan.site.base_url, f.url_path()),
                 };
                 let mut c = tera::Context::from_serialize(&doc)?;
                 c.insert("root", "../../../");
@@ -597,22 +651,23 @@ impl PrintRenderer {
             .collect::<Result<_>>()?;
         field_jobs
             .par_iter()
-            .enumerate()
-            .try_for_each(|(i, (job, html))| {
-                if !ctx.scope.field(i) {
-                    return Ok(());
-                }
-                write_pdf(job)?;
+            .try_for_each(|(job, html)| -> Result<()> {
+                // The job's data is everything the poster is made from.
+                let made = out
+                    .remembers_pages()
+                    .then(|| job.digest(&self.theme_digest));
                 let dir = job.path.trim_end_matches("danh-muc.pdf");
-                out.write(&format!("{dir}index.html"), html.as_bytes())
+                out.write_group(dir, made, |g| {
+                    pdf(g, job)?;
+                    g.write(&format!("{dir}index.html"), html.as_bytes())
+                })?;
+                cache.keep(&job.key(&self.theme_digest));
+                Ok(())
             })?;
 
-        if !ctx.scope.lists() {
-            return Ok(());
-        }
         let home_qr = Qr {
-            svg: qr::svg(&plan.view.base_url)?,
-            url: plan.view.base_url.clone(),
+            svg: qr::svg(&plan.site.base_url)?,
+            url: plan.site.base_url.clone(),
             caption: "Quét mã để xem mọi thủ tục trên mạng",
         };
         let index = IndexDoc {
@@ -622,12 +677,19 @@ impl PrintRenderer {
             fields: index_fields,
             qr: &home_qr,
         };
-        write_pdf(&Job {
+        let index_job = Job {
             layout: "index.typ",
             scale: LIST_A3,
             path: permalink::PRINT_INDEX_PDF.into(),
             data: serde_json::to_string(&index)?,
+        };
+        let made = out
+            .remembers_pages()
+            .then(|| index_job.digest(&self.theme_digest));
+        out.write_group(permalink::PRINT_INDEX_PDF, made, |g| {
+            pdf(g, &index_job).map(|_| ())
         })?;
+        cache.keep(&index_job.key(&self.theme_digest));
         let procedures: Vec<(Card, PrintFiles)> = cat
             .entries
             .iter()
@@ -646,14 +708,13 @@ impl PrintRenderer {
             &format!("{}qr.svg", permalink::PRINT),
             home_qr.svg.as_bytes(),
         )?;
-        if ctx.scope.assets() {
-            out.write(&format!("{}in.css", permalink::PRINT), self.css.as_bytes())?;
-            for (name, bytes) in ctx.theme.fonts.iter().filter(|(n, _)| n.ends_with(".txt")) {
-                out.write(&format!("{}phong-chu/{name}", permalink::PRINT), bytes)?;
-            }
-            // Only a full pass knows every entry still in use.
-            cache.prune();
+        out.write(&format!("{}in.css", permalink::PRINT), self.css.as_bytes())?;
+        for (name, bytes) in ctx.theme.fonts.iter().filter(|(n, _)| n.ends_with(".txt")) {
+            out.write(&format!("{}phong-chu/{name}", permalink::PRINT), bytes)?;
         }
+        // Every sheet in use was looked up or made by now.
+        cache.prune();
+        cache.save();
         Ok(())
     }
 }
@@ -676,15 +737,30 @@ pub fn sheet_findings(
         .entries
         .par_iter()
         .map(|e| -> Result<Vec<(PathBuf, Finding)>> {
-            let jobs = plan.procedure(e, None)?;
+            // The sheets' fit, as the last build (or check) of the same inputs found it.
+            let made = plan.made_from(e, &renderer.theme_digest);
+            let sheets = match cache.sheets(&made) {
+                Some(s) => s,
+                None => {
+                    let jobs = plan.procedure(e, None)?;
+                    let (poster, _) = renderer.run(&jobs.poster, &cache, false)?;
+                    let (guide, _) = renderer.run(&jobs.guide, &cache, false)?;
+                    let sheets = jobs.sheets(&renderer.theme_digest, poster, guide);
+                    cache.put_sheets(&made, &sheets);
+                    sheets
+                }
+            };
             let mut v = Vec::new();
-            for (job, what) in [
-                (&jobs.poster, "bản niêm yết"),
-                (&jobs.guide, "phiếu hướng dẫn"),
+            let poster_scale = match site.in_an.kho_giay {
+                PaperSize::A4 => POSTER_A4,
+                PaperSize::A3 => POSTER_A3,
+            };
+            for (meta, scale, what) in [
+                (sheets.poster.1, poster_scale, "bản niêm yết"),
+                (sheets.guide.1, GUIDE, "phiếu hướng dẫn"),
             ] {
-                let floor = job.scale.floor;
-                let (meta, _) = renderer.run(job, &cache, false)?;
-                if meta.pages > job.scale.sheets {
+                let floor = scale.floor;
+                if meta.pages > scale.sheets {
                     v.push((
                         e.source.clone(),
                         Finding::warning(
@@ -706,7 +782,7 @@ pub fn sheet_findings(
         .collect::<Result<_>>()
     })?;
     let mut found: Vec<(PathBuf, Finding)> = found.into_iter().flatten().collect();
-    let forms = on_print_pool(|| renderer.form_page_counts(cat, &plan.view.base_url, &cache))?;
+    let forms = on_print_pool(|| renderer.form_page_counts(cat, &plan.site.base_url, &cache))?;
     for (path, pages, declared) in forms {
         found.push((
             path,
@@ -719,6 +795,7 @@ pub fn sheet_findings(
             ),
         ));
     }
+    cache.save();
     Ok(found)
 }
 

@@ -228,7 +228,7 @@ impl EventLink {
 struct EventPage<'a> {
     name: &'a str,
     description: Option<&'a str>,
-    cards: Vec<Card>,
+    cards: Vec<&'a Card>,
 }
 
 impl SiteRenderer {
@@ -238,7 +238,7 @@ impl SiteRenderer {
         &self,
         out: &Output,
         base: &Base,
-        cat: &crate::catalogue::Catalogue,
+        cards: &[Card],
         events: &[crate::catalogue::LifeEvent],
     ) -> Result<()> {
         let links: Vec<EventLink> = events.iter().map(EventLink::new).collect();
@@ -249,11 +249,7 @@ impl SiteRenderer {
             let page = EventPage {
                 name: &ev.name,
                 description: ev.description.as_deref(),
-                cards: ev
-                    .entries
-                    .iter()
-                    .map(|&i| Card::new(&cat.entries[i], cat))
-                    .collect(),
+                cards: ev.entries.iter().map(|&i| &cards[i]).collect(),
             };
             self.page_of(out, base, "event.html", &ev.url_path(), "event", &page)
         })
@@ -263,7 +259,7 @@ impl SiteRenderer {
 #[derive(Serialize)]
 struct FieldPage<'a> {
     field: &'a FieldView,
-    cards: Vec<Card>,
+    cards: Vec<&'a Card>,
 }
 
 impl Renderer for SiteRenderer {
@@ -272,6 +268,9 @@ impl Renderer for SiteRenderer {
     }
 
     fn render(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
+        if !ctx.scope.pages() {
+            return Ok(());
+        }
         let cat = ctx.catalogue;
         let site = SiteView::new(ctx.site, cat);
         let base = base_context(ctx, &site);
@@ -290,20 +289,13 @@ impl Renderer for SiteRenderer {
             })
             .collect();
 
+        // Every card once: field pages, lists, life events and related procedures show them.
+        let cards: Vec<Card> = cat.entries.par_iter().map(|e| Card::new(e, cat)).collect();
         // What a procedure view takes from the site config, for the pages' digests.
-        let config = if out.remembers_pages() {
-            let mut key = Key::new();
-            key.json(ctx.site);
-            hex(&key.digest())
-        } else {
-            String::new()
-        };
+        let config = hex(&ctx.config_digest());
         // Procedure pages are most of the work: render them in parallel, straight to disk.
-        cat.entries.par_iter().enumerate().try_for_each(|(i, e)| {
-            if !ctx.scope.entry(i) {
-                return Ok(());
-            }
-            let around = Surroundings::new(e, cat);
+        cat.entries.par_iter().try_for_each(|e| {
+            let around = Surroundings::with_cards(e, cat, &cards);
             let path = e.url_path();
             match e.identity().filter(|_| out.remembers_pages()) {
                 // The view follows from the entry, the config and its surroundings.
@@ -327,7 +319,6 @@ impl Renderer for SiteRenderer {
             .fields
             .iter()
             .enumerate()
-            .filter(|(i, _)| ctx.scope.field(*i))
             .flat_map(|(i, f)| {
                 pager::Pager::all(&f.url_path(), f.entries.len(), per_page)
                     .map(move |p| (i, p))
@@ -336,30 +327,29 @@ impl Renderer for SiteRenderer {
             .collect();
         field_pages.par_iter().try_for_each(|(i, pager)| {
             let (f, fv) = (&cat.fields[*i], &fields[*i]);
-            let cards: Vec<Card> = f.entries[pager.range()]
+            let page_cards: Vec<&Card> = f.entries[pager.range()]
                 .iter()
-                .map(|&e| Card::new(&cat.entries[e], cat))
+                .map(|&e| &cards[e])
                 .collect();
             self.page(out, &base, "field.html", &pager.url(), |c| {
-                c.insert("page", &FieldPage { field: fv, cards });
+                c.insert(
+                    "page",
+                    &FieldPage {
+                        field: fv,
+                        cards: page_cards,
+                    },
+                );
                 c.insert("pager", pager);
             })
         })?;
 
-        // Life events follow from the records' tags and cards, which the search index
-        // also reads: rendered whenever it is.
         let events = crate::catalogue::life_events(cat, ctx.site);
-        if ctx.scope.search() {
-            self.life_events(out, &base, cat, &events)?;
-        }
+        self.life_events(out, &base, &cards, &events)?;
 
-        if !ctx.scope.lists() {
-            return Ok(());
-        }
-        let recent: Vec<Card> = cat
+        let recent: Vec<&Card> = cat
             .recently_updated(ctx.site.so_thu_tuc_moi_cap_nhat)
             .into_iter()
-            .map(|e| Card::new(e, cat))
+            .filter_map(|e| cat.index_of(&e.code).map(|i| &cards[i]))
             .collect();
         let event_links: Vec<EventLink> = events.iter().map(EventLink::new).collect();
         self.page(out, &base, "index.html", "", |c| {
@@ -375,12 +365,8 @@ impl Renderer for SiteRenderer {
             let e = &cat.entries[i];
             (crate::text::fold(&e.plain_name), e.code.clone())
         });
-        let all: Vec<Card> = by_name
-            .par_iter()
-            .map(|&i| Card::new(&cat.entries[i], cat))
-            .collect();
-        let online: Vec<&Card> = all.iter().filter(|c| c.online).collect();
-        let all: Vec<&Card> = all.iter().collect();
+        let all: Vec<&Card> = by_name.iter().map(|&i| &cards[i]).collect();
+        let online: Vec<&Card> = all.iter().copied().filter(|c| c.online).collect();
         let lists = [
             (
                 permalink::PROCEDURES,
@@ -456,10 +442,8 @@ impl Renderer for SiteRenderer {
             .map_err(|e| anyhow!("404.html: {}", tera_error_chain(&e)))?;
         out.write(permalink::NOT_FOUND, html.as_bytes())?;
 
-        if ctx.scope.assets() {
-            for (rel, bytes) in &ctx.theme.assets {
-                out.write(&format!("{}{rel}", permalink::STATIC), bytes)?;
-            }
+        for (rel, bytes) in &ctx.theme.assets {
+            out.write(&format!("{}{rel}", permalink::STATIC), bytes)?;
         }
         Ok(())
     }

@@ -471,6 +471,35 @@ pub struct Surroundings {
 
 impl Surroundings {
     pub fn new(e: &Entry, cat: &Catalogue) -> Self {
+        let related = e
+            .procedure
+            .thu_tuc_lien_quan
+            .iter()
+            .filter_map(|c| cat.by_code(c.as_str()))
+            .map(|r| Card::new(r, cat))
+            .collect();
+        Surroundings::around(e, cat, related)
+    }
+
+    /// [`Surroundings::new`] without the related procedures (what print shows).
+    pub fn new_without_related(e: &Entry, cat: &Catalogue) -> Self {
+        Surroundings::around(e, cat, Vec::new())
+    }
+
+    /// [`Surroundings::new`] with every entry's card made already (`cards[i]` is entry
+    /// `i`'s).
+    pub fn with_cards(e: &Entry, cat: &Catalogue, cards: &[Card]) -> Self {
+        let related = e
+            .procedure
+            .thu_tuc_lien_quan
+            .iter()
+            .filter_map(|c| cat.index_of(c.as_str()))
+            .map(|i| cards[i].clone())
+            .collect();
+        Surroundings::around(e, cat, related)
+    }
+
+    fn around(e: &Entry, cat: &Catalogue, related: Vec<Card>) -> Self {
         let p = &e.procedure;
         let field = &cat.fields[e.field];
         Surroundings {
@@ -483,12 +512,7 @@ impl Surroundings {
                 .filter_map(|d| d.bieu_mau.as_deref())
                 .filter_map(|b| Some((b.to_owned(), FormLink::new(cat.forms.get(b)?))))
                 .collect(),
-            related: p
-                .thu_tuc_lien_quan
-                .iter()
-                .filter_map(|c| cat.by_code(c.as_str()))
-                .map(|r| Card::new(r, cat))
-                .collect(),
+            related,
             last_change: cat
                 .lifecycle
                 .last_changes
@@ -520,13 +544,29 @@ impl Surroundings {
     }
 }
 
+/// Who a procedure view is for: the web page shows everything; a poster or guide sheet
+/// leaves out what it does not print (guidance, description, steps, conditions, related
+/// procedures, keywords, life events, JSON-LD: its QR code leads to them), so editing
+/// them does not lay its PDFs out again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Projection {
+    Web,
+    Print,
+}
+
 impl ProcedureView {
     pub fn new(e: &Entry, cat: &Catalogue, site: &SiteConfig) -> Self {
         ProcedureView::with(e, Surroundings::new(e, cat), site)
     }
 
-    /// The view of `e` among `around`.
+    /// The web view of `e` among `around`.
     pub fn with(e: &Entry, around: Surroundings, site: &SiteConfig) -> Self {
+        ProcedureView::project(e, around, site, Projection::Web)
+    }
+
+    /// The view of `e` among `around`, for the web or for print.
+    pub fn project(e: &Entry, around: Surroundings, site: &SiteConfig, to: Projection) -> Self {
+        let web = to == Projection::Web;
         let p = &e.procedure;
         let level = e.online();
         let document_groups: Vec<GroupView> = p
@@ -588,7 +628,7 @@ impl ProcedureView {
             long_name: e.name.chars().count() > LONG_NAME,
             field: around.field,
             field_url: around.field_url,
-            description: p.mo_ta.clone(),
+            description: p.mo_ta.clone().filter(|_| web),
             online: level.is_online(),
             online_level: level_slug(level),
             online_label: level.label(),
@@ -629,8 +669,16 @@ impl ProcedureView {
                     note: c.mo_ta.clone(),
                 })
                 .collect(),
-            steps: steps(&p.trinh_tu_thuc_hien),
-            conditions: p.yeu_cau_dieu_kien.clone(),
+            steps: if web {
+                steps(&p.trinh_tu_thuc_hien)
+            } else {
+                Vec::new()
+            },
+            conditions: if web {
+                p.yeu_cau_dieu_kien.clone()
+            } else {
+                Vec::new()
+            },
             legal: p
                 .can_cu_phap_ly
                 .iter()
@@ -657,15 +705,22 @@ impl ProcedureView {
             updated_iso: p.ngay_cap_nhat.map(|d| d.iso()),
             levels: p.cap_thuc_hien.clone(),
             kind: p.loai_thu_tuc.clone(),
-            related: around.related,
-            body_html: e.body.as_deref().map(markdown::to_html),
-            keywords: p.tu_khoa.clone(),
-            life_events: p.su_kien_cuoc_song.clone(),
+            related: if web { around.related } else { Vec::new() },
+            body_html: e.body.as_deref().filter(|_| web).map(markdown::to_html),
+            keywords: if web { p.tu_khoa.clone() } else { Vec::new() },
+            life_events: if web {
+                p.su_kien_cuoc_song.clone()
+            } else {
+                Vec::new()
+            },
             print: cfg!(feature = "pdf").then(|| crate::permalink::print_files(&e.url_path())),
             last_change: around.last_change,
             coming: around.coming,
             jsonld: String::new(),
         };
+        if !web {
+            return view;
+        }
         ProcedureView {
             jsonld: crate::render::jsonld::script(
                 e,

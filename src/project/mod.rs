@@ -1,0 +1,525 @@
+//! One project: a content folder (or the embedded sample) read once and kept parsed,
+//! checked, and rendered. `niemyet check`, `build` and `serve` all run through it, so
+//! they always agree; the live preview only tells it which files changed.
+//!
+//! The stages, each a module of the crate: load → validate → identity → lifecycle →
+//! catalogue → render → writer. What a render leaves alone it leaves by digest (each page,
+//! group of files or PDF says what it is made from, and the output folder's memo what it
+//! holds), the same in a build and in the preview: there is no second pipeline deciding
+//! what an edit touched.
+
+mod assemble;
+mod source;
+
+pub use assemble::{
+    assemble, parse_config, parse_record, parse_record_cached, Checked, ParsedConfig, ParsedRecord,
+};
+pub use source::Source;
+
+use crate::cache::pages::PageMemo;
+use crate::diagnostic::Diagnostics;
+use crate::load::{self, FormFiles, RecordCache, SourceFile};
+use crate::model::Date;
+use crate::render::{self, Output, RenderContext, Renderer, Scope, Theme};
+use crate::writer::Staging;
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub struct Project {
+    source: Source,
+    as_of: Date,
+    cache_dir: PathBuf,
+    site_file: Option<SourceFile>,
+    synonyms_file: Option<SourceFile>,
+    config: ParsedConfig,
+    forms: FormFiles,
+    records: BTreeMap<PathBuf, ParsedRecord>,
+    /// Files whose reading failed (not UTF-8, unreadable), reported with the rest.
+    unreadable: BTreeMap<PathBuf, String>,
+    /// Records `load` read back from the record cache instead of parsing.
+    cached_records: usize,
+    /// How long `load` took (reading and parsing every file).
+    loaded_in: Duration,
+    /// The check of the files as they are; `None` after an update until asked again.
+    checked: Option<Checked>,
+    /// Whether `checked` holds the print warnings too.
+    print_checked: bool,
+    renderers: Option<(Theme, Vec<Box<dyn Renderer>>)>,
+    /// What the preview folder holds, between two renders into it.
+    preview_memo: Option<PageMemo>,
+}
+
+/// What a build did: the diagnostics always, the summary only when it wrote a site.
+pub struct BuildReport {
+    pub diagnostics: Diagnostics,
+    pub summary: Option<Summary>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub procedures: usize,
+    pub fields: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: usize,
+    pub warnings: usize,
+    /// Records read back from the cache instead of parsed (see [`crate::load::cache`]).
+    pub cached_records: usize,
+    /// Files whose inputs were unchanged, left as the previous build wrote them.
+    pub reused_pages: usize,
+    /// Procedures' pieces of the search index and open data read back, not made.
+    pub reused_pieces: usize,
+    pub elapsed: Duration,
+    /// Cumulative time at the end of each stage, for `--timings`.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// What one render into the preview folder did.
+pub struct Rendered {
+    /// Site-relative files whose bytes changed or that were removed, sorted.
+    pub changed: Vec<String>,
+    /// Files written or confirmed, in all.
+    pub files: usize,
+}
+
+impl Project {
+    /// Read and parse everything (unchanged records come back from the record cache).
+    pub fn load(source: Source, as_of: Date) -> Result<Project> {
+        let start = Instant::now();
+        let cache_dir = source.cache_dir();
+        let mut files = source.read()?;
+        let forms = FormFiles {
+            files: std::mem::take(&mut files.forms),
+            assets: std::mem::take(&mut files.form_assets),
+        };
+        let config = parse_config(files.site.as_ref(), files.synonyms.as_ref());
+        let cache = RecordCache::open(Some(&cache_dir));
+        let records: BTreeMap<PathBuf, ParsedRecord> = files
+            .records
+            .into_par_iter()
+            .map(|f| (f.path.clone(), parse_record_cached(f, &cache)))
+            .collect();
+        let cached_records = cache.hits();
+        cache.save();
+        Ok(Project {
+            source,
+            as_of,
+            cache_dir,
+            site_file: files.site,
+            synonyms_file: files.synonyms,
+            config,
+            forms,
+            records,
+            unreadable: BTreeMap::new(),
+            cached_records,
+            loaded_in: start.elapsed(),
+            checked: None,
+            print_checked: false,
+            renderers: None,
+            preview_memo: None,
+        })
+    }
+
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    pub fn as_of(&self) -> Date {
+        self.as_of
+    }
+
+    /// Where work is kept between runs (`.niemyet-cache/` beside `content/`).
+    pub fn cache_dir(&self) -> &Path {
+        &self.cache_dir
+    }
+
+    /// How many record files were read.
+    pub fn record_files(&self) -> usize {
+        self.records.len() + self.unreadable.len()
+    }
+
+    /// Folders whose changes matter besides `content/`: the site's theme and template
+    /// overrides (which may not exist yet).
+    pub fn theme_dirs(&self) -> Vec<PathBuf> {
+        match self.source.site_root() {
+            Some(root) => vec![root.join("themes"), root.join("templates")],
+            None => Vec::new(),
+        }
+    }
+
+    /// Take changed paths (files or folders, existing or deleted; absolute or not, as a
+    /// watcher reports them) and read again what they hold. The next check and render
+    /// follow from the files as they now are.
+    pub fn update(&mut self, paths: &[PathBuf]) {
+        let Source::Dir(content) = self.source.clone() else {
+            return;
+        };
+        let content_abs = absolute(&content);
+        let theme_dirs: Vec<PathBuf> = self.theme_dirs().iter().map(|d| absolute(d)).collect();
+        for path in paths {
+            let abs = absolute(path);
+            self.checked = None;
+            if theme_dirs.iter().any(|d| abs.starts_with(d)) {
+                self.renderers = None;
+                continue;
+            }
+            let Ok(rel) = abs.strip_prefix(&content_abs) else {
+                continue;
+            };
+            let shown = content.join(rel);
+            if rel == Path::new("site.yaml") || rel == Path::new("tu-dong-nghia.yaml") {
+                let file = load::read(&shown).ok();
+                if rel == Path::new("site.yaml") {
+                    self.site_file = file;
+                    // The theme's name lives in site.yaml.
+                    self.renderers = None;
+                } else {
+                    self.synonyms_file = file;
+                }
+                self.config = parse_config(self.site_file.as_ref(), self.synonyms_file.as_ref());
+            } else if rel.starts_with("bieu-mau") {
+                // Forms are few: read them all again.
+                let forms_dir = content.join("bieu-mau");
+                self.unreadable.retain(|p, _| !p.starts_with(&forms_dir));
+                match load::read_forms(&content) {
+                    Ok(forms) => self.forms = forms,
+                    Err(e) => {
+                        self.unreadable.insert(shown, format!("{e:#}"));
+                    }
+                }
+            } else if abs.is_dir() {
+                // A folder moved in or created: read every record under it.
+                for entry in walkdir::WalkDir::new(&abs).into_iter().flatten() {
+                    if let Ok(r) = entry.path().strip_prefix(&content_abs) {
+                        if entry.file_type().is_file() && load::is_record_file(r) {
+                            self.reread(content.join(r));
+                        }
+                    }
+                }
+            } else if load::is_record_file(rel) {
+                self.reread(shown);
+            } else if !abs.exists() {
+                // A folder deleted or moved away: forget every record under it.
+                self.records.retain(|p, _| !p.starts_with(&shown));
+                self.unreadable.retain(|p, _| !p.starts_with(&shown));
+            }
+        }
+    }
+
+    fn reread(&mut self, path: PathBuf) {
+        self.unreadable.remove(&path);
+        if !path.is_file() {
+            self.records.remove(&path);
+            return;
+        }
+        match load::read(&path) {
+            // Kept in memory from now on: nothing to gain from the record cache.
+            Ok(file) => {
+                self.records.insert(path, parse_record(file));
+            }
+            Err(e) => {
+                self.records.remove(&path);
+                self.unreadable.insert(path, format!("{e:#}"));
+            }
+        }
+    }
+
+    /// Everything `niemyet check` reports about the files as they are, and the catalogue
+    /// when nothing is wrong.
+    pub fn check(&mut self) -> &Checked {
+        if self.checked.is_none() {
+            let mut diagnostics = Diagnostics::default();
+            let mut records = Vec::with_capacity(self.records.len());
+            let mut unreadable = Vec::new();
+            for p in self.records.values() {
+                diagnostics.0.extend(p.diagnostics.0.iter().cloned());
+                records.extend(p.record.clone());
+                unreadable.extend(p.claimed_code.clone());
+            }
+            let checked = assemble(
+                self.config.clone(),
+                &self.forms,
+                self.as_of,
+                self.record_files(),
+                records,
+                &unreadable,
+                diagnostics,
+            );
+            self.checked = Some(checked);
+            self.print_checked = false;
+        }
+        self.checked.get_or_insert_with(Checked::empty)
+    }
+
+    /// A failure outside the records (an unreadable file), which `check` cannot place at
+    /// a line.
+    pub fn read_error(&self) -> Option<String> {
+        self.unreadable
+            .iter()
+            .next()
+            .map(|(path, msg)| format!("{}: {msg}", path.display()))
+    }
+
+    /// Add to the check what print finds: posters and guide sheets that need a second
+    /// sheet even at the smallest type, forms that print on other than their declared
+    /// pages. Laid out (or read from the print cache) once per state of the files.
+    #[cfg(feature = "pdf")]
+    pub fn check_print(&mut self) -> Result<()> {
+        self.check();
+        if self.print_checked {
+            return Ok(());
+        }
+        let theme = self.theme()?;
+        let Some(checked) = &mut self.checked else {
+            return Ok(());
+        };
+        let (Some(site), Some(catalogue)) = (&checked.site, &checked.catalogue) else {
+            return Ok(());
+        };
+        let found = render::print::sheet_findings(
+            site,
+            catalogue,
+            &theme,
+            self.as_of,
+            Some(&self.cache_dir),
+        )?;
+        checked
+            .diagnostics
+            .0
+            .extend(found.into_iter().map(|(path, f)| locate_on_disk(&path, f)));
+        checked.diagnostics.sort();
+        self.print_checked = true;
+        Ok(())
+    }
+
+    /// The theme the site names, with the site's template overrides.
+    fn theme(&self) -> Result<Theme> {
+        let name = self
+            .checked
+            .as_ref()
+            .and_then(|c| c.site.as_ref())
+            .map_or("default", |s| s.giao_dien.as_str());
+        Theme::load(self.source.site_root().as_deref(), name)
+    }
+
+    fn renderers(&mut self) -> Result<&(Theme, Vec<Box<dyn Renderer>>)> {
+        if self.renderers.is_none() {
+            let theme = self.theme()?;
+            let all = render::all(&theme)?;
+            self.renderers = Some((theme, all));
+        }
+        self.renderers.as_ref().context("bộ dựng chưa sẵn sàng")
+    }
+
+    /// Build into `output`: a staging folder beside it (the build before last, reused),
+    /// swapped in only when every file is written. On any error in the content nothing is
+    /// written and the previous output stays.
+    pub fn build(&mut self, output: &Path) -> Result<BuildReport> {
+        // Times count from the start of `load`, which read the files.
+        let start = Instant::now()
+            .checked_sub(self.loaded_in)
+            .unwrap_or_else(Instant::now);
+        let mut stages = vec![("đọc tệp", self.loaded_in)];
+        if let Some(e) = self.read_error() {
+            anyhow::bail!("{e}");
+        }
+        let ok = self.check().catalogue.is_some();
+        stages.push(("kiểm tra", start.elapsed()));
+        if !ok {
+            return Ok(BuildReport {
+                diagnostics: self.check().diagnostics.clone(),
+                summary: None,
+            });
+        }
+        let staging = Staging::new(output)?;
+        // The staging folder keeps its identity when swapped in: its page memo is filed
+        // under it.
+        let folder = staging.folder_id();
+        let mut out = Output::with_compare(staging.path().to_path_buf(), staging.reused());
+        let remember = crate::cache::stamp().is_some();
+        if let (Some(id), true) = (&folder, remember) {
+            // Taken, not just read: from now until this build commits, the folder's files
+            // may differ from what the memo says.
+            let memo = PageMemo::take(&self.cache_dir, id);
+            out = out.with_memo(if staging.reused() {
+                memo
+            } else {
+                PageMemo::default()
+            });
+        }
+        self.render(&out, "", Scope::All)?;
+        stages.push(("dựng trang", start.elapsed()));
+        // The sheets were just laid out: their fits come from the print cache.
+        #[cfg(feature = "pdf")]
+        self.check_print()?;
+        let checked = self.check();
+        let diagnostics = checked.diagnostics.clone();
+        let (procedures, fields) = checked
+            .catalogue
+            .as_ref()
+            .map_or((0, 0), |c| (c.entries.len(), c.fields.len()));
+        let memo = out.take_memo();
+        let summary = Summary {
+            procedures,
+            fields,
+            pages: out.pages(),
+            files: out.files(),
+            bytes: out.bytes(),
+            warnings: diagnostics.warnings(),
+            cached_records: self.cached_records,
+            reused_pages: memo.as_ref().map_or(0, PageMemo::reused),
+            reused_pieces: out.reused_pieces(),
+            elapsed: Duration::ZERO,
+            stages: Vec::new(),
+        };
+        if let (Some(memo), Some(id)) = (memo, &folder) {
+            memo.save(&self.cache_dir, id);
+        }
+        // The destination becomes the next build's staging folder: its memo stays.
+        let replaced = crate::writer::folder_id(output);
+        staging.commit(&out.take_written())?;
+        if let Some(id) = &folder {
+            let mut keep = vec![id.as_str()];
+            keep.extend(replaced.as_deref());
+            crate::cache::pages::forget_others(&self.cache_dir, &keep);
+        }
+        stages.push(("thay thư mục", start.elapsed()));
+        Ok(BuildReport {
+            diagnostics,
+            summary: Some(Summary {
+                elapsed: start.elapsed(),
+                stages,
+                ..summary
+            }),
+        })
+    }
+
+    /// Render `scope` into `dir`, a folder this project owns (the live preview's):
+    /// unchanged files are left as they are, files no longer made are removed. `inject`
+    /// goes before `</body>` of every page. Nothing is rendered while the check finds an
+    /// error (the caller shows it); `Ok(None)` then.
+    pub fn preview(&mut self, dir: &Path, inject: &str, scope: Scope) -> Result<Option<Rendered>> {
+        if let Some(e) = self.read_error() {
+            anyhow::bail!("{e}");
+        }
+        if self.check().catalogue.is_none() {
+            return Ok(None);
+        }
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("không tạo được {}", dir.display()))?;
+        let mut out = Output::with_compare(dir.to_path_buf(), true);
+        if crate::cache::stamp().is_some() {
+            out = out.with_memo(self.preview_memo.take().unwrap_or_default());
+        }
+        let result = self.render(&out, inject, scope);
+        let data = crate::permalink::DATA;
+        let in_scope = |rel: &str| match scope {
+            Scope::All => true,
+            Scope::Pages => !rel.starts_with(data),
+            Scope::Data => rel.starts_with(data),
+        };
+        // What the folder holds now, for the next render: a failed render leaves none.
+        let memo = out.take_memo();
+        result?;
+        self.preview_memo = memo.map(|m| m.into_previous(|rel| !in_scope(rel)));
+        let mut changed = out.take_changed();
+        let written = out.take_written();
+        changed.extend(crate::writer::prune_where(dir, &written, |rel| {
+            in_scope(rel)
+        })?);
+        changed.sort();
+        changed.dedup();
+        Ok(Some(Rendered {
+            changed,
+            files: written.len(),
+        }))
+    }
+
+    fn render(&mut self, out: &Output, inject: &str, scope: Scope) -> Result<()> {
+        self.check();
+        self.renderers()?;
+        let (Some(checked), Some((theme, all))) = (&self.checked, &self.renderers) else {
+            return Ok(());
+        };
+        let (Some(site), Some(catalogue)) = (&checked.site, &checked.catalogue) else {
+            return Ok(());
+        };
+        let ctx = RenderContext {
+            catalogue,
+            site,
+            synonyms: &checked.synonyms,
+            theme,
+            as_of: self.as_of,
+            cache_dir: Some(&self.cache_dir),
+            inject,
+            scope,
+        };
+        render::run_all(all, &ctx, out)
+    }
+}
+
+/// The check of `source` at `as_of`, with its catalogue when nothing is wrong: what
+/// `niemyet check` reports (without print's warnings).
+pub fn checked(source: Source, as_of: Date) -> Result<Checked> {
+    let mut project = Project::load(source, as_of)?;
+    project.check();
+    Ok(project.checked.take().unwrap_or_else(Checked::empty))
+}
+
+impl Checked {
+    fn empty() -> Checked {
+        Checked {
+            site: None,
+            synonyms: Default::default(),
+            record_files: 0,
+            catalogue: None,
+            diagnostics: Diagnostics::default(),
+        }
+    }
+}
+
+/// Locate a finding by reading its record again (the project keeps findings' places,
+/// not texts). A record that cannot be read (the embedded sample) gets line 1.
+#[cfg(feature = "pdf")]
+fn locate_on_disk(path: &Path, f: crate::diagnostic::Finding) -> crate::diagnostic::Diagnostic {
+    let text = std::fs::read_to_string(path)
+        .ok()
+        .map(|t| crate::text::normalize(&t));
+    let pos = text.as_deref().map(|t| match load::split_front_matter(t) {
+        Some(split) => {
+            load::locate::Locator::new(split.yaml, split.yaml_line_offset).find(&f.field)
+        }
+        None => load::locate::Locator::new(t, 0).find(&f.field),
+    });
+    crate::diagnostic::Diagnostic {
+        severity: f.severity,
+        file: path.to_path_buf(),
+        line: pos.map_or(1, |p| p.line),
+        column: pos.map_or(1, |p| p.column),
+        field: f.field,
+        message: f.message,
+        fix: f.fix,
+        source: text.map(std::sync::Arc::from),
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    // Resolve symlinks where the path exists (macOS /tmp, /var); keep deleted paths as is.
+    match abs.parent().and_then(|parent| parent.canonicalize().ok()) {
+        Some(parent) => match abs.file_name() {
+            Some(name) => parent.join(name),
+            None => parent,
+        },
+        None => abs,
+    }
+}

@@ -1,0 +1,87 @@
+//! Where a project's content comes from: a folder on disk, or the sample catalogue compiled
+//! into the binary (so a new user gets a working site with nothing else).
+
+use crate::load::{self, ContentFiles, SourceFile};
+use anyhow::Result;
+use include_dir::{include_dir, Dir};
+use std::path::{Path, PathBuf};
+
+static SAMPLE_CONTENT: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/content");
+
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A content folder on disk; its parent is the site root (themes/, templates/).
+    Dir(PathBuf),
+    /// The sample catalogue compiled into the binary.
+    Embedded,
+}
+
+impl Source {
+    /// `--content DIR` if given; else `./content` if it exists; else the embedded sample.
+    pub fn resolve(content: Option<&Path>) -> Source {
+        match content {
+            Some(dir) => Source::Dir(dir.to_path_buf()),
+            None if Path::new("content").is_dir() => Source::Dir(PathBuf::from("content")),
+            None => Source::Embedded,
+        }
+    }
+
+    /// The folder holding `content/`, `themes/` and `templates/`.
+    pub fn site_root(&self) -> Option<PathBuf> {
+        match self {
+            Source::Dir(d) => Some(match d.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            }),
+            Source::Embedded => None,
+        }
+    }
+
+    /// Work kept between builds: `<site root>/.niemyet-cache/`, or a folder in the
+    /// system's temporary directory for the embedded sample, which has no site root.
+    pub fn cache_dir(&self) -> PathBuf {
+        match self.site_root() {
+            Some(root) => root.join(".niemyet-cache"),
+            None => std::env::temp_dir().join("niemyet-cache"),
+        }
+    }
+
+    pub fn read(&self) -> Result<ContentFiles> {
+        match self {
+            Source::Dir(d) => load::read_dir(d),
+            Source::Embedded => Ok(embedded_files()),
+        }
+    }
+}
+
+fn embedded_files() -> ContentFiles {
+    let mut files = ContentFiles::default();
+    fn walk(dir: &Dir<'_>, files: &mut ContentFiles) {
+        for f in dir.files() {
+            let rel = f.path();
+            let shown = Path::new("content").join(rel);
+            let text = String::from_utf8_lossy(f.contents());
+            if rel == Path::new("site.yaml") {
+                files.site = Some(SourceFile::new(shown, &text));
+            } else if rel == Path::new("tu-dong-nghia.yaml") {
+                files.synonyms = Some(SourceFile::new(shown, &text));
+            } else if load::is_record_file(rel) {
+                files.records.push(SourceFile::new(shown, &text));
+            } else if let Some(def) = load::form_file_kind(rel) {
+                if def {
+                    files.forms.push(SourceFile::new(shown, &text));
+                } else {
+                    files.form_assets.push((shown, f.contents().to_vec()));
+                }
+            }
+        }
+        for d in dir.dirs() {
+            walk(d, files);
+        }
+    }
+    walk(&SAMPLE_CONTENT, &mut files);
+    files.records.sort_by(|a, b| a.path.cmp(&b.path));
+    files.forms.sort_by(|a, b| a.path.cmp(&b.path));
+    files.form_assets.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
