@@ -73,37 +73,6 @@ pub struct ContentFiles {
     pub form_assets: Vec<(PathBuf, Vec<u8>)>,
 }
 
-impl ContentFiles {
-    /// Digest of everything a build reads from the content folder (records with their
-    /// paths, config, synonyms, forms and their files) and the date it describes: what
-    /// the catalogue-wide outputs (search index, open data) are made from. `None`
-    /// without a [`crate::cache::stamp`].
-    pub fn digest(&self, as_of: crate::model::Date) -> Option<Digest32> {
-        use rayon::prelude::*;
-        let stamp = crate::cache::stamp()?;
-        let source = |f: &SourceFile| {
-            let mut k = Key::new();
-            k.part(f.path.to_string_lossy().as_bytes())
-                .part(&f.digest());
-            k.digest()
-        };
-        let records: Vec<Digest32> = self.records.par_iter().map(source).collect();
-        let mut k = Key::new();
-        k.part(&stamp).part(as_of.iso().as_bytes());
-        for f in self.site.iter().chain(&self.synonyms).chain(&self.forms) {
-            k.part(&source(f));
-        }
-        for (path, bytes) in &self.form_assets {
-            k.part(path.to_string_lossy().as_bytes()).part(bytes);
-        }
-        k.part(b"records");
-        for d in &records {
-            k.part(d);
-        }
-        Some(k.digest())
-    }
-}
-
 /// Where a file under the content folder belongs to the forms: `Some(true)` a definition,
 /// `Some(false)` an attachment, `None` not a form file.
 pub fn form_file_kind(rel: &Path) -> Option<bool> {

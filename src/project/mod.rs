@@ -81,8 +81,6 @@ pub struct Summary {
 pub struct Rendered {
     /// Site-relative files whose bytes changed or that were removed, sorted.
     pub changed: Vec<String>,
-    /// Files written or confirmed, in all.
-    pub files: usize,
 }
 
 impl Project {
@@ -432,10 +430,7 @@ impl Project {
         })?);
         changed.sort();
         changed.dedup();
-        Ok(Some(Rendered {
-            changed,
-            files: written.len(),
-        }))
+        Ok(Some(Rendered { changed }))
     }
 
     fn render(&mut self, out: &Output, inject: &str, scope: Scope) -> Result<()> {
