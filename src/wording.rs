@@ -7,7 +7,9 @@
 //! what makes it true: a fee keeps the case it applies to, an amount given only in words
 //! ("bằng 0,5% giá trị đất") is shown as the amount, and nothing unknown reads as zero.
 
-use crate::model::{Channel, ChannelKind, Document, Fee, TimeLimit, TimeUnit};
+use crate::model::{
+    Channel, ChannelKind, Decision, Document, Fee, LegalBasis, TimeLimit, TimeUnit,
+};
 use crate::text::{fold, format_amount};
 
 fn money(amount: f64, currency: &str) -> String {
@@ -245,6 +247,61 @@ pub fn bring(d: &Document) -> String {
         (true, true) => "Xuất trình bản chính để đối chiếu".to_owned(),
         (true, false) => format!("{counts}; xuất trình bản chính để đối chiếu"),
     }
+}
+
+/// A decision cited in a sentence: "Quyết định số 93/QĐ-UBND ngày 12/01/2026 của Ủy ban
+/// nhân dân …" (what the record gives of it).
+pub fn decision_ref(d: &Decision) -> String {
+    let mut s = String::from("Quyết định");
+    if let Some(n) = &d.so_hieu {
+        s.push_str(&format!(" số {n}"));
+    }
+    if let Some(date) = d.ngay_ban_hanh {
+        s.push_str(&format!(" ngày {}", date.vn()));
+    }
+    if let Some(by) = &d.co_quan_ban_hanh {
+        s.push_str(&format!(" của {by}"));
+    }
+    s
+}
+
+/// A decision in the list of a procedure's decisions, led by its kind: "Sửa đổi, bổ sung:
+/// 1872/QĐ-BTP ngày 30/06/2025 của Bộ Tư pháp; hiệu lực từ 01/07/2025".
+pub fn decision_line(d: &Decision) -> String {
+    let mut s = format!("{}:", d.loai.label());
+    if let Some(n) = &d.so_hieu {
+        s.push_str(&format!(" {n}"));
+    }
+    if let Some(date) = d.ngay_ban_hanh {
+        s.push_str(&format!(" ngày {}", date.vn()));
+    }
+    if let Some(by) = &d.co_quan_ban_hanh {
+        s.push_str(&format!(" của {by}"));
+    }
+    if let Some(date) = d.ngay_hieu_luc {
+        s.push_str(&format!("; hiệu lực từ {}", date.vn()));
+    }
+    s
+}
+
+/// A legal basis in one line: "60/2014/QH13 Luật Hộ tịch, ban hành ngày 20/11/2014
+/// (Quốc hội)".
+pub fn legal_line(l: &LegalBasis) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = &l.so_hieu {
+        parts.push(n.clone());
+    }
+    if let Some(t) = &l.trich_yeu {
+        parts.push(one_line(t));
+    }
+    let mut s = parts.join(" ");
+    if let Some(date) = l.ngay_ban_hanh {
+        s.push_str(&format!(", ban hành ngày {}", date.vn()));
+    }
+    if let Some(by) = &l.co_quan_ban_hanh {
+        s.push_str(&format!(" ({by})"));
+    }
+    s
 }
 
 /// Text on one line: line breaks and runs of spaces become single spaces (a short form

@@ -292,6 +292,11 @@ fn sample_with(root: &Path, setting: &str) -> PathBuf {
 
 /// Card links of a list page, site-relative.
 fn card_links(html: &str, root: &str) -> Vec<String> {
+    // The card a search page keeps in a <template> for its script is not in the list.
+    let html = match (html.find("<template"), html.find("</template>")) {
+        (Some(a), Some(b)) if a < b => format!("{}{}", &html[..a], &html[b..]),
+        _ => html.to_owned(),
+    };
     html.split("class=\"card-title\" href=\"")
         .skip(1)
         .filter_map(|s| s.split('"').next())

@@ -20,7 +20,7 @@ use crate::cache::pages::PageMemo;
 use crate::diagnostic::Diagnostics;
 use crate::load::{self, FormFiles, RecordCache, SourceFile};
 use crate::model::Date;
-use crate::render::{self, Output, RenderContext, Renderer, Scope, Theme};
+use crate::render::{Output, RenderContext, Renderers, Scope, Theme};
 use crate::writer::Staging;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -47,7 +47,7 @@ pub struct Project {
     checked: Option<Checked>,
     /// Whether `checked` holds the print warnings too.
     print_checked: bool,
-    renderers: Option<(Theme, Vec<Box<dyn Renderer>>)>,
+    renderers: Option<(Theme, Renderers)>,
     /// What the preview folder holds, between two renders into it.
     preview_memo: Option<PageMemo>,
 }
@@ -270,20 +270,17 @@ impl Project {
         if self.print_checked {
             return Ok(());
         }
-        let theme = self.theme()?;
-        let Some(checked) = &mut self.checked else {
+        self.renderers()?;
+        let (Some(checked), Some((_, renderers))) = (&mut self.checked, &self.renderers) else {
             return Ok(());
         };
         let (Some(site), Some(catalogue)) = (&checked.site, &checked.catalogue) else {
             return Ok(());
         };
-        let found = render::print::sheet_findings(
-            site,
-            catalogue,
-            &theme,
-            self.as_of,
-            Some(&self.cache_dir),
-        )?;
+        let found =
+            renderers
+                .print()
+                .sheet_findings(site, catalogue, self.as_of, Some(&self.cache_dir))?;
         checked
             .diagnostics
             .0
@@ -303,10 +300,10 @@ impl Project {
         Theme::load(self.source.site_root().as_deref(), name)
     }
 
-    fn renderers(&mut self) -> Result<&(Theme, Vec<Box<dyn Renderer>>)> {
+    fn renderers(&mut self) -> Result<&(Theme, Renderers)> {
         if self.renderers.is_none() {
             let theme = self.theme()?;
-            let all = render::all(&theme)?;
+            let all = Renderers::new(&theme)?;
             self.renderers = Some((theme, all));
         }
         self.renderers.as_ref().context("bộ dựng chưa sẵn sàng")
@@ -452,7 +449,7 @@ impl Project {
             inject,
             scope,
         };
-        render::run_all(all, &ctx, out)
+        all.run(&ctx, out)
     }
 }
 

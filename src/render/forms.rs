@@ -8,7 +8,7 @@
 
 use super::site::view::SiteView;
 use super::site::SiteRenderer;
-use super::{Output, RenderContext, Renderer, Theme};
+use super::{Output, RenderContext, Renderer};
 use crate::catalogue::{Catalogue, FormEntry};
 use crate::model::form::{scalar_text, FieldKind, Form, Part, Sample};
 use crate::permalink;
@@ -400,14 +400,13 @@ fn form_page(fe: &FormEntry, cat: &Catalogue) -> FormPage {
 }
 
 pub struct FormsRenderer {
-    site: SiteRenderer,
+    /// The site's templates and page memo digests: form pages are site pages.
+    site: std::sync::Arc<SiteRenderer>,
 }
 
 impl FormsRenderer {
-    pub fn new(theme: &Theme) -> Result<Self> {
-        Ok(FormsRenderer {
-            site: SiteRenderer::new(theme)?,
-        })
+    pub fn new(site: std::sync::Arc<SiteRenderer>) -> Self {
+        FormsRenderer { site }
     }
 }
 

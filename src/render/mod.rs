@@ -87,13 +87,64 @@ pub trait Renderer: Sync {
     fn render(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()>;
 }
 
+/// A shared renderer is a renderer (the site's templates serve the form pages too).
+impl<T: Renderer + Send> Renderer for std::sync::Arc<T> {
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
+    fn render(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
+        (**self).render(ctx, out)
+    }
+}
+
+/// The renderers of a theme, each made once: templates parsed and fonts loaded once for a
+/// build, and kept by the live preview until the theme changes.
+pub struct Renderers {
+    list: Vec<Box<dyn Renderer>>,
+    #[cfg(feature = "pdf")]
+    print: std::sync::Arc<print::PrintRenderer>,
+}
+
+impl Renderers {
+    /// The renderers of a normal build (they write disjoint files). The search index and
+    /// open data come first: each has a long stretch only one thread can do (merging
+    /// terms, writing one large file), and the pages' parallel work fills in around them.
+    /// Started the other way round, a rebuild after an edit spent a third of its
+    /// rendering time on the search index alone.
+    pub fn new(theme: &Theme) -> Result<Renderers> {
+        let site = std::sync::Arc::new(site::SiteRenderer::new(theme)?);
+        #[cfg(feature = "pdf")]
+        let print = std::sync::Arc::new(print::PrintRenderer::new(theme)?);
+        Ok(Renderers {
+            list: vec![
+                Box::new(search::SearchRenderer),
+                Box::new(open_data::OpenDataRenderer),
+                Box::new(site.clone()),
+                Box::new(data::DataRenderer),
+                #[cfg(feature = "pdf")]
+                Box::new(print.clone()),
+                Box::new(forms::FormsRenderer::new(site)),
+            ],
+            #[cfg(feature = "pdf")]
+            print,
+        })
+    }
+
+    /// Run every renderer over `ctx` into `out`.
+    pub fn run(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
+        run_all(&self.list, ctx, out)
+    }
+
+    /// The print renderer (what `check` asks about sheets).
+    #[cfg(feature = "pdf")]
+    pub fn print(&self) -> &print::PrintRenderer {
+        &self.print
+    }
+}
+
 /// Run every renderer over `ctx` into `out`, in parallel (they write disjoint files),
 /// started in the order given; an error says which renderer failed.
-pub fn run_all(
-    renderers: &[Box<dyn Renderer>],
-    ctx: &RenderContext<'_>,
-    out: &Output,
-) -> Result<()> {
+fn run_all(renderers: &[Box<dyn Renderer>], ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
     let failed = std::sync::Mutex::new(None);
     rayon::scope_fifo(|s| {
         for r in renderers {
@@ -113,21 +164,4 @@ pub fn run_all(
         Some(e) => Err(e),
         None => Ok(()),
     }
-}
-
-/// The renderers of a normal build (they write disjoint files). The search index and
-/// open data come first: each has a long stretch only one thread can do (merging
-/// terms, writing one large file), and the pages' parallel work fills in around them.
-/// Started the other way round, a rebuild after an edit spent a third of its
-/// rendering time on the search index alone.
-pub fn all(theme: &Theme) -> Result<Vec<Box<dyn Renderer>>> {
-    Ok(vec![
-        Box::new(search::SearchRenderer),
-        Box::new(open_data::OpenDataRenderer),
-        Box::new(site::SiteRenderer::new(theme)?),
-        Box::new(data::DataRenderer),
-        #[cfg(feature = "pdf")]
-        Box::new(print::PrintRenderer::new(theme)?),
-        Box::new(forms::FormsRenderer::new(theme)?),
-    ])
 }

@@ -20,7 +20,7 @@
 //! Document ids follow the plain name's length (then the name, then the code), so ranking
 //! ties broken by the lower id put the shorter name first.
 
-use super::site::view::Card;
+use super::site::view::{level_slug, Card};
 use super::{Output, RenderContext, Renderer};
 use crate::cache::bytes::{put_str, Reader};
 use crate::cache::pieces::Pieces;
@@ -111,6 +111,8 @@ struct Meta<'a> {
     chunk: usize,
     fields: Vec<&'a str>,
     levels: [&'static str; 3],
+    /// The levels as the theme's badge classes.
+    level_class: [&'static str; 3],
     syn: Vec<Vec<Vec<String>>>,
 }
 
@@ -248,6 +250,11 @@ pub fn build_index(ctx: &RenderContext<'_>) -> Result<(BTreeMap<String, Vec<u8>>
             OnlineLevel::ToanTrinh.label(),
             OnlineLevel::MotPhan.label(),
             OnlineLevel::Khong.label(),
+        ],
+        level_class: [
+            level_slug(OnlineLevel::ToanTrinh),
+            level_slug(OnlineLevel::MotPhan),
+            level_slug(OnlineLevel::Khong),
         ],
         syn: synonym_groups(&ctx.synonyms.tu_dong_nghia),
     };

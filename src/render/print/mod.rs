@@ -719,21 +719,23 @@ impl PrintRenderer {
     }
 }
 
-/// For `niemyet check`: procedures whose poster or guide sheet needs more than one sheet
-/// even at the smallest allowed type. Lays out (or reads the cache), writes nothing else.
-/// Returns (record source path, finding).
-pub fn sheet_findings(
-    site: &SiteConfig,
-    cat: &Catalogue,
-    theme: &Theme,
-    as_of: Date,
-    cache_dir: Option<&Path>,
-) -> Result<Vec<(PathBuf, Finding)>> {
-    let renderer = PrintRenderer::new(theme)?;
-    let plan = Planner::new(site, cat, as_of)?;
-    let cache = Cache::open(cache_dir);
-    let found: Vec<Vec<(PathBuf, Finding)>> = on_print_pool(|| {
-        cat
+impl PrintRenderer {
+    /// For `niemyet check`: procedures whose poster or guide sheet needs more than one
+    /// sheet even at the smallest allowed type, forms that print on other than their
+    /// declared pages. Reads the fits a build kept (or lays out), writes nothing else.
+    /// Returns (record source path, finding).
+    pub fn sheet_findings(
+        &self,
+        site: &SiteConfig,
+        cat: &Catalogue,
+        as_of: Date,
+        cache_dir: Option<&Path>,
+    ) -> Result<Vec<(PathBuf, Finding)>> {
+        let renderer = self;
+        let plan = Planner::new(site, cat, as_of)?;
+        let cache = Cache::open(cache_dir);
+        let found: Vec<Vec<(PathBuf, Finding)>> = on_print_pool(|| {
+            cat
         .entries
         .par_iter()
         .map(|e| -> Result<Vec<(PathBuf, Finding)>> {
@@ -780,11 +782,11 @@ pub fn sheet_findings(
             Ok(v)
         })
         .collect::<Result<_>>()
-    })?;
-    let mut found: Vec<(PathBuf, Finding)> = found.into_iter().flatten().collect();
-    let forms = on_print_pool(|| renderer.form_page_counts(cat, &plan.site.base_url, &cache))?;
-    for (path, pages, declared) in forms {
-        found.push((
+        })?;
+        let mut found: Vec<(PathBuf, Finding)> = found.into_iter().flatten().collect();
+        let forms = on_print_pool(|| renderer.form_page_counts(cat, &plan.site.base_url, &cache))?;
+        for (path, pages, declared) in forms {
+            found.push((
             path,
             Finding::warning(
                 FieldPath::root().key("so_trang"),
@@ -794,9 +796,10 @@ pub fn sheet_findings(
                 )),
             ),
         ));
+        }
+        cache.save();
+        Ok(found)
     }
-    cache.save();
-    Ok(found)
 }
 
 #[cfg(test)]

@@ -352,7 +352,9 @@ impl Renderer for SiteRenderer {
             .filter_map(|e| cat.index_of(&e.code).map(|i| &cards[i]))
             .collect();
         let event_links: Vec<EventLink> = events.iter().map(EventLink::new).collect();
+        let card_template = Card::template();
         self.page(out, &base, "index.html", "", |c| {
+            c.insert("card_template", &card_template);
             c.insert("fields", &fields);
             c.insert("recent", &recent);
             c.insert("online_total", &site.online_count);
@@ -403,6 +405,7 @@ impl Renderer for SiteRenderer {
         // a link to the rest.
         let first = &all[..all.len().min(per_page)];
         self.page(out, &base, "search.html", permalink::SEARCH_PAGE, |c| {
+            c.insert("card_template", &card_template);
             c.insert("fields", &fields);
             c.insert("events", &event_links);
             c.insert("cards", first);

@@ -6,10 +6,11 @@
 use super::SiteRenderer;
 use crate::catalogue::Catalogue;
 use crate::lifecycle::{Change, Event, Retired, Status};
-use crate::model::{Date, Decision};
+use crate::model::Date;
 use crate::permalink;
 use crate::render::data::xml_escape;
 use crate::render::{Output, RenderContext};
+use crate::wording::decision_ref;
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -17,21 +18,6 @@ use std::fmt::Write;
 
 /// How many changes the Atom feed carries (the page lists them all).
 const FEED_ENTRIES: usize = 50;
-
-/// "Quyết định số 93/QĐ-UBND ngày 12/01/2026 của Ủy ban nhân dân …".
-pub fn decision_text(d: &Decision) -> String {
-    let mut s = String::from("Quyết định");
-    if let Some(n) = &d.so_hieu {
-        let _ = write!(s, " số {n}");
-    }
-    if let Some(date) = d.ngay_ban_hanh {
-        let _ = write!(s, " ngày {}", date.vn());
-    }
-    if let Some(by) = &d.co_quan_ban_hanh {
-        let _ = write!(s, " của {by}");
-    }
-    s
-}
 
 #[derive(Serialize)]
 struct Ref {
@@ -125,7 +111,7 @@ fn event_view(cat: &Catalogue, ev: &Event) -> EventView {
         code: ev.code.clone(),
         name: ev.name.clone(),
         url: ev.url.clone(),
-        decision: ev.decision.as_ref().map(decision_text),
+        decision: ev.decision.as_ref().map(decision_ref),
         replaces: refs(cat, &ev.replaces),
     }
 }
@@ -164,7 +150,7 @@ pub(crate) fn render(
             code: u.code.clone(),
             name: u.name.clone(),
             field: u.field.clone(),
-            decision: u.decision.as_ref().map(decision_text),
+            decision: u.decision.as_ref().map(decision_ref),
             replaces: refs(cat, &u.replaces),
             changes: u.changes.clone(),
             url: u.url.clone(),
@@ -197,7 +183,7 @@ pub(crate) fn render(
             replaced,
             since: since.vn(),
             since_iso: since.iso(),
-            decision: decision.as_ref().map(decision_text),
+            decision: decision.as_ref().map(decision_ref),
             replacement,
         };
         r.page(out, base, "retired.html", &ret.record.url_path(), |c| {

@@ -99,6 +99,29 @@ pub struct Card {
     pub updated_iso: Option<String>,
 }
 
+impl Card {
+    /// A card with every part present, for the `<template>` the search client clones:
+    /// the theme's card markup, whose values the client replaces.
+    pub fn template() -> Card {
+        let x = || "…".to_owned();
+        Card {
+            code: x(),
+            name: "… …".to_owned(),
+            plain_name: x(),
+            url: String::new(),
+            field: x(),
+            field_url: String::new(),
+            online: true,
+            online_level: level_slug(OnlineLevel::ToanTrinh),
+            online_label: OnlineLevel::ToanTrinh.label(),
+            time: x(),
+            fee: x(),
+            updated: None,
+            updated_iso: None,
+        }
+    }
+}
+
 /// The level as a class name: `toan-trinh`, `mot-phan`, `khong`.
 pub fn level_slug(level: OnlineLevel) -> &'static str {
     match level {
@@ -390,6 +413,8 @@ pub struct BranchView {
 
 #[derive(Serialize)]
 pub struct LegalView {
+    /// The whole line, worded once ([`crate::wording::legal_line`]).
+    pub text: String,
     pub number: Option<String>,
     pub summary: Option<String>,
     pub date: Option<String>,
@@ -398,6 +423,8 @@ pub struct LegalView {
 
 #[derive(Serialize)]
 pub struct DecisionView {
+    /// The whole line, worded once ([`crate::wording::decision_line`]).
+    pub text: String,
     pub number: Option<String>,
     pub date: Option<String>,
     pub issuer: Option<String>,
@@ -520,7 +547,7 @@ impl Surroundings {
                 .map(|l| LastChangeView {
                     date: l.date.map(|d| d.vn()),
                     date_iso: l.date.map(|d| d.iso()),
-                    decision: l.decision.as_ref().map(super::updates::decision_text),
+                    decision: l.decision.as_ref().map(crate::wording::decision_ref),
                     changes: l.changes.clone(),
                 }),
             coming: cat
@@ -532,7 +559,7 @@ impl Surroundings {
                     date: u.date.vn(),
                     date_iso: u.date.iso(),
                     text: coming_text(u, &e.code),
-                    decision: u.decision.as_ref().map(super::updates::decision_text),
+                    decision: u.decision.as_ref().map(crate::wording::decision_ref),
                     changes: if u.code == e.code {
                         u.changes.clone()
                     } else {
@@ -683,6 +710,7 @@ impl ProcedureView {
                 .can_cu_phap_ly
                 .iter()
                 .map(|l| LegalView {
+                    text: crate::wording::legal_line(l),
                     number: l.so_hieu.clone(),
                     summary: l.trich_yeu.clone(),
                     date: l.ngay_ban_hanh.map(|d| d.vn()),
@@ -693,6 +721,7 @@ impl ProcedureView {
                 .quyet_dinh_cong_bo
                 .iter()
                 .map(|d| DecisionView {
+                    text: crate::wording::decision_line(d),
                     number: d.so_hieu.clone(),
                     date: d.ngay_ban_hanh.map(|x| x.vn()),
                     issuer: d.co_quan_ban_hanh.clone(),

@@ -537,6 +537,7 @@
           field: self.meta.fields[r[3]] || "",
           level: r[4],
           levelLabel: self.meta.levels[r[4]] || "",
+          levelClass: self.meta.level_class[r[4]] || "",
           fee: r[5],
           time: r[6],
           url: self.meta.url + r[7] + "/"
@@ -581,40 +582,41 @@
     if (at < text.length) parent.appendChild(document.createTextNode(text.slice(at)));
   }
 
-  function line(cls, label, text, hl) {
-    var p = document.createElement("p");
-    p.className = cls;
-    if (label) p.appendChild(document.createTextNode(label));
-    if (hl) appendMarked(p, text, hl);
-    else p.appendChild(document.createTextNode(text));
-    return p;
-  }
-
-  var LEVEL_CLASS = ["toan-trinh", "mot-phan", "khong"];
-
-  // The same card as the theme's `card` macro (templates/macros.html).
-  function card(doc, root, hl) {
-    var li = document.createElement("li");
-    li.className = "card";
-    var a = document.createElement("a");
-    a.className = "card-title";
-    a.href = root + doc.url;
-    appendMarked(a, doc.plain, hl);
-    li.appendChild(a);
-    if (doc.official) li.appendChild(line("card-official", "", doc.official, hl));
-    var meta = document.createElement("p");
-    meta.className = "card-meta";
-    var field = document.createElement("span");
-    appendMarked(field, doc.field, hl);
-    meta.appendChild(field);
-    var badge = document.createElement("span");
-    badge.className = "badge badge-" + (LEVEL_CLASS[doc.level] || "khong");
-    badge.textContent = doc.levelLabel;
-    meta.appendChild(badge);
-    li.appendChild(meta);
-    if (doc.time) li.appendChild(line("card-line", "Thời hạn: ", doc.time));
-    if (doc.fee) li.appendChild(line("card-line", "Phí, lệ phí: ", doc.fee));
-    li.appendChild(line("card-line card-code", "Mã thủ tục: ", doc.code));
+  // A result as the theme's card: the page's <template> (the `card` macro of
+  // templates/macros.html) cloned, its data-slot elements filled; a slot left empty goes
+  // with its data-line element.
+  function card(doc, root, hl, template) {
+    var li;
+    if (template && template.content.firstElementChild) {
+      li = template.content.firstElementChild.cloneNode(true);
+    } else {
+      li = document.createElement("li");
+      li.className = "card";
+      var bare = document.createElement("a");
+      bare.setAttribute("data-slot", "plain");
+      li.appendChild(bare);
+    }
+    var fill = function (slot, text, marked) {
+      var el = li.querySelector('[data-slot="' + slot + '"]');
+      if (!el) return null;
+      if (!text) {
+        (el.closest("[data-line]") || el).remove();
+        return null;
+      }
+      el.textContent = "";
+      if (marked) appendMarked(el, text, hl);
+      else el.textContent = text;
+      return el;
+    };
+    var title = fill("plain", doc.plain, true);
+    if (title) title.setAttribute("href", root + doc.url);
+    fill("official", doc.official, true);
+    fill("field", doc.field, true);
+    var badge = fill("level", doc.levelLabel);
+    if (badge) badge.className = "badge badge-" + doc.levelClass;
+    fill("time", doc.time);
+    fill("fee", doc.fee);
+    fill("code", doc.code);
     return li;
   }
 
@@ -624,12 +626,12 @@
   var LIMIT = 60;
 
   // A list of cards, the first `first` shown, the rest behind a button.
-  function cardList(list, root, hl, first, moreLabel) {
+  function cardList(list, root, hl, first, moreLabel, template) {
     var frag = document.createDocumentFragment();
     var ol = document.createElement("ol");
     ol.className = "cards results";
     list.forEach(function (x, i) {
-      var li = card(x.doc, root, hl);
+      var li = card(x.doc, root, hl, template);
       if (i >= first) li.hidden = true;
       ol.appendChild(li);
     });
@@ -661,6 +663,7 @@
     var base = form.getAttribute("data-index") || "search/";
     var root = form.getAttribute("data-root") || "";
     var live = form.hasAttribute("data-live-url");
+    var template = document.getElementById(form.getAttribute("data-card") || "");
     if (!input || !results || !status) return;
     var engine = new Engine(function (path) {
       return fetch(base + path).then(function (r) {
@@ -704,7 +707,7 @@
           results.appendChild(
             cardList(r.results, root, r.highlight, FIRST, function (n) {
               return "Xem thêm " + n + " thủ tục";
-            })
+            }, template)
           );
           if (r.approx.length) {
             var wrap = document.createElement("div");
@@ -722,7 +725,7 @@
             box.appendChild(
               cardList(r.approx, root, r.highlight, FIRST, function (n) {
                 return "Xem thêm " + n + " kết quả gần đúng";
-              })
+              }, template)
             );
             open.addEventListener("click", function () {
               box.hidden = false;
