@@ -5,6 +5,8 @@
 //!
 //! It compares published data only: it never reads `content/`.
 
+use crate::lifecycle::{changes_in, ChangeScope};
+use crate::model::Procedure;
 use anyhow::{bail, Context, Result};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
@@ -182,14 +184,18 @@ pub struct Changed {
     pub thay_doi: Vec<FieldChange>,
 }
 
+/// One difference, found and worded as the site words it (`lifecycle::changes`).
 #[derive(Debug, Serialize)]
 pub struct FieldChange {
-    /// `cach_thuc_thuc_hien[0].phi_le_phi[0].muc_thu`.
+    /// Where, list items named by what they are: `cach_thuc_thuc_hien[Trực tiếp].phi_le_phi`.
     pub truong: String,
-    /// The portal's label of the top-level part.
+    /// The portal's label of the part ("Phí, lệ phí (Trực tiếp)").
     pub nhan: String,
-    pub cu: Value,
-    pub moi: Value,
+    /// The old and new values as the site shows them; absent for what was not there.
+    pub cu: Option<String>,
+    pub moi: Option<String>,
+    /// The change in one line ("5.000 đồng → 2.500 đồng", "Thêm: …").
+    pub mo_ta: String,
 }
 
 fn summary(code: &str, m: &Value) -> Summary {
@@ -238,13 +244,28 @@ pub fn diff(old: &Path, new: &Path) -> Result<Report> {
                     ra.as_ref().and_then(|r| r.get(code)),
                     rb.as_ref().and_then(|r| r.get(code)),
                 );
-                if let (Some(ra), Some(rb)) = pair {
-                    walk("", ra, rb, &mut changes);
+                // Records niemyet of this version cannot read (another format) compare by
+                // hash only.
+                let typed = |v: Option<&Value>| {
+                    v.and_then(|v| serde_json::from_value::<Procedure>(v.clone()).ok())
+                };
+                let (pa, pb) = (typed(pair.0), typed(pair.1));
+                if let (Some(pa), Some(pb)) = (&pa, &pb) {
+                    changes = changes_in(pa, pb, ChangeScope::All)
+                        .into_iter()
+                        .map(|c| FieldChange {
+                            truong: c.path,
+                            nhan: c.field,
+                            cu: c.old,
+                            moi: c.new,
+                            mo_ta: c.text,
+                        })
+                        .collect();
                 }
                 report.sua.push(Changed {
                     ma_thu_tuc: code.clone(),
                     ten: summary(code, m).ten,
-                    so_tung_truong: pair.0.is_some() && pair.1.is_some(),
+                    so_tung_truong: pa.is_some() && pb.is_some(),
                     thay_doi: changes,
                 });
             }
@@ -259,63 +280,13 @@ pub fn diff(old: &Path, new: &Path) -> Result<Report> {
     Ok(report)
 }
 
-/// Every leaf that differs, by path; a list item added or removed is one change.
-fn walk(path: &str, a: &Value, b: &Value, out: &mut Vec<FieldChange>) {
-    if a == b {
-        return;
-    }
-    let push = |out: &mut Vec<FieldChange>, a: &Value, b: &Value| {
-        let top = path.split(['.', '[']).next().unwrap_or_default();
-        out.push(FieldChange {
-            truong: path.to_owned(),
-            nhan: crate::lifecycle::label(top).to_owned(),
-            cu: a.clone(),
-            moi: b.clone(),
-        })
-    };
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            let mut keys: Vec<&String> = y.keys().collect();
-            keys.extend(x.keys().filter(|k| !y.contains_key(*k)));
-            for k in keys {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                walk(
-                    &p,
-                    x.get(k).unwrap_or(&Value::Null),
-                    y.get(k).unwrap_or(&Value::Null),
-                    out,
-                );
-            }
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            for i in 0..x.len().max(y.len()) {
-                walk(
-                    &format!("{path}[{i}]"),
-                    x.get(i).unwrap_or(&Value::Null),
-                    y.get(i).unwrap_or(&Value::Null),
-                    out,
-                );
-            }
-        }
-        _ => push(out, a, b),
-    }
-}
-
-fn shown(v: &Value) -> String {
-    let s = match v {
-        Value::Null => "(không có)".to_owned(),
-        Value::String(s) => format!("“{s}”"),
-        other => other.to_string(),
-    };
-    if s.chars().count() > 160 {
-        let cut: String = s.chars().take(157).collect();
+/// A change's line, cut to what a terminal line holds.
+fn clipped(s: &str) -> String {
+    if s.chars().count() > 200 {
+        let cut: String = s.chars().take(197).collect();
         format!("{cut}…")
     } else {
-        s
+        s.to_owned()
     }
 }
 
@@ -360,14 +331,7 @@ pub fn render_text(r: &Report) -> String {
                 );
             }
             for f in &c.thay_doi {
-                let _ = writeln!(
-                    s,
-                    "      {} — {}: {} → {}",
-                    f.nhan,
-                    f.truong,
-                    shown(&f.cu),
-                    shown(&f.moi)
-                );
+                let _ = writeln!(s, "      {}: {}", f.nhan, clipped(&f.mo_ta));
             }
         }
     }

@@ -310,8 +310,9 @@ fn diff_between(old: &Path, new: &Path) {
     );
     assert!(t.contains("+ 1.000002") && t.contains("+ 1.000005"), "{t}");
     assert!(t.contains("- 1.000003") && t.contains("- 1.000004"), "{t}");
+    // Values as the site words them, channels named by their kind.
     assert!(
-        t.contains("cach_thuc_thuc_hien[0].phi_le_phi[0].muc_thu: 8000.0 → 10000.0"),
+        t.contains("Phí, lệ phí (Trực tiếp): 8.000 đồng/bản → 10.000 đồng/bản"),
         "{t}"
     );
 
@@ -339,11 +340,14 @@ fn diff_between(old: &Path, new: &Path) {
     assert_eq!(codes("bo"), ["1.000003", "1.000004"]);
     assert_eq!(codes("sua"), ["1.000001"]);
     let changes = v["sua"][0]["thay_doi"].as_array().expect("thay_doi");
-    assert!(changes.iter().any(
-        |c| c["truong"] == "cach_thuc_thuc_hien[0].phi_le_phi[0].muc_thu"
-            && c["cu"] == 8000.0
-            && c["moi"] == 10000.0
-    ));
+    assert!(
+        changes.iter().any(
+            |c| c["truong"] == "cach_thuc_thuc_hien[Trực tiếp].phi_le_phi"
+                && c["cu"] == "8.000 đồng/bản"
+                && c["moi"] == "10.000 đồng/bản"
+        ),
+        "{changes:?}"
+    );
 
     let same = run(
         &["diff", &new.to_string_lossy(), &new.to_string_lossy()],
@@ -398,6 +402,29 @@ fn open_data_matches_its_schema_and_csv_reads_back() {
     let a = rows.iter().find(|r| &r[0] == "1.000001").expect("A row");
     assert_eq!(&a[1], "Thủ tục cấp giấy xác nhận A", "Vietnamese intact");
     assert!(a[7].contains("10.000"), "amended fee: {:?}", &a[7]);
+    let header: Vec<&str> = header.iter().collect();
+    assert_eq!(
+        header,
+        [
+            "ma_thu_tuc",
+            "ten_thu_tuc",
+            "ten_than_thien",
+            "linh_vuc",
+            "cap_thuc_hien",
+            "muc_do_truc_tuyen",
+            "thoi_han_giai_quyet",
+            "phi_le_phi",
+            "so_giay_to",
+            "doi_tuong_thuc_hien",
+            "co_quan_thuc_hien",
+            "ket_qua_thuc_hien",
+            "ngay_hieu_luc",
+            "ngay_cap_nhat",
+            "quyet_dinh_cong_bo",
+            "duong_dan",
+        ],
+        "the columns docs/open-data.md lists"
+    );
 
     // JSON-LD parses, and the record's "</script>" did not end the script element.
     let html = page(&b.out, "1.000001").expect("A");
@@ -526,7 +553,7 @@ fn sample_shows_upcoming_abolished_replaced_and_amended() {
     let upcoming = read(&before.join("sap-co-hieu-luc/index.html"));
     assert!(upcoming.contains("mã 2.002413"), "new procedure announced");
     assert!(upcoming.contains("mã 1.005461"), "amendment announced");
-    assert!(upcoming.contains("Thêm hình thức Trực tuyến"));
+    assert!(upcoming.contains("Thêm: hình thức Trực tuyến"));
     assert!(!read(&before.join("search/ma.json")).contains("\"2002413\""));
     assert!(read(&after.join("search/ma.json")).contains("\"2002413\""));
 
@@ -545,7 +572,7 @@ fn sample_shows_upcoming_abolished_replaced_and_amended() {
             )
     );
     let late = read(&after.join("thu-tuc/dang-ky-lai-khai-tu/index.html"));
-    assert!(late.contains("Thay đổi lần cuối") && late.contains("Thêm hình thức Trực tuyến"));
+    assert!(late.contains("Thay đổi lần cuối") && late.contains("Thêm: hình thức Trực tuyến"));
 
     let o = Command::new(bin())
         .args(["check", "--as-of", "2026-11-28", "--content"])

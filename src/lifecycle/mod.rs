@@ -20,11 +20,12 @@ mod changes;
 mod check;
 mod events;
 
-pub use changes::{changes, label, Change};
+pub use changes::{changes, changes_in, Change, Scope as ChangeScope};
 pub use check::check;
 pub use events::{Event, EventKind};
 
 use crate::identity::Placed;
+use crate::model::fields::IsSet;
 use crate::model::{Date, Decision, DecisionKind, Procedure};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -177,57 +178,46 @@ pub fn status(code: &str, p: &Procedure, repl: &Replacements, as_of: Date) -> St
     }
 }
 
-/// Keys of a version block that are never merged: identity and the version blocks.
-const NOT_MERGED: [&str; 5] = [
-    "ma_thu_tuc",
-    "slug",
-    "thay_the_cho",
-    "phien_ban_moi",
-    "phien_ban_truoc",
-];
-
-/// The keys a version block sets (non-empty), in the record's key order.
-pub fn keys_set(v: &Procedure) -> Vec<String> {
-    let Ok(serde_json::Value::Object(map)) = serde_json::to_value(v) else {
-        return Vec::new();
-    };
-    map.into_iter()
-        .filter(|(k, v)| !is_empty(v) && !NOT_MERGED.contains(&k.as_str()))
-        .map(|(k, _)| k)
-        .collect()
-}
-
-fn is_empty(v: &serde_json::Value) -> bool {
-    v.is_null() || v.as_array().is_some_and(|a| a.is_empty())
-}
-
-/// `base` with every key that `version` sets replaced by the version's value; the
-/// version's decisions are added after the base's (a record's decisions are its history).
-/// The result carries no version blocks.
-pub fn merge(base: &Procedure, version: &Procedure) -> Result<Procedure, String> {
-    let mut b = serde_json::to_value(base).map_err(|e| e.to_string())?;
-    let v = serde_json::to_value(version).map_err(|e| e.to_string())?;
-    let (Some(bo), Some(vo)) = (b.as_object_mut(), v.as_object()) else {
-        return Err("bản ghi không phải một bảng khóa".into());
-    };
-    for (k, val) in vo {
-        if is_empty(val) || NOT_MERGED.contains(&k.as_str()) {
-            continue;
+// `set_keys` and `merge`, one line a key, made from the model's list of keys
+// (`model::fields`): a key added to the record is merged as soon as it is listed there.
+macro_rules! versions {
+    ($($key:ident : $label:literal, $kind:ident, $version:ident;)*) => {
+        /// The keys a version block sets, in the record's order: those a next version may
+        /// set, and that it does (not `None`, not an empty list).
+        pub fn keys_set(v: &Procedure) -> Vec<String> {
+            let mut out = Vec::new();
+            $( versions!(@set $version, out, v.$key, $key); )*
+            out
         }
-        if k == "quyet_dinh_cong_bo" {
-            if let (Some(list), Some(more)) =
-                (bo.get_mut(k).and_then(|x| x.as_array_mut()), val.as_array())
-            {
-                list.extend(more.iter().cloned());
-                continue;
-            }
+
+        /// `base` with every key that `version` sets replaced by the version's value; the
+        /// version's decisions are added after the base's (a record's decisions are its
+        /// history). The result carries no version blocks.
+        pub fn merge(base: &Procedure, version: &Procedure) -> Procedure {
+            let mut out = base.clone();
+            $( versions!(@merge $version $kind, out.$key, version.$key); )*
+            out.phien_ban_moi = None;
+            out.phien_ban_truoc = None;
+            out
         }
-        bo.insert(k.clone(), val.clone());
-    }
-    bo.remove("phien_ban_moi");
-    bo.remove("phien_ban_truoc");
-    serde_json::from_value(b).map_err(|e| e.to_string())
+    };
+    (@set merge, $out:ident, $value:expr, $key:ident) => {
+        if $value.is_set() {
+            $out.push(stringify!($key).to_owned());
+        }
+    };
+    (@set keep, $out:ident, $value:expr, $key:ident) => {};
+    (@merge keep $kind:ident, $to:expr, $from:expr) => {};
+    (@merge merge decisions, $to:expr, $from:expr) => {
+        $to.extend($from.iter().cloned());
+    };
+    (@merge merge $kind:ident, $to:expr, $from:expr) => {
+        if $from.is_set() {
+            $to = $from.clone();
+        }
+    };
 }
+crate::procedure_fields!(versions);
 
 /// The record as it stands, without its version blocks: what open data publishes and
 /// what the manifest hashes.
@@ -321,9 +311,7 @@ pub fn apply(placed: Vec<Placed>, as_of: Date) -> (Vec<Placed>, Lifecycle) {
 fn amend(e: &mut Placed, as_of: Date, field: &str, life: &mut Lifecycle) {
     let base = without_versions(&e.procedure);
     if let Some(next) = e.procedure.phien_ban_moi.clone() {
-        let Ok(merged) = merge(&base, &next) else {
-            return;
-        };
+        let merged = merge(&base, &next);
         let date = next.ngay_hieu_luc;
         let decision = next.quyet_dinh_cong_bo.last().cloned();
         let list = changes(&base, &merged);
@@ -361,21 +349,20 @@ fn amend(e: &mut Placed, as_of: Date, field: &str, life: &mut Lifecycle) {
         }
     }
     if let Some(prev) = &e.procedure.phien_ban_truoc {
-        if let Ok(before) = merge(&base, prev) {
-            life.last_changes.insert(
-                e.code.clone(),
-                LastChange {
-                    date: base.ngay_hieu_luc,
-                    decision: base
-                        .quyet_dinh_cong_bo
-                        .iter()
-                        .rev()
-                        .find(|d| d.loai == DecisionKind::SuaDoi)
-                        .cloned(),
-                    changes: changes(&before, &base),
-                },
-            );
-        }
+        let before = merge(&base, prev);
+        life.last_changes.insert(
+            e.code.clone(),
+            LastChange {
+                date: base.ngay_hieu_luc,
+                decision: base
+                    .quyet_dinh_cong_bo
+                    .iter()
+                    .rev()
+                    .find(|d| d.loai == DecisionKind::SuaDoi)
+                    .cloned(),
+                changes: changes(&before, &base),
+            },
+        );
     }
 }
 
@@ -426,7 +413,7 @@ mod tests {
         let mut keys = keys_set(&next);
         keys.sort();
         assert_eq!(keys, ["ngay_hieu_luc", "quyet_dinh_cong_bo", "ten_thu_tuc"]);
-        let m = merge(&base, &next).unwrap_or_else(|e| panic!("{e}"));
+        let m = merge(&base, &next);
         assert_eq!(m.ten_thu_tuc.as_deref(), Some("Mới"));
         assert_eq!(
             m.tu_khoa,
@@ -456,7 +443,7 @@ mod tests {
             texts,
             [
                 "Thời hạn giải quyết (Trực tiếp): 3 ngày → 2 ngày",
-                "Cách thức thực hiện: Thêm hình thức Trực tuyến",
+                "Cách thức thực hiện: Thêm: hình thức Trực tuyến",
                 "Thành phần hồ sơ: Thêm: Giấy mới",
                 "Thành phần hồ sơ: Bỏ: Giấy cũ",
                 "Đối tượng thực hiện: thêm B",

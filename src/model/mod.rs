@@ -6,6 +6,7 @@
 //! Shape only lives here; rules that span fields or files live in `validate`.
 
 mod date;
+pub mod fields;
 pub mod form;
 mod procedure;
 mod site;

@@ -197,7 +197,7 @@ fn check_form_files(
 fn check_site(site: &SiteConfig, file: &SourceFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut bad_url = |key: &str, url: &str| {
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
+        if !validate::is_web_address(url) {
             let loc = load::locate::Locator::new(&file.text, 0);
             let field = FieldPath::root().key(key);
             let pos = loc.find(&field);

@@ -17,7 +17,7 @@ use crate::permalink;
 use crate::wording::{channel_fees, time_limit};
 use anyhow::Result;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -83,69 +83,116 @@ fn hash_of_json(bytes: &[u8]) -> String {
     hex
 }
 
-fn csv_row(e: &Entry, base: &str) -> Vec<String> {
-    let p = &e.procedure;
-    let per_channel = |f: &dyn Fn(&crate::model::Channel) -> String| {
-        p.cach_thuc_thuc_hien
-            .iter()
-            .map(|c| format!("{}: {}", c.hinh_thuc.label(), f(c)))
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    vec![
-        e.code.clone(),
-        e.name.clone(),
-        p.ten_than_thien.clone().unwrap_or_default(),
-        p.linh_vuc.clone().unwrap_or_default(),
-        p.cap_thuc_hien.join("; "),
-        e.online().label().to_owned(),
-        per_channel(&|c| c.thoi_han.as_ref().map(time_limit).unwrap_or_default()),
-        per_channel(&channel_fees),
-        p.thanh_phan_ho_so
-            .iter()
-            .map(|g| g.giay_to.len())
-            .sum::<usize>()
-            .to_string(),
-        p.doi_tuong_thuc_hien.join("; "),
-        p.co_quan_thuc_hien.clone().unwrap_or_default(),
-        p.ket_qua_thuc_hien.join("; "),
-        p.ngay_hieu_luc.map(|d| d.iso()).unwrap_or_default(),
-        p.ngay_cap_nhat.map(|d| d.iso()).unwrap_or_default(),
-        p.quyet_dinh_cong_bo
-            .iter()
-            .filter_map(|d| d.so_hieu.clone())
-            .collect::<Vec<_>>()
-            .join("; "),
-        format!("{base}{}", e.url_path()),
-    ]
+/// One row of `thu-tuc.csv`: the columns are these fields, named by them (the JSON keys
+/// where one exists), in this order.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct CsvRow {
+    ma_thu_tuc: String,
+    ten_thu_tuc: String,
+    ten_than_thien: String,
+    linh_vuc: String,
+    cap_thuc_hien: String,
+    muc_do_truc_tuyen: String,
+    thoi_han_giai_quyet: String,
+    phi_le_phi: String,
+    so_giay_to: usize,
+    doi_tuong_thuc_hien: String,
+    co_quan_thuc_hien: String,
+    ket_qua_thuc_hien: String,
+    ngay_hieu_luc: String,
+    ngay_cap_nhat: String,
+    quyet_dinh_cong_bo: String,
+    duong_dan: String,
 }
 
-/// Column names of `thu-tuc.csv`, the JSON keys where one exists.
-pub const CSV_HEADER: [&str; 16] = [
-    "ma_thu_tuc",
-    "ten_thu_tuc",
-    "ten_than_thien",
-    "linh_vuc",
-    "cap_thuc_hien",
-    "muc_do_truc_tuyen",
-    "thoi_han_giai_quyet",
-    "phi_le_phi",
-    "so_giay_to",
-    "doi_tuong_thuc_hien",
-    "co_quan_thuc_hien",
-    "ket_qua_thuc_hien",
-    "ngay_hieu_luc",
-    "ngay_cap_nhat",
-    "quyet_dinh_cong_bo",
-    "duong_dan",
-];
+impl CsvRow {
+    fn new(e: &Entry, base: &str) -> CsvRow {
+        let p = &e.procedure;
+        let per_channel = |f: &dyn Fn(&crate::model::Channel) -> String| {
+            p.cach_thuc_thuc_hien
+                .iter()
+                .map(|c| format!("{}: {}", c.hinh_thuc.label(), f(c)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        CsvRow {
+            ma_thu_tuc: e.code.clone(),
+            ten_thu_tuc: e.name.clone(),
+            ten_than_thien: p.ten_than_thien.clone().unwrap_or_default(),
+            linh_vuc: p.linh_vuc.clone().unwrap_or_default(),
+            cap_thuc_hien: p.cap_thuc_hien.join("; "),
+            muc_do_truc_tuyen: e.online().label().to_owned(),
+            thoi_han_giai_quyet: per_channel(&|c| {
+                c.thoi_han.as_ref().map(time_limit).unwrap_or_default()
+            }),
+            phi_le_phi: per_channel(&channel_fees),
+            so_giay_to: p.thanh_phan_ho_so.iter().map(|g| g.giay_to.len()).sum(),
+            doi_tuong_thuc_hien: p.doi_tuong_thuc_hien.join("; "),
+            co_quan_thuc_hien: p.co_quan_thuc_hien.clone().unwrap_or_default(),
+            ket_qua_thuc_hien: p.ket_qua_thuc_hien.join("; "),
+            ngay_hieu_luc: p.ngay_hieu_luc.map(|d| d.iso()).unwrap_or_default(),
+            ngay_cap_nhat: p.ngay_cap_nhat.map(|d| d.iso()).unwrap_or_default(),
+            quyet_dinh_cong_bo: p
+                .quyet_dinh_cong_bo
+                .iter()
+                .filter_map(|d| d.so_hieu.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+            duong_dan: format!("{base}{}", e.url_path()),
+        }
+        .neutralised()
+    }
+
+    /// A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (or a tab or
+    /// carriage return) as a formula: `=HYPERLINK(…)` in a procedure's name would send
+    /// whoever opens the file somewhere. Such a cell gets a leading `'`, which spreadsheets
+    /// show as text (OWASP, "CSV Injection").
+    fn neutralised(mut self) -> CsvRow {
+        for cell in [
+            &mut self.ma_thu_tuc,
+            &mut self.ten_thu_tuc,
+            &mut self.ten_than_thien,
+            &mut self.linh_vuc,
+            &mut self.cap_thuc_hien,
+            &mut self.muc_do_truc_tuyen,
+            &mut self.thoi_han_giai_quyet,
+            &mut self.phi_le_phi,
+            &mut self.doi_tuong_thuc_hien,
+            &mut self.co_quan_thuc_hien,
+            &mut self.ket_qua_thuc_hien,
+            &mut self.ngay_hieu_luc,
+            &mut self.ngay_cap_nhat,
+            &mut self.quyet_dinh_cong_bo,
+            &mut self.duong_dan,
+        ] {
+            if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                cell.insert(0, '\'');
+            }
+        }
+        self
+    }
+}
+
+/// The header line of `thu-tuc.csv`, as the csv crate writes it for [`CsvRow`]'s fields.
+fn csv_header() -> Result<Vec<u8>> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    w.serialize(CsvRow::default())?;
+    let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let end = bytes
+        .windows(2)
+        .position(|x| x == b"\r\n")
+        .map_or(bytes.len(), |i| i + 2);
+    Ok(bytes[..end].to_vec())
+}
 
 /// What one procedure adds to open data: its element of `thu_tuc` as compact JSON
 /// (`ban_ghi` last), the hash of its record for the manifest, and its CSV row.
 struct Piece {
     json: Vec<u8>,
     bam: String,
-    csv: Vec<String>,
+    csv: CsvRow,
 }
 
 fn piece(e: &Entry, base: &str) -> Result<Piece> {
@@ -167,7 +214,7 @@ fn piece(e: &Entry, base: &str) -> Result<Piece> {
     Ok(Piece {
         json,
         bam,
-        csv: csv_row(e, base),
+        csv: CsvRow::new(e, base),
     })
 }
 
@@ -177,10 +224,11 @@ impl Piece {
         put_str(&mut out, &self.bam);
         put_u64(&mut out, self.json.len() as u64);
         out.extend_from_slice(&self.json);
-        put_u64(&mut out, self.csv.len() as u64);
-        for f in &self.csv {
-            put_str(&mut out, f);
-        }
+        // Kept as JSON: the row's own field names, so a changed row shape is a miss.
+        put_str(
+            &mut out,
+            &serde_json::to_string(&self.csv).unwrap_or_default(),
+        );
         out
     }
 
@@ -189,10 +237,8 @@ impl Piece {
         let bam = r.str()?.to_owned();
         let n = usize::try_from(r.u64()?).ok()?;
         let json = r.take(n)?.to_vec();
-        let csv = (0..r.u64()?)
-            .map(|_| r.str().map(str::to_owned))
-            .collect::<Option<Vec<_>>>()?;
-        (r.is_done() && csv.len() == CSV_HEADER.len()).then_some(Piece { json, bam, csv })
+        let csv = serde_json::from_str(r.str()?).ok()?;
+        r.is_done().then_some(Piece { json, bam, csv })
     }
 }
 
@@ -260,10 +306,11 @@ fn write_all(ctx: &RenderContext<'_>, out: &Group<'_>) -> Result<()> {
             // The BOM tells spreadsheet software the file is UTF-8; CRLF and quoting
             // per RFC 4180.
             c.write_all("\u{feff}".as_bytes())?;
+            c.write_all(&csv_header()?)?;
             let mut csv = csv::WriterBuilder::new()
                 .terminator(csv::Terminator::CRLF)
+                .has_headers(false)
                 .from_writer(c);
-            csv.write_record(CSV_HEADER)?;
             let head = serde_json::to_vec(&head)?;
             w.write_all(&head[..head.len() - 1])?;
             w.write_all(b",\"thu_tuc\":[")?;
@@ -286,7 +333,7 @@ fn write_all(ctx: &RenderContext<'_>, out: &Group<'_>) -> Result<()> {
                         w.write_all(b",")?;
                     }
                     w.write_all(&p.json)?;
-                    csv.write_record(&p.csv)?;
+                    csv.serialize(&p.csv)?;
                     let entry = ManifestEntry {
                         ten: e.name.clone(),
                         slug: e.slug.clone(),

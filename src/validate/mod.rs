@@ -16,3 +16,44 @@ pub use cross::check_catalogue;
 pub use forms::{check_form, check_forms, is_vn_date};
 pub use record::{check_code, check_record};
 pub use site::{check_feedback, check_life_events, check_lists, check_portal};
+
+/// Whether `url` is a web address every output may carry as it is: `http(s)://`, a host,
+/// and none of the characters that would end an attribute, a script or a line
+/// (whitespace, quotes, `<`, `>`, backslash, backtick, braces…). Percent-encode them.
+pub fn is_web_address(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        !r.is_empty()
+            && !r.starts_with('/')
+            && !url
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "<>\"'`\\{}|^".contains(c))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn web_addresses() {
+        for ok in [
+            "https://a.vn/",
+            "http://a.vn/x?y=1&z=%20",
+            "https://dichvucong.gov.vn/p/home/x.html?ma=1.001193",
+        ] {
+            assert!(super::is_web_address(ok), "{ok}");
+        }
+        for bad in [
+            "a.vn",
+            "https://",
+            "https:///x",
+            "https://a.vn/ <script>",
+            "https://a.vn/\"><x",
+            "https://a.vn/\n",
+            "javascript:alert(1)",
+        ] {
+            assert!(!super::is_web_address(bad), "{bad:?}");
+        }
+    }
+}

@@ -60,11 +60,11 @@ pub fn check_record(p: &Procedure) -> Vec<Finding> {
     decisions(p, &mut out);
     for (key, url) in [("lien_ket_truc_tuyen", &p.lien_ket_truc_tuyen)] {
         if let Some(url) = url {
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
+            if !super::is_web_address(url) {
                 out.push(Finding::error(
                     root.key(key),
                     format!("liên kết \"{url}\" không phải địa chỉ web"),
-                    Some("ghi đầy đủ, bắt đầu bằng https://".into()),
+                    Some("ghi đầy đủ, bắt đầu bằng https://; dấu cách và các ký tự < > \" ' viết dạng mã (%20, %3C, %3E, %22, %27)".into()),
                 ));
             }
         }
@@ -93,66 +93,35 @@ pub fn check_code(code: &str) -> Result<(), String> {
     }
 }
 
+/// The parts Nghị định 63/2010 (Điều 8) makes mandatory, each with what to write. The key
+/// in the message is the field's own name (`stringify!`), so it cannot drift from the
+/// model.
 fn mandatory(p: &Procedure, out: &mut Vec<Finding>) {
+    use crate::model::fields::IsSet;
     let root = FieldPath::root();
-    let mut missing = |key: &str, label: &str, absent: bool, example: &str| {
-        if absent {
-            out.push(Finding::error(
-                root.key(key),
-                format!("thiếu {label} (bắt buộc theo Nghị định 63/2010/NĐ-CP, Điều 8)"),
-                Some(format!("thêm: {key}: {example}")),
-            ));
-        }
-    };
-    missing(
-        "ma_thu_tuc",
-        "mã thủ tục",
-        p.ma_thu_tuc.is_none(),
-        "\"1.001193\"",
-    );
-    missing(
-        "ten_thu_tuc",
-        "tên thủ tục",
-        p.ten_thu_tuc.is_none(),
-        "Thủ tục đăng ký khai sinh",
-    );
-    missing("linh_vuc", "lĩnh vực", p.linh_vuc.is_none(), "Hộ tịch");
-    missing(
-        "trinh_tu_thuc_hien",
-        "trình tự thực hiện",
-        p.trinh_tu_thuc_hien.is_empty(),
-        "danh sách các bước (- ten: …  mo_ta: …)",
-    );
-    missing(
-        "cach_thuc_thuc_hien",
-        "cách thức thực hiện",
-        p.cach_thuc_thuc_hien.is_empty(),
-        "danh sách kênh (- hinh_thuc: Trực tiếp …)",
-    );
-    missing(
-        "thanh_phan_ho_so",
-        "thành phần hồ sơ",
-        p.thanh_phan_ho_so.is_empty(),
-        "danh sách nhóm giấy tờ (- giay_to: [ … ])",
-    );
-    missing(
-        "doi_tuong_thuc_hien",
-        "đối tượng thực hiện",
-        p.doi_tuong_thuc_hien.is_empty(),
-        "[Công dân Việt Nam]",
-    );
-    missing(
-        "co_quan_thuc_hien",
-        "cơ quan thực hiện",
-        p.co_quan_thuc_hien.is_none(),
-        "Ủy ban nhân dân cấp xã",
-    );
-    missing(
-        "ket_qua_thuc_hien",
-        "kết quả thực hiện",
-        p.ket_qua_thuc_hien.is_empty(),
-        "[Giấy khai sinh (bản chính)]",
-    );
+    macro_rules! required {
+        ($($key:ident, $what:literal, $example:literal;)*) => {$(
+            if !p.$key.is_set() {
+                let key = stringify!($key);
+                out.push(Finding::error(
+                    root.key(key),
+                    format!("thiếu {} (bắt buộc theo Nghị định 63/2010/NĐ-CP, Điều 8)", $what),
+                    Some(format!("thêm: {key}: {}", $example)),
+                ));
+            }
+        )*};
+    }
+    required! {
+        ma_thu_tuc, "mã thủ tục", "\"1.001193\"";
+        ten_thu_tuc, "tên thủ tục", "Thủ tục đăng ký khai sinh";
+        linh_vuc, "lĩnh vực", "Hộ tịch";
+        trinh_tu_thuc_hien, "trình tự thực hiện", "danh sách các bước (- ten: …  mo_ta: …)";
+        cach_thuc_thuc_hien, "cách thức thực hiện", "danh sách kênh (- hinh_thuc: Trực tiếp …)";
+        thanh_phan_ho_so, "thành phần hồ sơ", "danh sách nhóm giấy tờ (- giay_to: [ … ])";
+        doi_tuong_thuc_hien, "đối tượng thực hiện", "[Công dân Việt Nam]";
+        co_quan_thuc_hien, "cơ quan thực hiện", "Ủy ban nhân dân cấp xã";
+        ket_qua_thuc_hien, "kết quả thực hiện", "[Giấy khai sinh (bản chính)]";
+    }
 }
 
 fn channels(p: &Procedure, out: &mut Vec<Finding>) {

@@ -11,7 +11,7 @@ pub fn check_portal(site: &SiteConfig) -> Vec<Finding> {
         return out;
     };
     let at = FieldPath::root().key("cong_dich_vu_cong");
-    if !portal.url.starts_with("https://") {
+    if !portal.url.starts_with("https://") || !super::is_web_address(&portal.url) {
         out.push(Finding::error(
             at.key("url"),
             format!("\"{}\" không phải địa chỉ https", portal.url),
@@ -31,7 +31,8 @@ pub fn check_portal(site: &SiteConfig) -> Vec<Finding> {
         ),
     ] {
         let Some(tpl) = tpl else { continue };
-        if !tpl.starts_with("https://") {
+        if !tpl.starts_with("https://") || !super::is_web_address(&tpl.replace("{ma}", "1.001193"))
+        {
             out.push(Finding::error(
                 at.key(key),
                 format!("mẫu liên kết \"{tpl}\" không bắt đầu bằng https://"),
@@ -68,7 +69,7 @@ pub fn check_feedback(site: &SiteConfig) -> Vec<Finding> {
     let Some(f) = &site.danh_gia else {
         return Vec::new();
     };
-    if f.url.starts_with("https://") || f.url.starts_with("http://") {
+    if super::is_web_address(&f.url) {
         return Vec::new();
     }
     vec![Finding::error(

@@ -427,7 +427,11 @@ impl Renderer for SiteRenderer {
         // The 404 page is served at any depth, so its links are absolute from the base URL.
         let mut c = Context::new();
         c.insert("site", &site);
-        c.insert("root", &permalink::base_path(&site.base_url));
+        let root = permalink::base_path(&site.base_url);
+        // For the page's script: a JSON string that cannot end the script element.
+        let root_js = super::jsonld::script_safe(&serde_json::to_string(&root)?);
+        c.insert("root", &root);
+        c.insert("root_js", &root_js);
         c.insert("path", permalink::NOT_FOUND);
         c.insert(
             "canonical",
