@@ -17,6 +17,7 @@
 mod cache;
 mod fit;
 mod forms;
+mod pool;
 mod qr;
 mod world;
 
@@ -31,11 +32,10 @@ use crate::render::site::tera_error_chain;
 use anyhow::{anyhow, Context as _, Result};
 use cache::{key, Cache, Meta, Sheets};
 use fit::Scale;
+use pool::{in_turn, on_print_pool};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tera::Tera;
 use world::Shared;
@@ -69,12 +69,7 @@ pub struct PrintRenderer {
     /// SHA-256 of every layout and font: part of each cache key.
     theme_digest: String,
     css: String,
-    /// Documents laid out so far, for periodic eviction of typst's memo cache.
-    compiled: AtomicUsize,
 }
-
-const EVICT_EVERY: usize = 8;
-const EVICT_AGE: usize = 1;
 
 /// One document to lay out.
 struct Job {
@@ -143,7 +138,6 @@ impl PrintRenderer {
             tera,
             theme_digest: digest.finish(),
             css,
-            compiled: AtomicUsize::new(0),
         })
     }
 
@@ -158,11 +152,11 @@ impl PrintRenderer {
             return Ok((meta, None));
         }
         let layout = |size: f64| self.shared.compile(job.layout, &job.data, size);
-        // Memoised layouts of other records are rarely reused: drop old ones now and then
-        // so memory stays flat on a 10,000-record board.
-        if self.compiled.fetch_add(1, Ordering::Relaxed) % EVICT_EVERY == EVICT_EVERY - 1 {
-            typst::comemo::evict(EVICT_AGE);
-        }
+        // Memoised layouts of one document are of no use to the next (each is another
+        // record): typst's memo cache is emptied before every document, so memory holds
+        // at most the documents being laid out. Kept for 8 documents, it held 16 field
+        // posters at once at 10,000 records (2.9 GB).
+        typst::comemo::evict(0);
         // A known size (from `check`, or an earlier layout-only run) needs one pass.
         let (doc, size) = match cache.meta(&key) {
             Some(m) => (layout(m.size)?, m.size),
@@ -538,24 +532,6 @@ impl Renderer for PrintRenderer {
     }
 }
 
-/// Typst lays out by recursion, and deep documents need more stack than rayon's default
-/// 2 MiB workers have (a 1,000-record build overflowed one). Print work runs on its own
-/// pool of threads with a roomier stack; typst's own parallel work runs there too.
-fn on_print_pool<T: Send>(f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(rayon::current_num_threads())
-        .stack_size(PRINT_STACK)
-        .thread_name(|i| format!("niemyet-in-{i}"))
-        .build()
-        .context("không tạo được luồng để dựng bản in")?;
-    let result = pool.install(f);
-    // Typst memoises layouts across compilations; the run is done with them.
-    typst::comemo::evict(0);
-    result
-}
-
-const PRINT_STACK: usize = 64 << 20;
-
 impl PrintRenderer {
     fn render_all(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
         if !ctx.scope.pages() {
@@ -577,7 +553,7 @@ impl PrintRenderer {
 
         // A procedure's five files are one group, made from what `made_from` digests:
         // when the folder holds them made from the same, nothing is laid out again.
-        cat.entries.par_iter().try_for_each(|e| -> Result<()> {
+        in_turn(&cat.entries, |e| -> Result<()> {
             let made = out
                 .remembers_pages()
                 .then(|| plan.made_from(e, &self.theme_digest));
@@ -649,8 +625,10 @@ impl PrintRenderer {
                 ))
             })
             .collect::<Result<_>>()?;
+        // One at a time: a field poster of hundreds of rows is the largest layout of a
+        // board (over 100 MB while typst holds it), and two at once doubled the peak.
         field_jobs
-            .par_iter()
+            .iter()
             .try_for_each(|(job, html)| -> Result<()> {
                 // The job's data is everything the poster is made from.
                 let made = out
@@ -735,35 +713,32 @@ impl PrintRenderer {
         let plan = Planner::new(site, cat, as_of)?;
         let cache = Cache::open(cache_dir);
         let found: Vec<Vec<(PathBuf, Finding)>> = on_print_pool(|| {
-            cat
-        .entries
-        .par_iter()
-        .map(|e| -> Result<Vec<(PathBuf, Finding)>> {
-            // The sheets' fit, as the last build (or check) of the same inputs found it.
-            let made = plan.made_from(e, &renderer.theme_digest);
-            let sheets = match cache.sheets(&made) {
-                Some(s) => s,
-                None => {
-                    let jobs = plan.procedure(e, None)?;
-                    let (poster, _) = renderer.run(&jobs.poster, &cache, false)?;
-                    let (guide, _) = renderer.run(&jobs.guide, &cache, false)?;
-                    let sheets = jobs.sheets(&renderer.theme_digest, poster, guide);
-                    cache.put_sheets(&made, &sheets);
-                    sheets
-                }
-            };
-            let mut v = Vec::new();
-            let poster_scale = match site.in_an.kho_giay {
-                PaperSize::A4 => POSTER_A4,
-                PaperSize::A3 => POSTER_A3,
-            };
-            for (meta, scale, what) in [
-                (sheets.poster.1, poster_scale, "bản niêm yết"),
-                (sheets.guide.1, GUIDE, "phiếu hướng dẫn"),
-            ] {
-                let floor = scale.floor;
-                if meta.pages > scale.sheets {
-                    v.push((
+            in_turn(&cat.entries, |e| -> Result<Vec<(PathBuf, Finding)>> {
+                // The sheets' fit, as the last build (or check) of the same inputs found it.
+                let made = plan.made_from(e, &renderer.theme_digest);
+                let sheets = match cache.sheets(&made) {
+                    Some(s) => s,
+                    None => {
+                        let jobs = plan.procedure(e, None)?;
+                        let (poster, _) = renderer.run(&jobs.poster, &cache, false)?;
+                        let (guide, _) = renderer.run(&jobs.guide, &cache, false)?;
+                        let sheets = jobs.sheets(&renderer.theme_digest, poster, guide);
+                        cache.put_sheets(&made, &sheets);
+                        sheets
+                    }
+                };
+                let mut v = Vec::new();
+                let poster_scale = match site.in_an.kho_giay {
+                    PaperSize::A4 => POSTER_A4,
+                    PaperSize::A3 => POSTER_A3,
+                };
+                for (meta, scale, what) in [
+                    (sheets.poster.1, poster_scale, "bản niêm yết"),
+                    (sheets.guide.1, GUIDE, "phiếu hướng dẫn"),
+                ] {
+                    let floor = scale.floor;
+                    if meta.pages > scale.sheets {
+                        v.push((
                         e.source.clone(),
                         Finding::warning(
                             FieldPath::root().key("thanh_phan_ho_so"),
@@ -777,11 +752,10 @@ impl PrintRenderer {
                             ),
                         ),
                     ));
+                    }
                 }
-            }
-            Ok(v)
-        })
-        .collect::<Result<_>>()
+                Ok(v)
+            })
         })?;
         let mut found: Vec<(PathBuf, Finding)> = found.into_iter().flatten().collect();
         let forms = on_print_pool(|| renderer.form_page_counts(cat, &plan.site.base_url, &cache))?;
