@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
+#[allow(unsafe_code)] // the one libc call std has no wrapper for
 fn peak_rss_children_kb() -> i64 {
     // SAFETY: getrusage only writes into the struct we hand it.
     unsafe {

@@ -56,7 +56,7 @@ impl<'de> DeserializeSeed<'de> for Top<'_> {
 
 impl<'de> Visitor<'de> for Top<'_> {
     type Value = Found;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("tệp thu-tuc.json")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Found, A::Error> {
@@ -81,7 +81,7 @@ impl<'de> DeserializeSeed<'de> for Items<'_> {
 
 impl<'de> Visitor<'de> for Items<'_> {
     type Value = Found;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("danh sách thu_tuc")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Found, A::Error> {
@@ -104,7 +104,7 @@ impl<'de> DeserializeSeed<'de> for Item<'_> {
 
 impl<'de> Visitor<'de> for Item<'_> {
     type Value = Option<(String, Value)>;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("một thủ tục")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {

@@ -2,8 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use niemyet::model::Date;
-use niemyet::project::{Project, Source};
-use niemyet::report;
+use niemyet::{Project, Source};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -112,10 +111,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             as_of,
         } => serve(content, port, bind, open, as_of),
         Command::Diff { old, new, format } => {
-            let r = niemyet::diff::diff(&old, &new)?;
+            let r = niemyet::diff(&old, &new)?;
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&r)?),
-                Format::Text => print!("{}", niemyet::diff::render_text(&r)),
+                Format::Text => print!("{}", niemyet::render_diff(&r)),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -136,13 +135,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let checked = project.check();
             let d = &checked.diagnostics;
             match format {
-                Format::Json => println!("{}", report::render_json(d)),
+                Format::Json => println!("{}", niemyet::render_json(d)),
                 Format::Text => {
-                    eprint!("{}", report::render_text(d));
+                    eprint!("{}", niemyet::render_text(d));
                     eprintln!(
                         "Đã kiểm tra {} thủ tục: {}",
                         record_files,
-                        report::counts(d)
+                        niemyet::counts(d)
                     );
                 }
             }
@@ -161,15 +160,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let source = Source::resolve(content.as_deref());
             note_embedded(&source);
-            let mut project = Project::load(source, as_of.unwrap_or_else(Date::today))?;
+            // Opened, not read: a build with nothing to do reads no record.
+            let mut project = Project::open(source, as_of.unwrap_or_else(Date::today));
             let result = project.build(&output)?;
             let d = &result.diagnostics;
             for diag in &d.0 {
                 if !quiet || diag.severity == niemyet::diagnostic::Severity::Error {
-                    eprintln!("{}", report::render_one(diag));
+                    eprintln!("{}", niemyet::render_one(diag));
                 }
             }
             match result.summary {
+                Some(s) if s.unchanged => {
+                    println!(
+                        "Không có gì thay đổi từ lần dựng trước: {} giữ nguyên ({} thủ tục, {} trang) — {} cảnh báo, {:.2} s",
+                        output.display(),
+                        s.procedures,
+                        s.pages,
+                        s.warnings,
+                        s.elapsed.as_secs_f64()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
                 Some(s) => {
                     println!(
                         "Đã dựng {} thủ tục, {} lĩnh vực, {} trang ({} tệp, {:.1} MB) vào {} — {} cảnh báo, {:.2} s",
@@ -197,7 +208,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => {
                     eprintln!(
                         "Không dựng: {}. Thư mục {} giữ nguyên như lần dựng trước.",
-                        report::counts(d),
+                        niemyet::counts(d),
                         output.display()
                     );
                     Ok(ExitCode::from(1))
@@ -219,7 +230,7 @@ fn serve(
             "không có thư mục ./content để xem trước: chạy trong thư mục có content/, hoặc chỉ nó bằng --content"
         );
     };
-    niemyet::serve::run(niemyet::serve::ServeOptions {
+    niemyet::serve(niemyet::ServeOptions {
         content,
         bind,
         port,

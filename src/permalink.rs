@@ -27,6 +27,7 @@ pub const LIFE_EVENTS: &str = "su-kien/";
 pub const ACCOUNT_HELP: &str = "huong-dan-tai-khoan/";
 /// The printed board: posters, guide sheets, field posters, the board index.
 pub const PRINT: &str = "in/";
+#[cfg_attr(not(feature = "pdf"), allow(dead_code))] // used by print
 pub const PRINT_INDEX_PDF: &str = "in/muc-luc.pdf";
 /// Open data (JSON, CSV, manifest).
 pub const DATA: &str = "du-lieu/";
@@ -123,10 +124,12 @@ pub fn print_files(procedure_page: &str) -> PrintFiles {
 }
 
 /// A field's printed list (A3): its folder, with `danh-muc.pdf` in it.
+#[cfg_attr(not(feature = "pdf"), allow(dead_code))] // used by print
 pub fn field_poster(field_page: &str) -> String {
     print_of(field_page)
 }
 
+#[cfg_attr(not(feature = "pdf"), allow(dead_code))] // used by print
 pub fn field_poster_pdf(field_page: &str) -> String {
     format!("{}danh-muc.pdf", print_of(field_page))
 }

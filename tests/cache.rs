@@ -6,9 +6,9 @@
 mod synth;
 
 use crate::util::{build_with, content_tree, copy_dir, read, FULL_RECORD};
-use niemyet::load::RecordCache;
-use niemyet::load::{parse_record, parse_record_cached, read_dir};
 use niemyet::model::Procedure;
+use niemyet::read::RecordCache;
+use niemyet::read::{parse_record, parse_record_cached, read_dir};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -395,4 +395,81 @@ fn check_reads_records_back_and_reports_the_same() {
     let out = tmp.path().join("out");
     std::fs::write(content.join("thu-tuc/b.md"), second_record()).expect("fix b");
     assert_eq!(timed(&content, &out).records, 1);
+}
+
+/// Whether a build said it had nothing to do.
+fn said_unchanged(o: &std::process::Output) -> bool {
+    String::from_utf8_lossy(&o.stdout).contains("Không có gì thay đổi")
+}
+
+/// Every file under `dir` with its bytes and modification time.
+fn stamped_tree(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
+    tree(dir)
+        .into_iter()
+        .map(|(rel, bytes)| {
+            let at = std::fs::metadata(dir.join(&rel))
+                .and_then(|m| m.modified())
+                .expect("mtime");
+            (rel, (bytes, at))
+        })
+        .collect()
+}
+
+/// A build whose inputs are as the build that made the output folder found them reads
+/// and writes nothing, and says that build's warnings again, line and all; an edited
+/// record, a page edited by hand or another `--as-of` builds again.
+#[test]
+fn a_build_with_nothing_changed_does_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // Without a review date: one warning, which every build must say.
+    let record: String = FULL_RECORD
+        .lines()
+        .filter(|l| !l.starts_with("ngay_cap_nhat:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let content = content_tree(tmp.path(), &[("a.md", &record)]);
+    let out = tmp.path().join("out");
+    // Files changed in the last seconds are not trusted by their times (coarse clocks):
+    // a build straight after writing them runs in full, as the other tests' do.
+    let first = build_with(&content, &out, &[]);
+    assert!(!said_unchanged(&first));
+    std::thread::sleep(std::time::Duration::from_millis(3200));
+    let full = build_with(&content, &out, &[]);
+    assert!(
+        !said_unchanged(&full),
+        "the fingerprint is taken by this build"
+    );
+    let before = stamped_tree(&out);
+
+    let again = build_with(&content, &out, &[]);
+    assert!(said_unchanged(&again), "{}", crate::util::text(&again));
+    let (warned, rewarned) = (
+        String::from_utf8_lossy(&full.stderr),
+        String::from_utf8_lossy(&again.stderr),
+    );
+    assert!(warned.contains("ngay_cap_nhat"), "{warned}");
+    assert_eq!(warned, rewarned, "the same warnings, with their lines");
+    assert!(before == stamped_tree(&out), "nothing written");
+
+    // A page edited by hand: the folder is no longer what its build made.
+    let page = page_with(&out, "Làm giấy khai sinh cho con").expect("page");
+    std::fs::write(&page, "sửa tay").expect("hand edit");
+    assert!(!said_unchanged(&build_with(&content, &out, &[])));
+    assert_same(&out, &content, "after a hand edit");
+
+    // Another build date.
+    std::thread::sleep(std::time::Duration::from_millis(3200));
+    build_with(&content, &out, &[]);
+    assert!(said_unchanged(&build_with(&content, &out, &[])));
+    assert!(!said_unchanged(&build_with(
+        &content,
+        &out,
+        &["--as-of", "2030-01-01"]
+    )));
+
+    // A record edited: built again, and the edit is on the page.
+    let edited = record.replace("Làm giấy khai sinh cho con", "Khai sinh cho bé");
+    std::fs::write(content.join("thu-tuc/a.md"), edited).expect("edit");
+    assert!(!said_unchanged(&build_with(&content, &out, &[])));
+    assert!(page_with(&out, "Khai sinh cho bé").is_some());
 }

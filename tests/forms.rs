@@ -337,9 +337,9 @@ fn attachment_with_spaces_and_diacritics_is_copied_and_linked() {
 #[cfg(feature = "pdf")]
 mod pdf {
     use super::*;
-    use niemyet::catalogue::FormEntry;
     use niemyet::model::form::{scalar_text, FieldKind, Part};
-    use niemyet::project::{checked, Source};
+    use niemyet::FormEntry;
+    use niemyet::{checked, Source};
     use unicode_normalization::UnicodeNormalization;
 
     use crate::util::pdf::tool_ok as tool;

@@ -5,9 +5,9 @@
 //! installs `poppler-utils` and `zbar-tools` and makes them required.
 
 use crate::util::{build_with, content_tree, files_with_ext, FULL_RECORD};
-use niemyet::catalogue::Entry;
 use niemyet::model::SiteConfig;
-use niemyet::project::{checked, Source};
+use niemyet::Entry;
+use niemyet::{checked, Source};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;

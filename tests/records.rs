@@ -173,9 +173,7 @@ fn multi_line_portal_text_keeps_its_lines_and_never_shows_markup() {
     assert!(csv.contains("Do cơ sở y tế cấp.\\nBản sao không được chấp nhận."));
     // The poster keeps the note's two lines as two lines.
     #[cfg(feature = "pdf")]
-    if let Some(text) =
-        crate::util::pdf::text_of(&out.join("in/thu-tuc/dang-ky-khai-sinh/niem-yet.pdf"))
-    {
+    if let Some(text) = pdf::text_of(&out.join("in/thu-tuc/dang-ky-khai-sinh/niem-yet.pdf")) {
         let lines: Vec<&str> = text.lines().map(str::trim).collect();
         let at = lines
             .iter()

@@ -9,8 +9,8 @@
 //! installs node and makes it required).
 
 use crate::util::*;
-use niemyet::render::search::shard_key;
-use niemyet::text::{code_key, fold, search_terms};
+use niemyet::search::shard_key;
+use niemyet::search::{code_key, fold, search_terms};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -53,7 +53,7 @@ console.log(JSON.stringify(input.map(x => [s.fold(x), s.terms(x), s.compact(x), 
 
 #[test]
 fn js_fold_equals_rust_fold() {
-    if !crate::util::tools::have("node") {
+    if !tools::have("node") {
         return;
     }
     let nfd = |s: &str| {
@@ -231,7 +231,7 @@ fn ask(out: &Path, queries: &[&str]) -> Vec<Answer> {
 /// how many in the top 3 of the list a phone shows first.
 #[test]
 fn citizen_queries_find_the_procedure_first() {
-    if !crate::util::tools::have("node") {
+    if !tools::have("node") {
         return;
     }
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -282,7 +282,7 @@ fn citizen_queries_find_the_procedure_first() {
 /// first is short, and procedures that only share a syllable or a document are not in it.
 #[test]
 fn short_queries_do_not_flood_the_list() {
-    if !crate::util::tools::have("node") {
+    if !tools::have("node") {
         return;
     }
     let tmp = tempfile::tempdir().expect("tempdir");

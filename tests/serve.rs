@@ -4,8 +4,8 @@
 
 use crate::util::*;
 use niemyet::model::Date;
-use niemyet::project::{Project, Source};
-use niemyet::serve::preview::Preview;
+use niemyet::Preview;
+use niemyet::{Project, Source};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

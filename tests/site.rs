@@ -144,8 +144,8 @@ fn online_procedures_link_to_the_portal() {
 
 #[test]
 fn slugs_are_ascii_and_unique() {
-    let checked = niemyet::project::checked(
-        niemyet::project::Source::Dir(sample_content()),
+    let checked = niemyet::checked(
+        niemyet::Source::Dir(sample_content()),
         niemyet::model::Date::today(),
     )
     .expect("read sample");

@@ -6,6 +6,10 @@
 //! ([`util::fixture`]), reading PDFs with poppler, and the policy for external tools
 //! (skip loudly on a machine with only Rust; `.ci/run` makes them required).
 
+// A test's helper that cannot go on should panic where it stands (Cargo.toml's
+// `unwrap_used` is about officers' input, which tests write themselves).
+#![allow(clippy::unwrap_used)]
+
 mod util;
 
 mod cache;

@@ -71,16 +71,14 @@ fn record_is_valid(front: &serde_yaml::Value, body: &str) -> bool {
         "---\n{}---\n{body}\n",
         serde_yaml::to_string(front).expect("yaml out")
     );
-    let file = niemyet::load::SourceFile::new("khai-sinh.md".into(), &text);
-    !niemyet::project::parse_record(file)
-        .diagnostics
-        .has_errors()
+    let file = niemyet::read::SourceFile::new("khai-sinh.md".into(), &text);
+    !niemyet::parse_record(file).diagnostics.has_errors()
 }
 
 fn site_is_valid(site: &serde_yaml::Value) -> bool {
     let text = serde_yaml::to_string(site).expect("yaml out");
-    let file = niemyet::load::SourceFile::new("site.yaml".into(), &text);
-    !niemyet::project::parse_config(Some(&file), None)
+    let file = niemyet::read::SourceFile::new("site.yaml".into(), &text);
+    !niemyet::parse_config(Some(&file), None)
         .diagnostics
         .has_errors()
 }

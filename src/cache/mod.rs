@@ -46,6 +46,7 @@ impl Key {
         self.0.finalize().into()
     }
     /// Lower-case hex, for file names.
+    #[cfg_attr(not(feature = "pdf"), allow(dead_code))] // used by print
     pub fn finish(self) -> String {
         hex(&self.digest())
     }

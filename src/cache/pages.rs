@@ -14,6 +14,11 @@
 //! new one only when it has written every file, so a build that failed half-way leaves
 //! a folder with no memo, whose pages are all rendered again. Memos carry the
 //! [`super::stamp`]: pages written by another niemyet executable are rendered again too.
+//!
+//! A memo may also say what the whole build was made from (a digest of its inputs) and
+//! keep the build's report beside it, as bytes this module does not read: a build whose
+//! inputs are the same finds the folder already made ([`PageMemo::made_from`],
+//! [`PageMemo::intact`]).
 
 use super::bytes::{put_str, put_u64, Reader};
 use super::Digest32;
@@ -23,7 +28,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
 
-const MAGIC: &[u8] = b"niemyet-pages-2\n";
+const MAGIC: &[u8] = b"niemyet-pages-3\n";
 const DIR: &str = "trang";
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -43,6 +48,9 @@ pub struct PageMemo {
     next: Mutex<Vec<(String, Entry)>>,
     next_groups: Mutex<Groups>,
     reused: AtomicUsize,
+    /// What the build that made the folder was made from, and its report.
+    previous_build: Option<(Digest32, Vec<u8>)>,
+    next_build: Option<(Digest32, Vec<u8>)>,
 }
 
 impl PageMemo {
@@ -56,7 +64,7 @@ impl PageMemo {
     /// The memo `id` in `cache_dir`; empty if it is missing, damaged or not this
     /// niemyet's.
     pub fn load(cache_dir: &Path, id: &str) -> PageMemo {
-        let (previous, previous_groups) = std::fs::read(file(cache_dir, id))
+        let (previous, previous_groups, previous_build) = std::fs::read(file(cache_dir, id))
             .ok()
             .zip(super::stamp())
             .and_then(|(bytes, stamp)| parse(&bytes, &stamp))
@@ -64,8 +72,32 @@ impl PageMemo {
         PageMemo {
             previous,
             previous_groups,
+            previous_build,
             ..PageMemo::default()
         }
+    }
+
+    /// The digest of what the build that made this folder was made from, and the
+    /// report it kept, if it said.
+    pub fn made_from(&self) -> Option<(&Digest32, &[u8])> {
+        self.previous_build.as_ref().map(|(d, r)| (d, r.as_slice()))
+    }
+
+    /// Say, in the memo this build saves, what the build was made from.
+    pub fn set_made_from(&mut self, inputs: Digest32, report: Vec<u8>) {
+        self.next_build = Some((inputs, report));
+    }
+
+    /// Whether every file the memo describes is still on disk under `root` as the build
+    /// wrote it (same length and modification time): a page edited or deleted by hand
+    /// says the folder is no longer what its build made. Stats only, in parallel.
+    pub fn intact(&self, root: &Path) -> bool {
+        use rayon::prelude::*;
+        !self.previous.is_empty()
+            && self
+                .previous
+                .par_iter()
+                .all(|(rel, e)| on_disk(&root.join(rel), e.digest).is_some_and(|now| now == *e))
     }
 
     /// If the group was made from `digest` and all its files are still those that
@@ -209,6 +241,15 @@ impl PageMemo {
                 put_str(&mut out, rel);
             }
         }
+        match &self.next_build {
+            Some((inputs, report)) => {
+                put_u64(&mut out, 1);
+                out.extend_from_slice(inputs);
+                put_u64(&mut out, report.len() as u64);
+                out.extend_from_slice(report);
+            }
+            None => put_u64(&mut out, 0),
+        }
         super::write_atomic(&file(cache_dir, id), &out)
     }
 }
@@ -220,7 +261,7 @@ pub fn forget_others(cache_dir: &Path, keep: &[&str]) {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let id = name.strip_suffix(".bin").unwrap_or(&name);
+        let id = name.split('.').next().unwrap_or(&name);
         if !keep.contains(&id) {
             let _ = std::fs::remove_file(entry.path());
         }
@@ -245,7 +286,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn parse(bytes: &[u8], stamp: &Digest32) -> Option<(HashMap<String, Entry>, Groups)> {
+type Build = Option<(Digest32, Vec<u8>)>;
+
+fn parse(bytes: &[u8], stamp: &Digest32) -> Option<(HashMap<String, Entry>, Groups, Build)> {
     let mut r = Reader(bytes.strip_prefix(MAGIC)?.strip_prefix(stamp.as_slice())?);
     let mut entries = HashMap::new();
     for _ in 0..r.u64()? {
@@ -267,7 +310,15 @@ fn parse(bytes: &[u8], stamp: &Digest32) -> Option<(HashMap<String, Entry>, Grou
             .collect::<Option<Vec<_>>>()?;
         groups.insert(name, (digest, files));
     }
-    r.is_done().then_some((entries, groups))
+    let build = match r.u64()? {
+        0 => None,
+        _ => {
+            let inputs = r.digest()?;
+            let len = usize::try_from(r.u64()?).ok()?;
+            Some((inputs, r.take(len)?.to_vec()))
+        }
+    };
+    r.is_done().then_some((entries, groups, build))
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! (bytes and content hash) and the procedures that use it.
 
 use crate::catalogue::Entry;
+pub use crate::load::Attachment;
 use crate::load::CheckedForm;
-pub use crate::load::{form_slug, Attachment};
 use crate::model::form::Form;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -86,6 +86,7 @@ impl Forms {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::form_slug;
 
     fn entry(code: &str) -> CheckedForm {
         let form: Form =

@@ -7,7 +7,7 @@
 //! One line a key, generated from the model's list of keys (`model::fields`), by the kind
 //! of each key.
 
-use crate::model::fields::label;
+use crate::model::keys::label;
 use crate::model::{
     Channel, Code, Condition, Date, Decision, DocumentGroup, LegalBasis, OnlineLevel, Procedure,
     Step,
@@ -107,14 +107,14 @@ impl Worded for Option<Code> {
 }
 
 /// One value each side: "old → new".
-fn scalar<T: Worded + PartialEq>(key: &str, old: &T, new: &T, out: &mut Out) {
+fn scalar<T: Worded + PartialEq>(key: &str, old: &T, new: &T, out: &mut Out<'_>) {
     if old != new {
         out.push(label(key).into(), key.into(), old.worded(), new.worded());
     }
 }
 
 /// Lists of items that are their own identity (texts, codes): what was added, what went.
-fn set<T: PartialEq + std::fmt::Display>(key: &str, old: &[T], new: &[T], out: &mut Out) {
+fn set<T: PartialEq + std::fmt::Display>(key: &str, old: &[T], new: &[T], out: &mut Out<'_>) {
     if old == new {
         return;
     }
@@ -156,8 +156,8 @@ fn matched<T>(
     new: &[T],
     name: impl Fn(&T) -> String,
     whole: impl Fn(&T) -> String,
-    inner: impl Fn(&T, &T, &str, &mut Out),
-    out: &mut Out,
+    inner: impl Fn(&T, &T, &str, &mut Out<'_>),
+    out: &mut Out<'_>,
 ) {
     for n in new {
         match old.iter().find(|o| name(o) == name(n)) {
@@ -182,7 +182,7 @@ fn matched<T>(
     }
 }
 
-fn channels(key: &str, old: &[Channel], new: &[Channel], out: &mut Out) {
+fn channels(key: &str, old: &[Channel], new: &[Channel], out: &mut Out<'_>) {
     let time = |c: &Channel| c.thoi_han.as_ref().map(time_limit);
     let whole = |c: &Channel| {
         let mut s = format!("hình thức {}", c.hinh_thuc.label());
@@ -238,7 +238,7 @@ fn channels(key: &str, old: &[Channel], new: &[Channel], out: &mut Out) {
     );
 }
 
-fn documents(key: &str, old: &[DocumentGroup], new: &[DocumentGroup], out: &mut Out) {
+fn documents(key: &str, old: &[DocumentGroup], new: &[DocumentGroup], out: &mut Out<'_>) {
     let all = |gs: &[DocumentGroup]| -> Vec<crate::model::Document> {
         gs.iter().flat_map(|g| g.giay_to.iter().cloned()).collect()
     };
@@ -282,7 +282,7 @@ fn documents(key: &str, old: &[DocumentGroup], new: &[DocumentGroup], out: &mut 
     }
 }
 
-fn steps(key: &str, old: &[Step], new: &[Step], out: &mut Out) {
+fn steps(key: &str, old: &[Step], new: &[Step], out: &mut Out<'_>) {
     let name = |s: &Step| {
         s.ten
             .clone()
@@ -308,21 +308,37 @@ fn steps(key: &str, old: &[Step], new: &[Step], out: &mut Out) {
     );
 }
 
-fn legal(key: &str, old: &[LegalBasis], new: &[LegalBasis], out: &mut Out) {
-    let id = |l: &LegalBasis| l.so_hieu.clone().unwrap_or_else(|| legal_line(l));
+fn legal(key: &str, old: &[LegalBasis], new: &[LegalBasis], out: &mut Out<'_>) {
+    numbered(key, old, new, |l| l.so_hieu.clone(), legal_line, out);
+}
+
+fn decisions(key: &str, old: &[Decision], new: &[Decision], out: &mut Out<'_>) {
+    numbered(key, old, new, |d| d.so_hieu.clone(), decision_line, out);
+}
+
+/// Documents matched by their number (or, without one, by their whole line), a changed
+/// one said as its line before and after.
+fn numbered<T: PartialEq>(
+    key: &str,
+    old: &[T],
+    new: &[T],
+    number: fn(&T) -> Option<String>,
+    line: fn(&T) -> String,
+    out: &mut Out<'_>,
+) {
     matched(
         key,
         old,
         new,
-        id,
-        legal_line,
+        |t| number(t).unwrap_or_else(|| line(t)),
+        line,
         |a, b, path, out| {
             if a != b {
                 out.push(
                     label(key).into(),
                     path.to_owned(),
-                    Some(legal_line(a)),
-                    Some(legal_line(b)),
+                    Some(line(a)),
+                    Some(line(b)),
                 );
             }
         },
@@ -330,29 +346,7 @@ fn legal(key: &str, old: &[LegalBasis], new: &[LegalBasis], out: &mut Out) {
     );
 }
 
-fn decisions(key: &str, old: &[Decision], new: &[Decision], out: &mut Out) {
-    let id = |d: &Decision| d.so_hieu.clone().unwrap_or_else(|| decision_line(d));
-    matched(
-        key,
-        old,
-        new,
-        id,
-        decision_line,
-        |a, b, path, out| {
-            if a != b {
-                out.push(
-                    label(key).into(),
-                    path.to_owned(),
-                    Some(decision_line(a)),
-                    Some(decision_line(b)),
-                );
-            }
-        },
-        out,
-    );
-}
-
-fn conditions(key: &str, old: &[Condition], new: &[Condition], out: &mut Out) {
+fn conditions(key: &str, old: &[Condition], new: &[Condition], out: &mut Out<'_>) {
     fn flat(list: &[Condition], into: &mut Vec<String>) {
         for c in list {
             into.push(one_line(&c.noi_dung));
@@ -368,7 +362,7 @@ fn conditions(key: &str, old: &[Condition], new: &[Condition], out: &mut Out) {
 // `compare`: one call a key, by its kind.
 macro_rules! compare {
     ($($key:ident : $label:literal, $kind:ident, $version:ident;)*) => {
-        fn compare(old: &Procedure, new: &Procedure, scope: Scope, out: &mut Out) {
+        fn compare(old: &Procedure, new: &Procedure, scope: Scope, out: &mut Out<'_>) {
             $( compare!(@one $kind, scope, stringify!($key), old.$key, new.$key, out); )*
         }
     };
@@ -404,28 +398,28 @@ crate::procedure_fields!(compare);
 /// Identity keys differ only between two builds (`niemyet diff`): the slug, the codes a
 /// record replaces.
 trait Identity {
-    fn differs(&self, other: &Self, key: &str, out: &mut Out);
+    fn differs(&self, other: &Self, key: &str, out: &mut Out<'_>);
 }
 
 impl Identity for Option<Code> {
-    fn differs(&self, other: &Self, key: &str, out: &mut Out) {
+    fn differs(&self, other: &Self, key: &str, out: &mut Out<'_>) {
         scalar(key, self, other, out)
     }
 }
 
 impl Identity for Option<String> {
-    fn differs(&self, other: &Self, key: &str, out: &mut Out) {
+    fn differs(&self, other: &Self, key: &str, out: &mut Out<'_>) {
         scalar(key, self, other, out)
     }
 }
 
 impl Identity for Vec<Code> {
-    fn differs(&self, other: &Self, key: &str, out: &mut Out) {
+    fn differs(&self, other: &Self, key: &str, out: &mut Out<'_>) {
         set(key, self, other, out)
     }
 }
 
-fn identity<T: Identity>(key: &str, old: &T, new: &T, out: &mut Out) {
+fn identity<T: Identity>(key: &str, old: &T, new: &T, out: &mut Out<'_>) {
     old.differs(new, key, out);
 }
 

@@ -5,7 +5,7 @@
 use super::{abolition, keys_set, merge, replacements, start, status, Status};
 use crate::diagnostic::{Diagnostics, FieldPath, Finding, Seg};
 use crate::load::LoadedRecord;
-use crate::model::fields::IsSet;
+use crate::model::keys::IsSet;
 use crate::model::{Date, DecisionKind, Procedure};
 use std::collections::{BTreeMap, HashMap};
 

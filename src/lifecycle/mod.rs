@@ -25,7 +25,7 @@ pub use check::check;
 pub use events::{Event, EventKind};
 
 use crate::identity::Placed;
-use crate::model::fields::IsSet;
+use crate::model::keys::IsSet;
 use crate::model::{Date, Decision, DecisionKind, Procedure};
 use std::collections::BTreeMap;
 use std::sync::Arc;

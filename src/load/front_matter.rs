@@ -1,3 +1,6 @@
+//! Markdown records: YAML front matter between `---` lines, then the body (citizen
+//! guidance). Only splits text and keeps line offsets; parsing is `record`'s.
+
 /// A Markdown record: YAML front matter between `---` lines, then the body.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Split<'a> {

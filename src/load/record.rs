@@ -1,3 +1,7 @@
+//! One record file to a typed [`LoadedRecord`]: front matter split off, YAML parsed,
+//! serde's failures turned into located Vietnamese diagnostics. Knows files and text
+//! positions, not what a record means (that is `validate`).
+
 use super::front_matter::split_front_matter;
 use super::locate::Locator;
 use super::serde_msg::{suggest, translate};

@@ -1,3 +1,6 @@
+//! Calendar dates as officers write them (`31/10/2025` or `2025-10-31`). Dates are
+//! always the record's, never the clock's: the build date comes from `--as-of`.
+
 use chrono::{Datelike, NaiveDate};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -56,7 +59,7 @@ impl<'de> Deserialize<'de> for Date {
         struct Visitor;
         impl de::Visitor<'_> for Visitor {
             type Value = Date;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("một ngày dạng 31/10/2025 hoặc 2025-10-31")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {

@@ -6,8 +6,8 @@
 //! Shape only lives here; rules that span fields or files live in `validate`.
 
 mod date;
-pub mod fields;
 pub mod form;
+pub mod keys;
 mod procedure;
 mod site;
 

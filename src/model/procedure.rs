@@ -1,3 +1,8 @@
+//! One procedure record as an officer (or the portal import) writes it: every field of
+//! Nghị định 63/2010 Điều 8.2 with the portal's names, typed but not yet judged. Whether a
+//! value is acceptable is `validate`'s question, how it reads on a page `wording`'s; this
+//! file only says what shapes a record may take, and serde reports the rest.
+
 use super::Date;
 use serde::{de, Deserialize, Deserializer, Serialize};
 use std::fmt;
@@ -135,7 +140,7 @@ impl<'de> Deserialize<'de> for Code {
         struct Visitor;
         impl de::Visitor<'_> for Visitor {
             type Value = Code;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("một mã thủ tục như \"1.001193\"")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Code, E> {
@@ -466,7 +471,7 @@ impl<'de> Deserialize<'de> for Condition {
         struct Visitor;
         impl<'de> de::Visitor<'de> for Visitor {
             type Value = Condition;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("một điều kiện: một dòng chữ, hoặc noi_dung và chi_tiet")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Condition, E> {

@@ -1,3 +1,6 @@
+//! `content/site.yaml`: the publishing office, its contact and hours, the portal it links
+//! to, and how the site is put together. Shapes only; `validate::site` judges addresses.
+
 use serde::{Deserialize, Serialize};
 
 /// `content/site.yaml`: who publishes, and how the site is put together.

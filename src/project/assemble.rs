@@ -80,11 +80,14 @@ pub fn parse_config(site: Option<&SourceFile>, synonyms: Option<&SourceFile>) ->
     }
 }
 
+/// A record that parsed, with its identity keys.
+pub type Keyed = (LoadedRecord, Arc<Keys>);
+
 /// One record file, parsed and checked on its own (cross-file rules come later), with
 /// what the catalogue derives from it.
 #[derive(Clone)]
 pub struct ParsedRecord {
-    pub record: Option<(LoadedRecord, Arc<Keys>)>,
+    pub record: Option<Keyed>,
     pub diagnostics: Diagnostics,
     /// The code a file that could not be read seems to carry: other records may name it,
     /// and that is not a second mistake.
@@ -130,7 +133,7 @@ pub fn assemble(
     forms: &FormFiles,
     as_of: Date,
     record_files: usize,
-    records: Vec<(LoadedRecord, Arc<Keys>)>,
+    records: Vec<Keyed>,
     unreadable_codes: &[String],
     mut diagnostics: Diagnostics,
 ) -> Checked {

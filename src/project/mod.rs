@@ -9,22 +9,21 @@
 //! what an edit touched.
 
 mod assemble;
+mod files;
 mod source;
+mod unchanged;
 
-pub use assemble::{
-    assemble, parse_config, parse_record, parse_record_cached, Checked, ParsedConfig, ParsedRecord,
-};
+pub use assemble::{assemble, parse_config, parse_record, Checked, ParsedConfig, ParsedRecord};
 pub use source::Source;
+
+use files::Files;
 
 use crate::cache::pages::PageMemo;
 use crate::diagnostic::Diagnostics;
-use crate::load::{self, FormFiles, RecordCache, SourceFile};
 use crate::model::Date;
 use crate::render::{Output, RenderContext, Renderers, Scope, Theme};
 use crate::writer::Staging;
 use anyhow::{Context, Result};
-use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -32,17 +31,10 @@ pub struct Project {
     source: Source,
     as_of: Date,
     cache_dir: PathBuf,
-    site_file: Option<SourceFile>,
-    synonyms_file: Option<SourceFile>,
-    config: ParsedConfig,
-    forms: FormFiles,
-    records: BTreeMap<PathBuf, ParsedRecord>,
-    /// Files whose reading failed (not UTF-8, unreadable), reported with the rest.
-    unreadable: BTreeMap<PathBuf, String>,
-    /// Records `load` read back from the record cache instead of parsing.
-    cached_records: usize,
-    /// How long `load` took (reading and parsing every file).
-    loaded_in: Duration,
+    /// The files, read on first need: a build with nothing to do never reads them.
+    files: Option<Files>,
+    /// Why reading the files failed, when it did.
+    load_error: Option<String>,
     /// The check of the files as they are; `None` after an update until asked again.
     checked: Option<Checked>,
     /// Whether `checked` holds the print warnings too.
@@ -66,6 +58,8 @@ pub struct Summary {
     pub files: usize,
     pub bytes: usize,
     pub warnings: usize,
+    /// Nothing to do: the output folder already held this build (see `unchanged`).
+    pub unchanged: bool,
     /// Records read back from the cache instead of parsed (see [`crate::load::cache`]).
     pub cached_records: usize,
     /// Files whose inputs were unchanged, left as the previous build wrote them.
@@ -84,41 +78,44 @@ pub struct Rendered {
 }
 
 impl Project {
-    /// Read and parse everything (unchanged records come back from the record cache).
-    pub fn load(source: Source, as_of: Date) -> Result<Project> {
-        let start = Instant::now();
-        let cache_dir = source.cache_dir();
-        let mut files = source.read()?;
-        let forms = FormFiles {
-            files: std::mem::take(&mut files.forms),
-            assets: std::mem::take(&mut files.form_assets),
-        };
-        let config = parse_config(files.site.as_ref(), files.synonyms.as_ref());
-        let cache = RecordCache::open(Some(&cache_dir));
-        let records: BTreeMap<PathBuf, ParsedRecord> = files
-            .records
-            .into_par_iter()
-            .map(|f| (f.path.clone(), parse_record_cached(f, &cache)))
-            .collect();
-        let cached_records = cache.hits();
-        cache.save();
-        Ok(Project {
+    /// A project over `source` at `as_of`, nothing read yet: files are read on first
+    /// need, once.
+    pub fn open(source: Source, as_of: Date) -> Project {
+        Project {
+            cache_dir: source.cache_dir(),
             source,
             as_of,
-            cache_dir,
-            site_file: files.site,
-            synonyms_file: files.synonyms,
-            config,
-            forms,
-            records,
-            unreadable: BTreeMap::new(),
-            cached_records,
-            loaded_in: start.elapsed(),
+            files: None,
+            load_error: None,
             checked: None,
             print_checked: false,
             renderers: None,
             preview_memo: None,
-        })
+        }
+    }
+
+    /// [`Project::open`], then read and parse everything (unchanged records come back
+    /// from the record cache).
+    pub fn load(source: Source, as_of: Date) -> Result<Project> {
+        let mut project = Project::open(source, as_of);
+        project.files()?;
+        Ok(project)
+    }
+
+    fn files(&mut self) -> Result<&mut Files> {
+        if self.files.is_none() {
+            match Files::read(&self.source, &self.cache_dir) {
+                Ok(files) => {
+                    self.load_error = None;
+                    self.files = Some(files);
+                }
+                Err(e) => {
+                    self.load_error = Some(format!("{e:#}"));
+                    return Err(e);
+                }
+            }
+        }
+        self.files.as_mut().context("chưa đọc được nội dung")
     }
 
     pub fn source(&self) -> &Source {
@@ -136,7 +133,7 @@ impl Project {
 
     /// How many record files were read.
     pub fn record_files(&self) -> usize {
-        self.records.len() + self.unreadable.len()
+        self.files.as_ref().map_or(0, Files::record_files)
     }
 
     /// Folders whose changes matter besides `content/`: the site's theme and template
@@ -167,86 +164,38 @@ impl Project {
             let Ok(rel) = abs.strip_prefix(&content_abs) else {
                 continue;
             };
-            let shown = content.join(rel);
-            if rel == Path::new("site.yaml") || rel == Path::new("tu-dong-nghia.yaml") {
-                let file = load::read(&shown).ok();
-                if rel == Path::new("site.yaml") {
-                    self.site_file = file;
-                    // The theme's name lives in site.yaml.
-                    self.renderers = None;
-                } else {
-                    self.synonyms_file = file;
-                }
-                self.config = parse_config(self.site_file.as_ref(), self.synonyms_file.as_ref());
-            } else if rel.starts_with("bieu-mau") {
-                // Forms are few: read them all again.
-                let forms_dir = content.join("bieu-mau");
-                self.unreadable.retain(|p, _| !p.starts_with(&forms_dir));
-                match load::read_forms(&content) {
-                    Ok(forms) => self.forms = forms,
-                    Err(e) => {
-                        self.unreadable.insert(shown, format!("{e:#}"));
+            match &mut self.files {
+                Some(files) => {
+                    if files.changed(&content, &content_abs, &abs, rel) {
+                        // The theme's name lives in site.yaml.
+                        self.renderers = None;
                     }
                 }
-            } else if abs.is_dir() {
-                // A folder moved in or created: read every record under it.
-                for entry in walkdir::WalkDir::new(&abs).into_iter().flatten() {
-                    if let Ok(r) = entry.path().strip_prefix(&content_abs) {
-                        if entry.file_type().is_file() && load::is_record_file(r) {
-                            self.reread(content.join(r));
-                        }
-                    }
-                }
-            } else if load::is_record_file(rel) {
-                self.reread(shown);
-            } else if !abs.exists() {
-                // A folder deleted or moved away: forget every record under it.
-                self.records.retain(|p, _| !p.starts_with(&shown));
-                self.unreadable.retain(|p, _| !p.starts_with(&shown));
-            }
-        }
-    }
-
-    fn reread(&mut self, path: PathBuf) {
-        self.unreadable.remove(&path);
-        if !path.is_file() {
-            self.records.remove(&path);
-            return;
-        }
-        match load::read(&path) {
-            // Kept in memory from now on: nothing to gain from the record cache.
-            Ok(file) => {
-                self.records.insert(path, parse_record(file));
-            }
-            Err(e) => {
-                self.records.remove(&path);
-                self.unreadable.insert(path, format!("{e:#}"));
+                // Not read yet (or reading failed): the next read sees the change.
+                None => self.renderers = None,
             }
         }
     }
 
     /// Everything `niemyet check` reports about the files as they are, and the catalogue
-    /// when nothing is wrong.
+    /// when nothing is wrong (nothing, when the files could not be read: see
+    /// [`Project::read_error`]).
     pub fn check(&mut self) -> &Checked {
         if self.checked.is_none() {
-            let mut diagnostics = Diagnostics::default();
-            let mut records = Vec::with_capacity(self.records.len());
-            let mut unreadable = Vec::new();
-            for p in self.records.values() {
-                diagnostics.0.extend(p.diagnostics.0.iter().cloned());
-                records.extend(p.record.clone());
-                unreadable.extend(p.claimed_code.clone());
+            let as_of = self.as_of;
+            if let Ok(files) = self.files() {
+                let (records, unreadable, diagnostics) = files.parsed();
+                let checked = assemble(
+                    files.config.clone(),
+                    &files.forms,
+                    as_of,
+                    files.record_files(),
+                    records,
+                    &unreadable,
+                    diagnostics,
+                );
+                self.checked = Some(checked);
             }
-            let checked = assemble(
-                self.config.clone(),
-                &self.forms,
-                self.as_of,
-                self.record_files(),
-                records,
-                &unreadable,
-                diagnostics,
-            );
-            self.checked = Some(checked);
             self.print_checked = false;
         }
         self.checked.get_or_insert_with(Checked::empty)
@@ -255,10 +204,9 @@ impl Project {
     /// A failure outside the records (an unreadable file), which `check` cannot place at
     /// a line.
     pub fn read_error(&self) -> Option<String> {
-        self.unreadable
-            .iter()
-            .next()
-            .map(|(path, msg)| format!("{}: {msg}", path.display()))
+        self.load_error
+            .clone()
+            .or_else(|| self.files.as_ref().and_then(Files::read_error))
     }
 
     /// Add to the check what print finds: posters and guide sheets that need a second
@@ -312,12 +260,29 @@ impl Project {
     /// Build into `output`: a staging folder beside it (the build before last, reused),
     /// swapped in only when every file is written. On any error in the content nothing is
     /// written and the previous output stays.
+    ///
+    /// A project not read yet first asks whether `output` already holds this build
+    /// (`unchanged`): then nothing is read or written, and the report is that build's.
     pub fn build(&mut self, output: &Path) -> Result<BuildReport> {
-        // Times count from the start of `load`, which read the files.
-        let start = Instant::now()
-            .checked_sub(self.loaded_in)
-            .unwrap_or_else(Instant::now);
-        let mut stages = vec![("đọc tệp", self.loaded_in)];
+        let mut start = Instant::now();
+        // Only a project not read yet can vouch that what it reads is what it
+        // fingerprinted: a file may have changed since an earlier read.
+        let inputs = match &self.files {
+            Some(files) => {
+                // Times count from the start of the earlier read.
+                start = start.checked_sub(files.loaded_in).unwrap_or(start);
+                None
+            }
+            None => {
+                let inputs = self.fingerprint();
+                if let Some(report) = inputs.and_then(|i| self.already_built(output, &i, start)) {
+                    return Ok(report);
+                }
+                inputs
+            }
+        };
+        self.files()?;
+        let mut stages = vec![("đọc tệp", start.elapsed())];
         if let Some(e) = self.read_error() {
             anyhow::bail!("{e}");
         }
@@ -356,7 +321,7 @@ impl Project {
             .catalogue
             .as_ref()
             .map_or((0, 0), |c| (c.entries.len(), c.fields.len()));
-        let memo = out.take_memo();
+        let mut memo = out.take_memo();
         let summary = Summary {
             procedures,
             fields,
@@ -364,13 +329,17 @@ impl Project {
             files: out.files(),
             bytes: out.bytes(),
             warnings: diagnostics.warnings(),
-            cached_records: self.cached_records,
+            unchanged: false,
+            cached_records: self.files.as_ref().map_or(0, |f| f.cached_records),
             reused_pages: memo.as_ref().map_or(0, PageMemo::reused),
             reused_pieces: out.reused_pieces(),
             elapsed: Duration::ZERO,
             stages: Vec::new(),
         };
-        if let (Some(memo), Some(id)) = (memo, &folder) {
+        if let (Some(mut memo), Some(id)) = (memo.take(), &folder) {
+            if let Some(inputs) = inputs {
+                memo.set_made_from(inputs, unchanged::keep(&summary, &diagnostics));
+            }
             memo.save(&self.cache_dir, id);
         }
         // The destination becomes the next build's staging folder: its memo stays.
@@ -390,6 +359,31 @@ impl Project {
                 ..summary
             }),
         })
+    }
+
+    /// What the build would be made from (see `unchanged`).
+    fn fingerprint(&self) -> Option<crate::cache::Digest32> {
+        let content = match &self.source {
+            Source::Dir(d) => Some(d.as_path()),
+            Source::Embedded => None,
+        };
+        unchanged::fingerprint(content, self.source.site_root().as_deref(), self.as_of)
+    }
+
+    /// The report of the build that made `output`, if it was made from `inputs` and is
+    /// still as that build left it.
+    fn already_built(
+        &self,
+        output: &Path,
+        inputs: &crate::cache::Digest32,
+        start: Instant,
+    ) -> Option<BuildReport> {
+        let id = crate::writer::folder_id(output)?;
+        let memo = PageMemo::load(&self.cache_dir, &id);
+        let (made_from, kept) = memo.made_from()?;
+        (made_from == inputs && memo.intact(output))
+            .then(|| unchanged::recall(kept, start.elapsed()))
+            .flatten()
     }
 
     /// Render `scope` into `dir`, a folder this project owns (the live preview's):
@@ -480,12 +474,14 @@ fn locate_on_disk(path: &Path, f: crate::diagnostic::Finding) -> crate::diagnost
     let text = std::fs::read_to_string(path)
         .ok()
         .map(|t| crate::text::normalize(&t));
-    let pos = text.as_deref().map(|t| match load::split_front_matter(t) {
-        Some(split) => {
-            load::locate::Locator::new(split.yaml, split.yaml_line_offset).find(&f.field)
-        }
-        None => load::locate::Locator::new(t, 0).find(&f.field),
-    });
+    let pos = text
+        .as_deref()
+        .map(|t| match crate::load::split_front_matter(t) {
+            Some(split) => {
+                crate::load::locate::Locator::new(split.yaml, split.yaml_line_offset).find(&f.field)
+            }
+            None => crate::load::locate::Locator::new(t, 0).find(&f.field),
+        });
     crate::diagnostic::Diagnostic {
         severity: f.severity,
         file: path.to_path_buf(),

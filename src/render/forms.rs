@@ -437,7 +437,7 @@ impl Renderer for FormsRenderer {
                 Ok(())
             })?;
         self.site
-            .page(out, &base, "forms.html", crate::permalink::FORMS, |c| {
+            .page(out, &base, "forms.html", permalink::FORMS, |c| {
                 c.insert("forms", &pages);
             })
     }

@@ -12,7 +12,6 @@ use crate::cache::bytes::{put_str, put_u64, Reader};
 use crate::cache::pieces::Pieces;
 use crate::cache::{Digest32, Key};
 use crate::catalogue::Entry;
-use crate::model::Procedure;
 use crate::permalink;
 use crate::wording::{channel_fees, time_limit};
 use anyhow::Result;
@@ -65,12 +64,6 @@ pub struct ManifestEntry {
     pub slug: String,
     pub ngay_hieu_luc: Option<String>,
     pub bam: String,
-}
-
-/// `sha256:<hex>` of the record's canonical JSON: compact, keys in the model's order,
-/// exactly the `ban_ghi` of `thu-tuc.json`.
-pub fn content_hash(record: &Procedure) -> String {
-    hash_of_json(&serde_json::to_vec(record).unwrap_or_default())
 }
 
 fn hash_of_json(bytes: &[u8]) -> String {

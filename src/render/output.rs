@@ -1,3 +1,7 @@
+//! Where renderers put files: straight into the writer's staging folder, an unchanged
+//! file left untouched, each page's inputs digest recorded so the next build can skip it.
+//! Renderers decide what a file says; this decides nothing but whether bytes hit disk.
+
 use crate::cache::pages::PageMemo;
 use crate::cache::Digest32;
 use anyhow::{Context, Result};
@@ -26,10 +30,6 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn new(root: PathBuf) -> Self {
-        Self::with_compare(root, false)
-    }
-
     /// An output over a folder that may already hold files from an earlier build.
     pub fn with_compare(root: PathBuf, compare: bool) -> Self {
         Output {
@@ -80,10 +80,6 @@ impl Output {
         self.write(rel, &render()?)?;
         memo.wrote(rel, digest, &path);
         Ok(())
-    }
-
-    pub fn root(&self) -> &Path {
-        &self.root
     }
 
     /// Write `bytes` at the site-relative path `rel` (`thu-tuc/x/index.html`).

@@ -15,7 +15,6 @@ use walkdir::WalkDir;
 static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 pub struct Theme {
-    pub name: String,
     /// (name relative to `templates/`, text)
     pub templates: Vec<(String, String)>,
     /// (path relative to `static/`, bytes)
@@ -88,7 +87,6 @@ impl Theme {
         print.sort();
         fonts.sort();
         Theme {
-            name: "default".into(),
             templates,
             assets,
             print,
@@ -96,7 +94,7 @@ impl Theme {
         }
     }
 
-    fn from_dir(dir: &Path, name: &str) -> Result<Theme> {
+    fn from_dir(dir: &Path, _name: &str) -> Result<Theme> {
         let text_tree = |sub: &str| -> Result<Vec<(String, String)>> {
             read_tree(&dir.join(sub))?
                 .into_iter()
@@ -108,7 +106,6 @@ impl Theme {
                 .collect()
         };
         Ok(Theme {
-            name: name.to_owned(),
             templates: text_tree("templates")?,
             assets: read_tree(&dir.join("static"))?,
             print: text_tree("print")?,

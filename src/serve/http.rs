@@ -49,11 +49,6 @@ impl Hub {
         clients.retain(|c| c.send(event.clone()).is_ok());
         clients.len()
     }
-
-    /// How many pages are listening.
-    pub fn listeners(&self) -> usize {
-        lock(&self.clients).len()
-    }
 }
 
 /// A complete Server-Sent Events message. `data` must be one line (compact JSON).

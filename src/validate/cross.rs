@@ -1,3 +1,7 @@
+//! Rules across records: a code used twice, a related code that names nothing, two
+//! records wanting one address, one procedure posted under two codes. Per-record rules
+//! are `record`'s; rules about forms are `forms`'.
+
 use crate::diagnostic::{Diagnostics, FieldPath, Finding};
 use crate::load::LoadedRecord;
 use std::collections::HashMap;

@@ -13,8 +13,8 @@ mod record;
 mod site;
 
 pub use cross::check_catalogue;
-pub use forms::{check_form, check_forms, is_vn_date};
-pub use record::{check_code, check_record};
+pub use forms::check_forms;
+pub use record::check_record;
 pub use site::{check_feedback, check_life_events, check_lists, check_portal};
 
 /// Whether `url` is a web address every output may carry as it is: `http(s)://`, a host,

@@ -1,3 +1,7 @@
+//! Rules one record can break on its own: the mandatory parts of Nghị định 63/2010,
+//! code shapes, channels, fees, documents, steps, decisions. Reads only the typed record (no files,
+//! no other records).
+
 use crate::diagnostic::{FieldPath, Finding};
 use crate::model::*;
 
@@ -97,7 +101,7 @@ pub fn check_code(code: &str) -> Result<(), String> {
 /// in the message is the field's own name (`stringify!`), so it cannot drift from the
 /// model.
 fn mandatory(p: &Procedure, out: &mut Vec<Finding>) {
-    use crate::model::fields::IsSet;
+    use crate::model::keys::IsSet;
     let root = FieldPath::root();
     macro_rules! required {
         ($($key:ident, $what:literal, $example:literal;)*) => {$(

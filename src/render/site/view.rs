@@ -497,23 +497,13 @@ pub struct Surroundings {
 }
 
 impl Surroundings {
-    pub fn new(e: &Entry, cat: &Catalogue) -> Self {
-        let related = e
-            .procedure
-            .thu_tuc_lien_quan
-            .iter()
-            .filter_map(|c| cat.by_code(c.as_str()))
-            .map(|r| Card::new(r, cat))
-            .collect();
-        Surroundings::around(e, cat, related)
-    }
-
-    /// [`Surroundings::new`] without the related procedures (what print shows).
+    /// What surrounds `e` without the related procedures (what print shows).
+    #[cfg_attr(not(feature = "pdf"), allow(dead_code))] // used by print
     pub fn new_without_related(e: &Entry, cat: &Catalogue) -> Self {
         Surroundings::around(e, cat, Vec::new())
     }
 
-    /// [`Surroundings::new`] with every entry's card made already (`cards[i]` is entry
+    /// What surrounds `e`, with every entry's card made already (`cards[i]` is entry
     /// `i`'s).
     pub fn with_cards(e: &Entry, cat: &Catalogue, cards: &[Card]) -> Self {
         let related = e
@@ -578,14 +568,11 @@ impl Surroundings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Projection {
     Web,
+    #[cfg_attr(not(feature = "pdf"), allow(dead_code))] // used by print
     Print,
 }
 
 impl ProcedureView {
-    pub fn new(e: &Entry, cat: &Catalogue, site: &SiteConfig) -> Self {
-        ProcedureView::with(e, Surroundings::new(e, cat), site)
-    }
-
     /// The web view of `e` among `around`.
     pub fn with(e: &Entry, around: Surroundings, site: &SiteConfig) -> Self {
         ProcedureView::project(e, around, site, Projection::Web)
