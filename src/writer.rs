@@ -179,6 +179,38 @@ pub fn prune_where(
     Ok(removed)
 }
 
+/// [`prune_where`] when what `dir` holds is known (`before`, absolute paths): removes
+/// what `before` has and `keep` has not, where `in_scope`, and the folders that leaves
+/// empty, without listing any folder. Returns the files removed, relative to `dir`.
+pub fn prune_known(
+    dir: &Path,
+    before: &HashSet<PathBuf>,
+    keep: &HashSet<PathBuf>,
+    in_scope: impl Fn(&Path) -> bool,
+) -> Result<Vec<String>> {
+    let mut removed = Vec::new();
+    for p in before.iter().filter(|p| !keep.contains(*p) && in_scope(p)) {
+        match std::fs::remove_file(p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("không xóa được {}", p.display())),
+        }
+        if let Ok(rel) = p.strip_prefix(dir) {
+            removed.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+        // Up to `dir`, each folder left empty goes (removing a non-empty one fails).
+        let mut folder = p.parent();
+        while let Some(f) = folder.filter(|f| f.starts_with(dir) && *f != dir) {
+            if std::fs::remove_dir(f).is_err() {
+                break;
+            }
+            folder = f.parent();
+        }
+    }
+    removed.sort();
+    Ok(removed)
+}
+
 /// The sub-folders and other entries of one folder.
 fn list(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let (mut dirs, mut files) = (Vec::new(), Vec::new());
@@ -230,6 +262,25 @@ fn is_replaceable(dest: &Path) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prune_known_removes_what_is_no_longer_made_and_empty_folders() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path();
+        let files = ["a/x/index.html", "a/y/index.html", "du-lieu/z.json"];
+        let before: HashSet<PathBuf> = files.iter().map(|f| dir.join(f)).collect();
+        for p in &before {
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, "x").expect("write");
+        }
+        let keep: HashSet<PathBuf> = [dir.join("a/x/index.html")].into();
+        let pages = |p: &Path| !p.starts_with(dir.join("du-lieu"));
+        let removed = prune_known(dir, &before, &keep, pages).expect("prune");
+        assert_eq!(removed, ["a/y/index.html"]);
+        assert!(!dir.join("a/y").exists(), "emptied folder removed");
+        assert!(dir.join("a/x/index.html").exists());
+        assert!(dir.join("du-lieu/z.json").exists(), "out of scope");
+    }
 
     #[test]
     fn failed_build_keeps_previous_output() {

@@ -24,6 +24,7 @@ use crate::model::Date;
 use crate::render::{Output, RenderContext, Renderers, Scope, Theme};
 use crate::writer::Staging;
 use anyhow::{Context, Result};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -42,6 +43,10 @@ pub struct Project {
     renderers: Option<(Theme, Renderers)>,
     /// What the preview folder holds, between two renders into it.
     preview_memo: Option<PageMemo>,
+    /// Every file the preview folder holds after the last render into it, so the next
+    /// render removes what it no longer makes without listing 10,000 folders; `None`
+    /// when unknown (before the first render, after a failed one).
+    preview_files: Option<HashSet<PathBuf>>,
 }
 
 /// What a build did: the diagnostics always, the summary only when it wrote a site.
@@ -91,6 +96,7 @@ impl Project {
             print_checked: false,
             renderers: None,
             preview_memo: None,
+            preview_files: None,
         }
     }
 
@@ -412,16 +418,38 @@ impl Project {
         };
         // What the folder holds now, for the next render: a failed render leaves none.
         let memo = out.take_memo();
+        let before = self.preview_files.take();
         result?;
         self.preview_memo = memo.map(|m| m.into_previous(|rel| !in_scope(rel)));
         let mut changed = out.take_changed();
         let written = out.take_written();
-        changed.extend(crate::writer::prune_where(dir, &written, |rel| {
-            in_scope(rel)
-        })?);
-        changed.sort();
-        changed.dedup();
-        Ok(Some(Rendered { changed }))
+        let rel = |p: &Path| {
+            p.strip_prefix(dir)
+                .map(|r| r.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default()
+        };
+        changed.extend(match &before {
+            Some(before) => {
+                crate::writer::prune_known(dir, before, &written, |p| in_scope(&rel(p)))?
+            }
+            None => crate::writer::prune_where(dir, &written, in_scope)?,
+        });
+        // Out of scope, the folder holds what it held.
+        let mut files = written;
+        if scope != Scope::All {
+            match before {
+                Some(before) => files.extend(before.into_iter().filter(|p| !in_scope(&rel(p)))),
+                None => {
+                    return Ok(Some(Rendered {
+                        changed: sorted(changed),
+                    }))
+                }
+            }
+        }
+        self.preview_files = Some(files);
+        Ok(Some(Rendered {
+            changed: sorted(changed),
+        }))
     }
 
     fn render(&mut self, out: &Output, inject: &str, scope: Scope) -> Result<()> {
@@ -492,6 +520,12 @@ fn locate_on_disk(path: &Path, f: crate::diagnostic::Finding) -> crate::diagnost
         fix: f.fix,
         source: text.map(std::sync::Arc::from),
     }
+}
+
+fn sorted(mut list: Vec<String>) -> Vec<String> {
+    list.sort();
+    list.dedup();
+    list
 }
 
 fn absolute(p: &Path) -> PathBuf {
