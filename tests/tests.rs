@@ -15,6 +15,7 @@ mod util;
 mod cache;
 mod cli;
 mod forms;
+mod kill;
 mod layers;
 mod lifecycle;
 mod malformed;

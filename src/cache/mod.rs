@@ -87,6 +87,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> bool {
     ok
 }
 
+/// Remove the temporary files (`<name>.tmp<pid>`, see [`write_atomic`] and `store`) that
+/// processes `gone` says are dead left in `cache_dir` and its folders: a killed build
+/// leaves one as large as the store it was writing.
+pub fn sweep_temps(
+    cache_dir: &Path,
+    pid_in: impl Fn(&str) -> Option<u32>,
+    gone: impl Fn(u32) -> bool,
+) {
+    for entry in walkdir::WalkDir::new(cache_dir)
+        .max_depth(2)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+    {
+        let name = entry.file_name().to_string_lossy();
+        if pid_in(&name).is_some_and(&gone) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Which niemyet made an entry: its version and the size and modification time of the
 /// running executable. A rebuilt binary (a developer's change to parsing or to a Tera
 /// filter) invalidates every record and page entry; an unchanged installed binary keeps

@@ -300,6 +300,12 @@ impl Project {
                 summary: None,
             });
         }
+        // What killed builds left in the cache (the output's leftovers are the writer's).
+        crate::cache::sweep_temps(
+            &self.cache_dir,
+            |name| crate::writer::pid_after(name, ".tmp"),
+            crate::writer::is_dead,
+        );
         let staging = Staging::new(output)?;
         // The staging folder keeps its identity when swapped in: its page memo is filed
         // under it.

@@ -12,6 +12,12 @@
 //!
 //! A folder keeps its identity through these renames (`Staging::folder_id`): the page
 //! memo of the build that filled it (`crate::cache::pages`) is filed under it.
+//!
+//! The swap itself, and what a killed build leaves behind, are `swap`'s.
+
+mod swap;
+
+pub use swap::{crash_point, is_dead, pid_after};
 
 use anyhow::{Context, Result};
 use std::collections::HashSet;
@@ -47,6 +53,8 @@ impl Staging {
             .unwrap_or_else(|| "output".into());
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let prev = parent.join(format!(".{name}.niemyet-prev"));
+        swap::recover(dest, &prev);
+        sweep_dead(&parent, &name, &prev);
         if dir.exists() {
             std::fs::remove_dir_all(&dir).ok();
         }
@@ -92,18 +100,8 @@ impl Staging {
         if self.prev.exists() {
             std::fs::remove_dir_all(&self.prev).ok();
         }
-        let had_dest = self.dest.exists();
-        if had_dest {
-            std::fs::rename(&self.dest, &self.prev)
-                .with_context(|| format!("không đổi tên được {}", self.dest.display()))?;
-        }
-        if let Err(e) = std::fs::rename(&self.dir, &self.dest) {
-            // Put the previous output back before reporting.
-            if had_dest {
-                std::fs::rename(&self.prev, &self.dest).ok();
-            }
-            return Err(e).with_context(|| format!("không ghi được {}", self.dest.display()));
-        }
+        crash_point("truoc-khi-doi");
+        swap::swap_in(&self.dir, &self.dest, &self.prev)?;
         self.committed = true;
         Ok(())
     }
@@ -117,6 +115,30 @@ impl Drop for Staging {
         // A failed build's folder is still a good start for the next one.
         if self.prev.exists() || std::fs::rename(&self.dir, &self.prev).is_err() {
             std::fs::remove_dir_all(&self.dir).ok();
+        }
+    }
+}
+
+/// Staging folders of builds whose process is gone (killed, crashed): the newest becomes
+/// the next build's folder when there is none, the rest are removed.
+fn sweep_dead(parent: &Path, name: &str, prev: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefix = format!(".{name}.staging-");
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let dead = file
+            .strip_prefix(&prefix)
+            .and_then(|pid| pid.parse().ok())
+            .is_some_and(is_dead);
+        if !dead {
+            continue;
+        }
+        let path = entry.path();
+        let reusable = !prev.exists() && path.join(MARKER).is_file();
+        if !reusable || std::fs::rename(&path, prev).is_err() {
+            std::fs::remove_dir_all(&path).ok();
         }
     }
 }
