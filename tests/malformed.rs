@@ -25,6 +25,10 @@
 //! - `message~=TEXT` / `fix~=TEXT`: substrings of the message / fix; each runs to the end of
 //!   the line or to the next ` fix~=` / ` message~=`.
 //!
+//! A case that needs more than one file (a loop between records, a broken `site.yaml`) is a
+//! folder laid out like `content/`; its files are copied over the base tree and each file
+//! carries its own expectations, on that file unless `file=` says otherwise.
+//!
 //! A case that expects any error must make `check` exit with 1; a case that expects only
 //! warnings must exit with 0 (the record is otherwise valid). Expectation text is compared in
 //! NFC, as the tool normalises every record to NFC on load.
@@ -62,6 +66,8 @@ struct Expect {
 struct Case {
     path: PathBuf,
     name: String,
+    /// The names of the case's files (one, or those of a folder case).
+    files: Vec<String>,
     expects: Vec<Expect>,
     known_issues: Vec<String>,
     only: bool,
@@ -73,11 +79,12 @@ fn cases() -> Vec<PathBuf> {
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
         .map(|e| e.expect("dir entry").path())
         .filter(|p| {
-            p.is_file()
-                && matches!(
-                    p.extension().and_then(|e| e.to_str()),
-                    Some("yaml" | "yml" | "md")
-                )
+            p.is_dir()
+                || p.is_file()
+                    && matches!(
+                        p.extension().and_then(|e| e.to_str()),
+                        Some("yaml" | "yml" | "md")
+                    )
         })
         .collect();
     files.sort();
@@ -155,6 +162,66 @@ fn parse_expect(raw: &str) -> Result<Expect, String> {
 }
 
 fn load_case(path: &Path) -> Result<Case, String> {
+    if path.is_dir() {
+        return load_folder_case(path);
+    }
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let (expects, known_issues, only) = read_expectations(path)?;
+    if expects.is_empty() {
+        return Err(format!(
+            "{name}: no `# expect:` line at the top of the file"
+        ));
+    }
+    Ok(Case {
+        path: path.to_path_buf(),
+        files: vec![name.clone()],
+        name,
+        expects,
+        known_issues,
+        only,
+    })
+}
+
+/// A folder case: the expectations of every file in it, each on its own file by default.
+fn load_folder_case(path: &Path) -> Result<Case, String> {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let mut case = Case {
+        path: path.to_path_buf(),
+        name: name.clone(),
+        files: Vec::new(),
+        expects: Vec::new(),
+        known_issues: Vec::new(),
+        only: false,
+    };
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| format!("{name}: {e}"))? {
+            let p = entry.map_err(|e| format!("{name}: {e}"))?.path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let file = p.file_name().unwrap().to_string_lossy().into_owned();
+            let (expects, known, only) = read_expectations(&p)?;
+            case.expects.extend(expects.into_iter().map(|mut e| {
+                e.file.get_or_insert_with(|| file.clone());
+                e
+            }));
+            case.known_issues.extend(known);
+            case.only |= only;
+            case.files.push(file);
+        }
+    }
+    if case.expects.is_empty() {
+        return Err(format!(
+            "{name}: no file in the folder has an `# expect:` line"
+        ));
+    }
+    Ok(case)
+}
+
+/// The `# expect:`, `# known-issue:` and `# only:` lines at the top of one file.
+fn read_expectations(path: &Path) -> Result<(Vec<Expect>, Vec<String>, bool), String> {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
     let nfc: String = text.nfc().collect();
@@ -173,11 +240,6 @@ fn load_case(path: &Path) -> Result<Case, String> {
             known_issues.push(note.trim().to_owned());
         }
     }
-    if expects.is_empty() {
-        return Err(format!(
-            "{name}: no `# expect:` line at the top of the file"
-        ));
-    }
     if known_issues.is_empty() {
         if let Some(e) = expects.iter().find(|e| e.line.is_none()) {
             return Err(format!(
@@ -186,20 +248,16 @@ fn load_case(path: &Path) -> Result<Case, String> {
             ));
         }
     }
-    Ok(Case {
-        path: path.to_path_buf(),
-        name,
-        expects,
-        known_issues,
-        only,
-    })
+    Ok((expects, known_issues, only))
 }
 
 /// A fresh content tree: the valid base fixture plus, optionally, one case file.
 fn content_tree(root: &Path, case: Option<&Path>) -> PathBuf {
     let content = root.join("content");
     copy_dir(&manifest().join("tests/fixtures/base"), &content);
-    if let Some(case) = case {
+    if let Some(case) = case.filter(|c| c.is_dir()) {
+        copy_dir(case, &content);
+    } else if let Some(case) = case {
         std::fs::copy(
             case,
             content.join("thu-tuc").join(case.file_name().unwrap()),
@@ -282,6 +340,18 @@ fn run_case(case: &Case) -> Result<(), String> {
     let (out, json) = check_json(&content);
     let code = out.status.code();
     let json = json.map_err(|e| format!("{}: {e}", case.name))?;
+    // The first run filled the record cache; the second reads from it and must say
+    // exactly the same (a `.nan` once turned into "not stated" on the second run).
+    let (again, _) = check_json(&content);
+    if (again.status.code(), &again.stdout) != (code, &out.stdout) {
+        return Err(format!(
+            "case {}: a second check (records from the cache) differs from the first:\nfirst ({code:?}):\n{}\nsecond ({:?}):\n{}",
+            case.name,
+            String::from_utf8_lossy(&out.stdout),
+            again.status.code(),
+            String::from_utf8_lossy(&again.stdout)
+        ));
+    }
     let diags = diagnostics(&json);
     let mut problems = Vec::new();
     for e in &case.expects {
@@ -293,7 +363,7 @@ fn run_case(case: &Case) -> Result<(), String> {
         let extra: Vec<&Value> = diags
             .iter()
             .filter(|d| {
-                d["file"].as_str().is_some_and(|f| f.ends_with(&case.name))
+                case.files.iter().any(|n| file_name(d) == *n)
                     && !case.expects.iter().any(|e| matches(e, &case.name, d))
             })
             .collect();

@@ -43,7 +43,76 @@ pub fn check(records: &[LoadedRecord], as_of: Date) -> Diagnostics {
         }
         diags.0.extend(r.locate(out));
     }
+    cycles(records, &replaced_by, &mut diags);
     diags
+}
+
+/// Replacements that come back to where they started (A replaces B, B replaces A):
+/// every record of the loop would be retired and none would remain in force, so each
+/// file of the loop gets an error naming all of them.
+fn cycles(records: &[LoadedRecord], replaced_by: &BTreeMap<&str, &str>, diags: &mut Diagnostics) {
+    let file_of = |code: &str| {
+        records.iter().find(|r| {
+            r.procedure
+                .ma_thu_tuc
+                .as_ref()
+                .is_some_and(|c| c.as_str() == code)
+        })
+    };
+    // Each old code has one replacement, so following `replaced_by` from any code
+    // either ends or enters exactly one loop.
+    let mut done: BTreeMap<&str, ()> = BTreeMap::new();
+    for &start in replaced_by.keys() {
+        let mut path: Vec<&str> = Vec::new();
+        let mut at = start;
+        while !done.contains_key(at) && !path.contains(&at) {
+            path.push(at);
+            match replaced_by.get(at) {
+                Some(next) => at = next,
+                None => break,
+            }
+        }
+        let loop_from = path.iter().position(|c| *c == at);
+        for c in &path {
+            done.insert(c, ());
+        }
+        let Some(from) = loop_from else { continue };
+        let ring = &path[from..];
+        let named: Vec<String> = ring
+            .iter()
+            .map(|c| match file_of(c) {
+                Some(r) => format!("{c} ({})", file_name(r)),
+                None => (*c).to_owned(),
+            })
+            .chain(std::iter::once(ring[0].to_owned()))
+            .collect();
+        for (i, code) in ring.iter().enumerate() {
+            let Some(r) = file_of(code) else { continue };
+            // `code` is replaced by the next in the ring, and replaces the previous.
+            let replaced = ring[(i + ring.len() - 1) % ring.len()];
+            let j = r
+                .procedure
+                .thay_the_cho
+                .iter()
+                .position(|c| c.as_str() == replaced)
+                .unwrap_or(0);
+            diags.0.extend(r.locate(vec![Finding::error(
+                FieldPath::root().key("thay_the_cho").index(j),
+                format!(
+                    "các thủ tục thay thế nhau thành vòng (→ là \"được thay bằng\"): {}; cả vòng sẽ bị gỡ, không thủ tục nào còn hiệu lực",
+                    named.join(" → ")
+                ),
+                Some("chỉ thủ tục mới ghi thay_the_cho: [mã cũ]; xóa dòng này ở thủ tục cũ".into()),
+            )]));
+        }
+    }
+}
+
+fn file_name(r: &LoadedRecord) -> String {
+    r.path.file_name().map_or_else(
+        || r.path.display().to_string(),
+        |f| f.to_string_lossy().into_owned(),
+    )
 }
 
 fn replacement<'a>(

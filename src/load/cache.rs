@@ -48,9 +48,15 @@ impl RecordCache {
         serde_json::from_str(std::str::from_utf8(&json).ok()?).ok()
     }
 
-    /// Keep a record that loaded cleanly.
+    /// Keep a record that loaded cleanly, if its JSON form reads back as the same
+    /// record. JSON cannot hold every value YAML can (`.nan` and `.inf` become `null`,
+    /// i.e. "not stated"): such a record is parsed every time, so that a cached run
+    /// gives exactly the verdict and output of an uncached one.
     pub fn put(&self, key: Digest32, p: &Procedure) {
-        if let Ok(json) = serde_json::to_vec(p) {
+        let Ok(json) = serde_json::to_vec(p) else {
+            return;
+        };
+        if serde_json::from_slice::<Procedure>(&json).is_ok_and(|back| back == *p) {
             self.0.put(key, &json);
         }
     }
@@ -110,6 +116,24 @@ mod tests {
         let cache = RecordCache::open(Some(dir.path()));
         assert!(cache.get(&kb).is_none(), "unused entries are dropped");
         assert_eq!(cache.get(&ka), Some(record("1.000001")));
+    }
+
+    #[test]
+    fn a_record_json_cannot_hold_is_not_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = RecordCache::open(Some(dir.path()));
+        let k = cache.key(&file("x.yaml", "x")).expect("key");
+        let mut nan = record("1.000001");
+        nan.cach_thuc_thuc_hien = vec![serde_json::from_str(
+            r#"{"hinh_thuc":"Trực tiếp","thoi_han":{"so":1,"don_vi":"ngày"}}"#,
+        )
+        .expect("channel")];
+        if let Some(t) = nan.cach_thuc_thuc_hien[0].thoi_han.as_mut() {
+            t.so = Some(f64::NAN);
+        }
+        cache.put(k, &nan);
+        cache.save();
+        assert!(RecordCache::open(Some(dir.path())).get(&k).is_none());
     }
 
     #[test]

@@ -5,6 +5,10 @@ use chrono::{Datelike, NaiveDate};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
+/// Years a record's date may fall in: a legal text older than 1900 or a date past 2200
+/// is a typing mistake, and a year of five digits or below zero would print wrongly.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
 /// A calendar date written `2025-10-31` or `31/10/2025` (the way it is printed on paper).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub NaiveDate);
@@ -17,11 +21,20 @@ impl Date {
         } else {
             NaiveDate::parse_from_str(text, "%Y-%m-%d")
         };
-        parsed.map(Date).map_err(|_| {
+        let date = parsed.map(Date).map_err(|_| {
             format!(
                 "ngày không hợp lệ: \"{text}\"; viết dạng 31/10/2025 hoặc 2025-10-31 và kiểm tra ngày có trong tháng"
             )
-        })
+        })?;
+        if !YEARS.contains(&date.0.year()) {
+            return Err(format!(
+                "năm {} của ngày \"{text}\" nằm ngoài khoảng {}–{}; kiểm tra lại năm",
+                date.0.year(),
+                YEARS.start(),
+                YEARS.end()
+            ));
+        }
+        Ok(date)
     }
 
     pub fn from_ymd(y: i32, m: u32, d: u32) -> Option<Date> {
@@ -95,5 +108,9 @@ mod tests {
         assert!(Date::parse("2025-13-01").is_err());
         assert!(Date::parse("29/02/2024").is_ok());
         assert!(Date::parse("hôm qua").is_err());
+        assert!(Date::parse("-0001-01-01").is_err());
+        assert!(Date::parse("+10000-01-01").is_err());
+        assert!(Date::parse("01/01/1899").is_err());
+        assert!(Date::parse("31/12/2200").is_ok());
     }
 }

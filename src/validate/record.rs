@@ -153,10 +153,23 @@ fn channels(p: &Procedure, out: &mut Vec<Finding>) {
                     "thời hạn thiếu con số",
                     Some("thêm so: 5 (hoặc don_vi: khác và mo_ta: …)".into()),
                 )),
+                (_, Some(n)) if !n.is_finite() => out.push(Finding::error(
+                    at.key("thoi_han").key("so"),
+                    format!("thời hạn phải là một con số (đang ghi {})", yaml_number(n)),
+                    Some("ghi số ngày/giờ, ví dụ so: 3".into()),
+                )),
                 (_, Some(n)) if n <= 0.0 => out.push(Finding::error(
                     at.key("thoi_han").key("so"),
                     format!("thời hạn phải lớn hơn 0 (đang ghi {n})"),
                     Some("ghi số ngày/giờ, ví dụ so: 3".into()),
+                )),
+                (_, Some(n)) if n > MAX_TIME || !whole_hundredths(n) => out.push(Finding::error(
+                    at.key("thoi_han").key("so"),
+                    format!(
+                        "thời hạn {} không hợp lệ: tối đa {MAX_TIME} và nhiều nhất 2 chữ số thập phân",
+                        shown(n)
+                    ),
+                    Some("ghi số ngày/giờ như văn bản quy định, ví dụ so: 3 hoặc so: 0.5".into()),
                 )),
                 _ => {}
             },
@@ -173,6 +186,30 @@ fn channels(p: &Procedure, out: &mut Vec<Finding>) {
                 }
             }
         }
+    }
+}
+
+/// The longest time limit a record may state, in any unit (ten years of days): a larger
+/// number is a typing mistake, and would not print or convert to a duration exactly.
+const MAX_TIME: f64 = 3650.0;
+
+/// The largest amount a fee may state (a thousand billion): amounts are kept exact to
+/// the hundredth up to here.
+const MAX_AMOUNT: f64 = 1e12;
+
+/// Whether `v` has at most two decimal places (an amount in đồng or cents, a time
+/// limit of "0,5 ngày").
+fn whole_hundredths(v: f64) -> bool {
+    let cents = v * 100.0;
+    (cents - cents.round()).abs() < 1e-6
+}
+
+/// A number as the officer would recognise it: `1e30`, not thirty-one digits.
+fn shown(v: f64) -> String {
+    if v.abs() >= 1e15 {
+        format!("{v:e}")
+    } else {
+        v.to_string()
     }
 }
 
@@ -198,6 +235,16 @@ fn check_fee(fee: &Fee, at: &FieldPath, out: &mut Vec<Finding>) {
             ))
         } else if v < 0.0 {
             Some(format!("{what} không được âm (đang ghi {v})"))
+        } else if v > MAX_AMOUNT {
+            Some(format!(
+                "{what} {} quá lớn: tối đa {} (một nghìn tỷ)",
+                shown(v),
+                crate::text::format_amount(MAX_AMOUNT)
+            ))
+        } else if !whole_hundredths(v) {
+            Some(format!(
+                "{what} {v} có quá 2 chữ số thập phân: số tiền không ghi lẻ hơn 0,01"
+            ))
         } else {
             None
         }
