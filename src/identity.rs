@@ -11,13 +11,10 @@ use crate::cache::Digest32;
 use crate::diagnostic::{Diagnostic, FieldPath, Finding};
 use crate::load::LoadedRecord;
 use crate::model::Procedure;
-use crate::text::slugify;
+use crate::text::{slugify, SLUG_MAX};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-
-/// Longest automatic slug, in bytes; long official names are cut at a word.
-pub const SLUG_MAX: usize = 80;
 
 /// What is worked out from one record file alone, once per parse (in parallel in a
 /// build; kept between rebuilds by the live preview): placing every record is then only

@@ -159,6 +159,9 @@ pub fn loose_code(input: &str) -> String {
         .collect()
 }
 
+/// Longest automatic slug, in bytes; long official names are cut at a word.
+pub const SLUG_MAX: usize = 80;
+
 /// URL slug: folded words joined by `-`, at most `max` bytes, cut at a word boundary.
 pub fn slugify(input: &str, max: usize) -> String {
     let folded = fold(&deunicode::deunicode(&fold_keep_case(input)));
@@ -190,6 +193,18 @@ fn fold_keep_case(input: &str) -> String {
 }
 
 /// Format an amount the Vietnamese way: `1.000.000`, decimals after a comma.
+/// Whether `s` shows nothing on a page: only whitespace, or characters that take no
+/// room (zero-width space and joiners, word joiner, byte-order mark, soft hyphen).
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}'
+            )
+    })
+}
+
 pub fn format_amount(value: f64) -> String {
     let negative = value < 0.0;
     let value = value.abs();

@@ -114,7 +114,7 @@ pub struct Catalogue {
 impl Catalogue {
     /// The catalogue of the procedures in force (as the lifecycle left them: next
     /// versions merged in), with the lifecycle around them. Built once: fields follow
-    /// from each procedure's `linh_vuc` as it stands, grouped by its folded name and
+    /// from each procedure's `linh_vuc` as it stands, grouped by its slug and
     /// named as the first record in code order spells it.
     pub fn build(current: Vec<Placed>, lifecycle: Lifecycle) -> Catalogue {
         let mut current = current;
@@ -123,7 +123,8 @@ impl Catalogue {
             .iter()
             .map(|p| {
                 let name = p.procedure.linh_vuc.as_deref().unwrap_or_default();
-                (fold(name), name)
+                // By slug: two spellings that would share linh-vuc/<slug>/ are one field.
+                (slugify(name, crate::text::SLUG_MAX), name)
             })
             .collect();
         let mut first: BTreeMap<&str, &str> = BTreeMap::new();
@@ -132,10 +133,10 @@ impl Catalogue {
         }
         let ids: HashMap<&str, usize> = first.keys().enumerate().map(|(n, k)| (*k, n)).collect();
         let mut fields: Vec<Field> = first
-            .values()
-            .map(|name| Field {
+            .iter()
+            .map(|(slug, name)| Field {
                 name: (*name).to_owned(),
-                slug: slugify(name, crate::identity::SLUG_MAX),
+                slug: (*slug).to_owned(),
                 entries: Vec::new(),
             })
             .collect();

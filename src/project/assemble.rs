@@ -225,6 +225,7 @@ fn check_site(site: &SiteConfig, file: &SourceFile) -> Vec<Diagnostic> {
                 .into_iter()
                 .chain(validate::check_lists(site))
                 .chain(validate::check_feedback(site))
+                .chain(validate::check_site_text(site))
                 .collect::<Vec<_>>(),
         ),
     );

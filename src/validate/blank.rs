@@ -27,11 +27,23 @@ struct Walker<'o> {
 
 impl Walker<'_> {
     fn text(&mut self, s: &str) {
-        if s.trim().is_empty() {
+        if crate::text::is_blank(s) {
             self.out.push(Finding::error(
                 self.at.clone(),
-                "nội dung để trống",
+                if s.is_empty() || s.trim().is_empty() {
+                    "nội dung để trống"
+                } else {
+                    "nội dung để trống (chỉ có ký tự không hiện ra, như dấu cách rộng 0)"
+                },
                 Some("ghi nội dung, hoặc xóa hẳn dòng này".into()),
+            ));
+        } else if matches!(s, "null" | "Null" | "NULL" | "~") {
+            // YAML's null where text is expected reaches a string field as its spelling:
+            // the page would show the word "null".
+            self.out.push(Finding::error(
+                self.at.clone(),
+                format!("ghi {s} (giá trị rỗng) ở chỗ cần nội dung: trang web sẽ hiện chữ \"{s}\""),
+                Some("ghi nội dung, hoặc xóa hẳn phần tử này".into()),
             ));
         }
     }

@@ -47,6 +47,19 @@ pub fn check_record(p: &Procedure) -> Vec<Finding> {
             ));
         }
     }
+    if let Some(field) = p.linh_vuc.as_deref().filter(|f| !crate::text::is_blank(f)) {
+        // The field's pages live at linh-vuc/<slug>/: a name with no letter or digit
+        // ("—", "(*)", an emoji) would have none and overwrite the list of fields.
+        if crate::text::slugify(field, crate::text::SLUG_MAX).is_empty() {
+            out.push(Finding::error(
+                root.key("linh_vuc"),
+                format!("tên lĩnh vực \"{field}\" không có chữ hoặc số"),
+                Some(
+                    "ghi tên lĩnh vực như trong quyết định công bố, ví dụ linh_vuc: Hộ tịch".into(),
+                ),
+            ));
+        }
+    }
     if p.so_luong_ho_so == Some(0) {
         out.push(Finding::error(
             root.key("so_luong_ho_so"),

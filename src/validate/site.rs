@@ -52,6 +52,19 @@ pub fn check_portal(site: &SiteConfig) -> Vec<Finding> {
     out
 }
 
+/// Blank text in `site.yaml` (a title of `""`, a complaints notice of a zero-width
+/// space): every page and poster would show an empty heading or notice.
+pub fn check_site_text(site: &SiteConfig) -> Vec<Finding> {
+    let mut out = Vec::new();
+    super::blank::blank_strings(site, &mut out);
+    // A life event without a name has its own message (check_life_events).
+    out.retain(|f| {
+        !(f.field.0.first() == Some(&crate::diagnostic::Seg::Key("su_kien_cuoc_song".into()))
+            && f.field.0.last() == Some(&crate::diagnostic::Seg::Key("ten".into())))
+    });
+    out
+}
+
 /// A list page must hold at least one procedure, or the lists would never end.
 pub fn check_lists(site: &SiteConfig) -> Vec<Finding> {
     if site.so_thu_tuc_moi_trang > 0 {
@@ -84,7 +97,7 @@ pub fn check_life_events(site: &SiteConfig, known: &dyn Fn(&str) -> bool) -> Vec
     let mut out = Vec::new();
     for (i, ev) in site.su_kien_cuoc_song.iter().enumerate() {
         let at = FieldPath::root().key("su_kien_cuoc_song").index(i);
-        if ev.ten.trim().is_empty() {
+        if crate::text::is_blank(&ev.ten) {
             out.push(Finding::error(
                 at.key("ten"),
                 "sự kiện không có tên",
