@@ -89,6 +89,23 @@ pub struct Diagnostic {
     pub source: Option<Arc<str>>,
 }
 
+impl Diagnostic {
+    /// An error about a whole file or folder, with no line to point at (unreadable, not
+    /// a file, missing): line and column are 0.
+    pub fn whole_file(file: PathBuf, message: String, fix: Option<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            file,
+            line: 0,
+            column: 0,
+            field: FieldPath::root(),
+            message,
+            fix,
+            source: None,
+        }
+    }
+}
+
 /// A problem found before its position is known: the field path is enough to find it later.
 #[derive(Debug, Clone)]
 pub struct Finding {

@@ -10,6 +10,26 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `println!` that ends the program quietly when the reader has gone
+/// (`niemyet check --format json | head -1`) instead of panicking on the broken pipe.
+macro_rules! out {
+    ($($t:tt)*) => { emit(&mut std::io::stdout(), format_args!($($t)*)) };
+}
+
+/// [`out!`] for standard error.
+macro_rules! err {
+    ($($t:tt)*) => { emit(&mut std::io::stderr(), format_args!($($t)*)) };
+}
+
+fn emit(w: &mut dyn std::io::Write, args: std::fmt::Arguments<'_>) {
+    if let Err(e) = w.write_fmt(args).and_then(|()| w.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            // What a program killed by SIGPIPE reports to the shell (128 + 13).
+            std::process::exit(141);
+        }
+    }
+}
+
 #[derive(Parser)]
 #[command(
     name = "niemyet",
@@ -95,7 +115,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("lỗi: {e:#}");
+            err!("lỗi: {e:#}\n");
             ExitCode::from(2)
         }
     }
@@ -113,8 +133,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Diff { old, new, format } => {
             let r = niemyet::diff(&old, &new)?;
             match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&r)?),
-                Format::Text => print!("{}", niemyet::render_diff(&r)),
+                Format::Json => out!("{}\n", serde_json::to_string_pretty(&r)?),
+                Format::Text => out!("{}", niemyet::render_diff(&r)),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -125,21 +145,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let source = Source::resolve(content.as_deref());
             note_embedded(&source);
-            let mut project = Project::load(source, as_of.unwrap_or_else(Date::today))?;
+            let shown = content.clone().unwrap_or_else(|| PathBuf::from("content"));
+            let mut project = match Project::load(source, as_of.unwrap_or_else(Date::today)) {
+                Ok(p) => p,
+                Err(e) => return Ok(fatal(format, shown, format!("{e:#}"))),
+            };
             if let Some(e) = project.read_error() {
-                anyhow::bail!("{e}");
+                return Ok(fatal(format, shown, e));
             }
             #[cfg(feature = "pdf")]
-            project.check_print()?;
+            if let Err(e) = project.check_print() {
+                return Ok(fatal(
+                    format,
+                    shown,
+                    format!("không dàn trang được bản in: {e:#}"),
+                ));
+            }
             let record_files = project.record_files();
             let checked = project.check();
             let d = &checked.diagnostics;
             match format {
-                Format::Json => println!("{}", niemyet::render_json(d)),
+                Format::Json => out!("{}\n", niemyet::render_json(d)),
                 Format::Text => {
-                    eprint!("{}", niemyet::render_text(d));
-                    eprintln!(
-                        "Đã kiểm tra {} thủ tục: {}",
+                    err!("{}", niemyet::render_text(d));
+                    err!(
+                        "Đã kiểm tra {} thủ tục: {}\n",
                         record_files,
                         niemyet::counts(d)
                     );
@@ -166,13 +196,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let d = &result.diagnostics;
             for diag in &d.0 {
                 if !quiet || diag.severity == niemyet::diagnostic::Severity::Error {
-                    eprintln!("{}", niemyet::render_one(diag));
+                    err!("{}\n", niemyet::render_one(diag));
                 }
             }
             match result.summary {
                 Some(s) if s.unchanged => {
-                    println!(
-                        "Không có gì thay đổi từ lần dựng trước: {} giữ nguyên ({} thủ tục, {} trang) — {} cảnh báo, {:.2} s",
+                    out!("Không có gì thay đổi từ lần dựng trước: {} giữ nguyên ({} thủ tục, {} trang) — {} cảnh báo, {:.2} s\n",
                         output.display(),
                         s.procedures,
                         s.pages,
@@ -182,8 +211,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::SUCCESS)
                 }
                 Some(s) => {
-                    println!(
-                        "Đã dựng {} thủ tục, {} lĩnh vực, {} trang ({} tệp, {:.1} MB) vào {} — {} cảnh báo, {:.2} s",
+                    out!("Đã dựng {} thủ tục, {} lĩnh vực, {} trang ({} tệp, {:.1} MB) vào {} — {} cảnh báo, {:.2} s\n",
                         s.procedures,
                         s.fields,
                         s.pages,
@@ -195,19 +223,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     );
                     if timings {
                         for (stage, at) in &s.stages {
-                            println!("  {:>8.3} s  {stage}", at.as_secs_f64());
+                            out!("  {:>8.3} s  {stage}\n", at.as_secs_f64());
                         }
-                        println!(
+                        out!(
                             "  bộ nhớ đệm: {} thủ tục không phải đọc lại YAML, {} tệp giữ nguyên, \
-                             {} phần chỉ mục tìm kiếm và dữ liệu mở dùng lại",
-                            s.cached_records, s.reused_pages, s.reused_pieces
+                             {} phần chỉ mục tìm kiếm và dữ liệu mở dùng lại\n",
+                            s.cached_records,
+                            s.reused_pages,
+                            s.reused_pieces
                         );
                     }
                     Ok(ExitCode::SUCCESS)
                 }
                 None => {
-                    eprintln!(
-                        "Không dựng: {}. Thư mục {} giữ nguyên như lần dựng trước.",
+                    err!(
+                        "Không dựng: {}. Thư mục {} giữ nguyên như lần dựng trước.\n",
                         niemyet::counts(d),
                         output.display()
                     );
@@ -240,8 +270,22 @@ fn serve(
     Ok(ExitCode::SUCCESS)
 }
 
+/// A problem that stops `check` before any record is judged (no content folder, a
+/// print template that does not compile), reported like every other diagnostic so
+/// that `--format json` still says it.
+fn fatal(format: Format, file: PathBuf, message: String) -> ExitCode {
+    let d = niemyet::diagnostic::Diagnostics(vec![niemyet::diagnostic::Diagnostic::whole_file(
+        file, message, None,
+    )]);
+    match format {
+        Format::Json => out!("{}\n", niemyet::render_json(&d)),
+        Format::Text => err!("{}", niemyet::render_text(&d)),
+    }
+    ExitCode::from(2)
+}
+
 fn note_embedded(source: &Source) {
     if matches!(source, Source::Embedded) {
-        eprintln!("Không có thư mục ./content: dùng bộ thủ tục mẫu có sẵn.");
+        err!("Không có thư mục ./content: dùng bộ thủ tục mẫu có sẵn.\n");
     }
 }

@@ -27,7 +27,12 @@ pub fn severity_label(s: Severity) -> &'static str {
 pub fn render_one(d: &Diagnostic) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}: {}", severity_label(d.severity), d.message);
-    let _ = writeln!(s, "  --> {}:{}:{}", d.file.display(), d.line, d.column);
+    if d.line == 0 {
+        // About the whole file or folder: there is no line to show.
+        let _ = writeln!(s, "  --> {}", d.file.display());
+    } else {
+        let _ = writeln!(s, "  --> {}:{}:{}", d.file.display(), d.line, d.column);
+    }
     let gutter = d.line.to_string().len();
     let pad = " ".repeat(gutter);
     if let Some(line) = d

@@ -187,3 +187,114 @@ fn a_broken_record_is_not_also_reported_by_the_records_naming_it() {
         .as_str()
         .is_some_and(|f| f.ends_with("a.md")));
 }
+
+/// Files check cannot read are located diagnostics, all in one run, in both formats;
+/// what is documented as ignored (dot files, `_` folders, other folders) is never opened.
+#[cfg(unix)]
+#[test]
+fn unreadable_files_are_diagnostics_and_ignored_files_are_ignored() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let good = Record::new("1.000001", "Thủ tục đăng ký khai sinh").text();
+    let content = content_tree(tmp.path(), &[("a.yaml", &good)]);
+    let records = content.join("thu-tuc");
+    // Ignored: an editor's lock file (a dangling link), a draft folder, another folder.
+    symlink("/nonexistent/editor-lock", records.join(".#a.yaml")).expect("link");
+    std::fs::create_dir_all(records.join("_nhap")).expect("mkdir");
+    symlink("/nonexistent", records.join("_nhap/b.yaml")).expect("link");
+    std::fs::create_dir_all(content.join("ghi-chu")).expect("mkdir");
+    symlink("/nonexistent", content.join("ghi-chu/c.yaml")).expect("link");
+    // Read, and wrong: a dangling record link, a folder loop, a Windows-1258 file.
+    symlink("/nonexistent", records.join("mat.yaml")).expect("link");
+    symlink("..", records.join("vong")).expect("link");
+    std::fs::write(
+        records.join("cp1258.yaml"),
+        b"ma_thu_tuc: \"1.000002\"\nten_thu_tuc: Th\xf4 t\xf4c\n",
+    )
+    .expect("write");
+
+    let (o, json) = check_json(&content);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let diags = json["diagnostics"].as_array().expect("diagnostics");
+    let on = |name: &str| {
+        diags
+            .iter()
+            .find(|d| d["file"].as_str().is_some_and(|f| f.ends_with(name)))
+            .unwrap_or_else(|| panic!("no diagnostic on {name}: {json:#}"))
+    };
+    assert!(on("mat.yaml")["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("liên kết (symlink) trỏ tới chỗ không có")));
+    assert!(on("vong")["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("trỏ ngược lên thư mục chứa nó")));
+    let enc = on("cp1258.yaml");
+    assert_eq!(
+        (enc["line"].as_u64(), enc["column"].as_u64()),
+        (Some(2), Some(16))
+    );
+    assert!(enc["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("không phải UTF-8")));
+    for ignored in [".#a.yaml", "b.yaml", "c.yaml"] {
+        assert!(
+            !diags
+                .iter()
+                .any(|d| d["file"].as_str().is_some_and(|f| f.ends_with(ignored))),
+            "{ignored} is ignored, yet reported: {json:#}"
+        );
+    }
+    assert_eq!(json["errors"], 3, "{json:#}");
+    // No English from the libraries underneath.
+    let all = json.to_string();
+    for english in ["No such file", "os error", "IO error", "File system loop"] {
+        assert!(!all.contains(english), "{english}: {all}");
+    }
+}
+
+/// A check that cannot start still answers in JSON, and a reader that stops early
+/// (`| head -1`) ends the run without a panic.
+#[test]
+fn check_json_without_content_and_into_a_closed_pipe() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let o = run(
+        &["check", "--content", "nowhere", "--format", "json"],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(json["errors"], 1);
+    assert!(json["diagnostics"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("không tìm thấy thư mục nội dung")));
+
+    // Enough warnings for the report to outgrow a pipe's buffer.
+    let records: Vec<(String, String)> = (0..400)
+        .map(|i| {
+            let text = Record::new(&format!("1.{:06}", 100 + i), &format!("Thủ tục số {i}"))
+                .text()
+                .replace("muc_thu: 8000", "muc_thu: null");
+            (format!("r{i}.yaml"), text)
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = records
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let content = content_tree(tmp.path(), &refs);
+    let mut child = std::process::Command::new(bin())
+        .args(["check", "--format", "json", "--content"])
+        .arg(&content)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 1];
+    std::io::Read::read_exact(&mut stdout, &mut first).expect("first byte");
+    drop(stdout);
+    let o = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_ne!(o.status.code(), Some(101), "panicked: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -64,15 +64,14 @@ fn cycles(records: &[LoadedRecord], replaced_by: &BTreeMap<&str, &str>, diags: &
     let mut done: BTreeMap<&str, ()> = BTreeMap::new();
     for &start in replaced_by.keys() {
         let mut path: Vec<&str> = Vec::new();
-        let mut at = start;
-        while !done.contains_key(at) && !path.contains(&at) {
-            path.push(at);
-            match replaced_by.get(at) {
-                Some(next) => at = next,
-                None => break,
-            }
+        let mut at = Some(start);
+        while let Some(code) = at.filter(|c| !done.contains_key(c) && !path.contains(c)) {
+            path.push(code);
+            at = replaced_by.get(code).copied();
         }
-        let loop_from = path.iter().position(|c| *c == at);
+        // Stopped on a code already on this path: a loop. On a code done before (or
+        // at the end of a chain): none.
+        let loop_from = at.and_then(|a| path.iter().position(|c| *c == a));
         for c in &path {
             done.insert(c, ());
         }

@@ -21,8 +21,9 @@ pub use record::{parse_record, parse_record_cached, parse_yaml_file, LoadedRecor
 pub use serde_msg::suggest;
 
 use crate::cache::{Digest32, Key};
+use crate::diagnostic::Diagnostic;
 use crate::text::normalize;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use walkdir::WalkDir;
@@ -72,6 +73,9 @@ pub struct ContentFiles {
     pub forms: Vec<SourceFile>,
     /// Every other file under `bieu-mau/` (official originals), by shown path.
     pub form_assets: Vec<(PathBuf, Vec<u8>)>,
+    /// Files and folders that could not be read (not UTF-8, no permission, a broken
+    /// link), each located; reported with the rest of the check.
+    pub problems: Vec<Diagnostic>,
 }
 
 /// Where a file under the content folder belongs to the forms: `Some(true)` a definition,
@@ -104,16 +108,81 @@ pub fn is_record_file(rel: &Path) -> bool {
     in_records && !hidden && matches!(ext, "md" | "yaml" | "yml")
 }
 
-/// Read one content file (UTF-8, normalised to NFC).
-pub fn read(p: &Path) -> Result<SourceFile> {
-    let raw = std::fs::read(p).with_context(|| format!("không đọc được {}", p.display()))?;
-    let raw = String::from_utf8(raw).map_err(|_| {
-        anyhow::anyhow!(
-            "{}: tệp không phải UTF-8; hãy lưu lại với mã hóa UTF-8",
-            p.display()
-        )
-    })?;
-    Ok(SourceFile::new(p.to_path_buf(), &raw))
+/// Read one content file (UTF-8, normalised to NFC). A file that cannot be read, or is
+/// not UTF-8, is a diagnostic on that file (at the first bad byte's line and column).
+pub fn read(p: &Path) -> Result<SourceFile, Diagnostic> {
+    let raw = std::fs::read(p).map_err(|e| io_problem(p, &e))?;
+    match String::from_utf8(raw) {
+        Ok(text) => Ok(SourceFile::new(p.to_path_buf(), &text)),
+        Err(e) => {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            // The valid prefix is UTF-8 by definition.
+            let before = std::str::from_utf8(good).unwrap_or_default();
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Err(Diagnostic {
+                line,
+                column,
+                ..Diagnostic::whole_file(
+                    p.to_path_buf(),
+                    "tệp không phải UTF-8 (có thể lưu bằng mã hóa Windows-1258 hoặc TCVN3)".into(),
+                    Some("mở tệp và lưu lại với mã hóa UTF-8".into()),
+                )
+            })
+        }
+    }
+}
+
+/// What went wrong reading `p`, in the officer's words.
+fn io_problem(p: &Path, e: &std::io::Error) -> Diagnostic {
+    use std::io::ErrorKind as K;
+    let (message, fix) = match e.kind() {
+        K::NotFound => (
+            "không mở được tệp: tệp không còn, hoặc là liên kết (symlink) trỏ tới chỗ không có",
+            "xóa liên kết hỏng, hoặc chép tệp thật vào đây",
+        ),
+        K::PermissionDenied => (
+            "không có quyền đọc tệp này",
+            "cho tài khoản chạy niemyet quyền đọc (chmod a+r), hoặc chép lại tệp",
+        ),
+        K::IsADirectory => (
+            "đây là thư mục, không phải tệp",
+            "đổi tên thư mục, bỏ đuôi .yaml/.md",
+        ),
+        _ => ("không đọc được tệp", "kiểm tra ổ đĩa và quyền đọc của tệp"),
+    };
+    Diagnostic::whole_file(p.to_path_buf(), message.into(), Some(fix.into()))
+}
+
+/// Whether a walk entry is skipped by name: dot files (editor locks `.#a.yaml`, `.git`)
+/// and `_` folders (`_nhap/`) are documented as ignored, so nothing under them is even
+/// opened.
+fn ignored(entry: &walkdir::DirEntry) -> bool {
+    entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with(['.', '_'])
+}
+
+/// A walk error inside a folder niemyet reads, as a diagnostic on the path it names.
+fn walk_problem(root: &Path, e: walkdir::Error) -> Option<Diagnostic> {
+    let path = e.path().unwrap_or(root).to_path_buf();
+    // A link that cannot be followed fails before the walk can skip it by name.
+    let rel = path.strip_prefix(root).unwrap_or(&path);
+    if rel
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with(['.', '_']))
+    {
+        return None;
+    }
+    if e.loop_ancestor().is_some() {
+        return Some(Diagnostic::whole_file(
+            path,
+            "liên kết (symlink) trỏ ngược lên thư mục chứa nó: đọc sẽ không bao giờ hết".into(),
+            Some("xóa liên kết này".into()),
+        ));
+    }
+    Some(match e.io_error() {
+        Some(io) => io_problem(&path, io),
+        None => Diagnostic::whole_file(path, "không đọc được thư mục".into(), None),
+    })
 }
 
 /// The form definitions (`content/bieu-mau/*.yaml`) and the official files beside them.
@@ -121,39 +190,60 @@ pub fn read(p: &Path) -> Result<SourceFile> {
 pub struct FormFiles {
     pub files: Vec<SourceFile>,
     pub assets: Vec<(PathBuf, Vec<u8>)>,
+    pub problems: Vec<Diagnostic>,
 }
 
 /// Read only the form definitions and their official files (`content/bieu-mau/`): what
 /// the live preview reloads when anything in that folder changes.
-pub fn read_forms(content: &Path) -> Result<FormFiles> {
-    let (mut forms, mut assets) = (Vec::new(), Vec::new());
+pub fn read_forms(content: &Path) -> FormFiles {
+    let mut files = ContentFiles::default();
+    walk_forms(content, &mut files);
+    FormFiles {
+        files: files.forms,
+        assets: files.form_assets,
+        problems: files.problems,
+    }
+}
+
+fn walk_forms(content: &Path, files: &mut ContentFiles) {
     let dir = content.join("bieu-mau");
     if !dir.is_dir() {
-        return Ok(FormFiles::default());
+        return;
     }
-    for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("không duyệt được {}", dir.display()))?;
+    for entry in WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !ignored(e))
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                files.problems.extend(walk_problem(&dir, e));
+                continue;
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(content).unwrap_or(entry.path());
         match form_file_kind(rel) {
-            Some(true) => forms.push(read(entry.path())?),
-            Some(false) => {
-                let bytes = std::fs::read(entry.path())
-                    .with_context(|| format!("không đọc được {}", entry.path().display()))?;
-                assets.push((entry.path().to_path_buf(), bytes));
-            }
+            Some(true) => match read(entry.path()) {
+                Ok(f) => files.forms.push(f),
+                Err(d) => files.problems.push(d),
+            },
+            Some(false) => match std::fs::read(entry.path()) {
+                Ok(bytes) => files.form_assets.push((entry.path().to_path_buf(), bytes)),
+                Err(e) => files.problems.push(io_problem(entry.path(), &e)),
+            },
             None => {}
         }
     }
-    Ok(FormFiles {
-        files: forms,
-        assets,
-    })
 }
 
-/// Read a content folder from disk.
+/// Read a content folder from disk: `site.yaml`, `tu-dong-nghia.yaml`, `thu-tuc/` and
+/// `bieu-mau/`; nothing else in the folder is opened. A file or folder that cannot be
+/// read is a diagnostic, and every other file is still read.
 pub fn read_dir(content: &Path) -> Result<ContentFiles> {
     if !content.is_dir() {
         anyhow::bail!(
@@ -162,38 +252,47 @@ pub fn read_dir(content: &Path) -> Result<ContentFiles> {
         );
     }
     let mut files = ContentFiles::default();
-    let site = content.join("site.yaml");
-    if site.is_file() {
-        files.site = Some(read(&site)?);
-    }
-    let synonyms = content.join("tu-dong-nghia.yaml");
-    if synonyms.is_file() {
-        files.synonyms = Some(read(&synonyms)?);
-    }
-    let mut paths = Vec::new();
-    for entry in WalkDir::new(content).follow_links(true).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("không duyệt được {}", content.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(content).unwrap_or(entry.path());
-        if is_record_file(rel) {
-            paths.push(entry.path().to_path_buf());
-        }
-        match form_file_kind(rel) {
-            Some(true) => files.forms.push(read(entry.path())?),
-            Some(false) => {
-                let bytes = std::fs::read(entry.path())
-                    .with_context(|| format!("không đọc được {}", entry.path().display()))?;
-                files.form_assets.push((entry.path().to_path_buf(), bytes));
+    for (name, slot) in [
+        ("site.yaml", &mut files.site),
+        ("tu-dong-nghia.yaml", &mut files.synonyms),
+    ] {
+        let path = content.join(name);
+        if path.symlink_metadata().is_ok() {
+            match read(&path) {
+                Ok(f) => *slot = Some(f),
+                Err(d) => files.problems.push(d),
             }
-            None => {}
         }
     }
+    let records = content.join("thu-tuc");
+    let mut paths = Vec::new();
+    if records.is_dir() {
+        for entry in WalkDir::new(&records)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| !ignored(e))
+        {
+            match entry {
+                Err(e) => files.problems.extend(walk_problem(&records, e)),
+                Ok(entry) if entry.file_type().is_file() => {
+                    let rel = entry.path().strip_prefix(content).unwrap_or(entry.path());
+                    if is_record_file(rel) {
+                        paths.push(entry.path().to_path_buf());
+                    }
+                }
+                Ok(_) => {}
+            }
+        }
+    }
+    walk_forms(content, &mut files);
     use rayon::prelude::*;
-    files.records = paths
-        .par_iter()
-        .map(|p| read(p))
-        .collect::<Result<Vec<_>>>()?;
+    let read: Vec<Result<SourceFile, Diagnostic>> = paths.par_iter().map(|p| read(p)).collect();
+    for r in read {
+        match r {
+            Ok(f) => files.records.push(f),
+            Err(d) => files.problems.push(d),
+        }
+    }
     Ok(files)
 }

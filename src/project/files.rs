@@ -6,7 +6,7 @@ use super::assemble::{
     parse_config, parse_record, parse_record_cached, Keyed, ParsedConfig, ParsedRecord,
 };
 use super::Source;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{self, FormFiles, RecordCache, SourceFile};
 use anyhow::Result;
 use rayon::prelude::*;
@@ -21,7 +21,7 @@ pub(super) struct Files {
     pub forms: FormFiles,
     records: BTreeMap<PathBuf, ParsedRecord>,
     /// Files whose reading failed (not UTF-8, unreadable), reported with the rest.
-    unreadable: BTreeMap<PathBuf, String>,
+    unreadable: BTreeMap<PathBuf, Diagnostic>,
     /// Records read back from the record cache instead of parsed.
     pub cached_records: usize,
     /// How long reading and parsing every file took.
@@ -36,7 +36,12 @@ impl Files {
         let forms = FormFiles {
             files: std::mem::take(&mut files.forms),
             assets: std::mem::take(&mut files.form_assets),
+            problems: Vec::new(),
         };
+        let unreadable = std::mem::take(&mut files.problems)
+            .into_iter()
+            .map(|d| (d.file.clone(), d))
+            .collect();
         let config = parse_config(files.site.as_ref(), files.synonyms.as_ref());
         let cache = RecordCache::open(Some(cache_dir));
         let records: BTreeMap<PathBuf, ParsedRecord> = files
@@ -52,7 +57,7 @@ impl Files {
             config,
             forms,
             records,
-            unreadable: BTreeMap::new(),
+            unreadable,
             cached_records,
             loaded_in: start.elapsed(),
         })
@@ -60,15 +65,12 @@ impl Files {
 
     /// How many record files were read.
     pub fn record_files(&self) -> usize {
-        self.records.len() + self.unreadable.len()
-    }
-
-    /// The first file that could not be read, said whole.
-    pub fn read_error(&self) -> Option<String> {
-        self.unreadable
-            .iter()
-            .next()
-            .map(|(path, msg)| format!("{}: {msg}", path.display()))
+        self.records.len()
+            + self
+                .unreadable
+                .keys()
+                .filter(|p| p.components().any(|c| c.as_os_str() == "thu-tuc"))
+                .count()
     }
 
     /// The records that parsed, the codes of those that did not (so naming them is not
@@ -77,6 +79,8 @@ impl Files {
         let mut diagnostics = Diagnostics::default();
         let mut records = Vec::with_capacity(self.records.len());
         let mut unreadable = Vec::new();
+        diagnostics.0.extend(self.unreadable.values().cloned());
+        diagnostics.0.extend(self.forms.problems.iter().cloned());
         for p in self.records.values() {
             diagnostics.0.extend(p.diagnostics.0.iter().cloned());
             records.extend(p.record.clone());
@@ -90,7 +94,15 @@ impl Files {
     pub fn changed(&mut self, content: &Path, content_abs: &Path, abs: &Path, rel: &Path) -> bool {
         let shown = content.join(rel);
         if rel == Path::new("site.yaml") || rel == Path::new("tu-dong-nghia.yaml") {
-            let file = load::read(&shown).ok();
+            self.unreadable.remove(&shown);
+            let file = match load::read(&shown) {
+                Ok(f) => Some(f),
+                Err(d) if shown.symlink_metadata().is_ok() => {
+                    self.unreadable.insert(shown.clone(), d);
+                    None
+                }
+                Err(_) => None,
+            };
             let site = rel == Path::new("site.yaml");
             if site {
                 self.site_file = file;
@@ -102,14 +114,7 @@ impl Files {
         }
         if rel.starts_with("bieu-mau") {
             // Forms are few: read them all again.
-            let forms_dir = content.join("bieu-mau");
-            self.unreadable.retain(|p, _| !p.starts_with(&forms_dir));
-            match load::read_forms(content) {
-                Ok(forms) => self.forms = forms,
-                Err(e) => {
-                    self.unreadable.insert(shown, format!("{e:#}"));
-                }
-            }
+            self.forms = load::read_forms(content);
         } else if abs.is_dir() {
             // A folder moved in or created: read every record under it.
             for entry in walkdir::WalkDir::new(abs).into_iter().flatten() {
@@ -140,9 +145,9 @@ impl Files {
             Ok(file) => {
                 self.records.insert(path, parse_record(file));
             }
-            Err(e) => {
+            Err(d) => {
                 self.records.remove(&path);
-                self.unreadable.insert(path, format!("{e:#}"));
+                self.unreadable.insert(path, d);
             }
         }
     }

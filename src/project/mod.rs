@@ -210,9 +210,7 @@ impl Project {
     /// A failure outside the records (an unreadable file), which `check` cannot place at
     /// a line.
     pub fn read_error(&self) -> Option<String> {
-        self.load_error
-            .clone()
-            .or_else(|| self.files.as_ref().and_then(Files::read_error))
+        self.load_error.clone()
     }
 
     /// Add to the check what print finds: posters and guide sheets that need a second
