@@ -110,8 +110,8 @@ pub fn is_record_file(rel: &Path) -> bool {
 
 /// Read one content file (UTF-8, normalised to NFC). A file that cannot be read, or is
 /// not UTF-8, is a diagnostic on that file (at the first bad byte's line and column).
-pub fn read(p: &Path) -> Result<SourceFile, Diagnostic> {
-    let raw = std::fs::read(p).map_err(|e| io_problem(p, &e))?;
+pub fn read(p: &Path) -> Result<SourceFile, Box<Diagnostic>> {
+    let raw = std::fs::read(p).map_err(|e| Box::new(io_problem(p, &e)))?;
     match String::from_utf8(raw) {
         Ok(text) => Ok(SourceFile::new(p.to_path_buf(), &text)),
         Err(e) => {
@@ -120,7 +120,7 @@ pub fn read(p: &Path) -> Result<SourceFile, Diagnostic> {
             let before = std::str::from_utf8(good).unwrap_or_default();
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            Err(Diagnostic {
+            Err(Box::new(Diagnostic {
                 line,
                 column,
                 ..Diagnostic::whole_file(
@@ -128,7 +128,7 @@ pub fn read(p: &Path) -> Result<SourceFile, Diagnostic> {
                     "tệp không phải UTF-8 (có thể lưu bằng mã hóa Windows-1258 hoặc TCVN3)".into(),
                     Some("mở tệp và lưu lại với mã hóa UTF-8".into()),
                 )
-            })
+            }))
         }
     }
 }
@@ -230,7 +230,7 @@ fn walk_forms(content: &Path, files: &mut ContentFiles) {
         match form_file_kind(rel) {
             Some(true) => match read(entry.path()) {
                 Ok(f) => files.forms.push(f),
-                Err(d) => files.problems.push(d),
+                Err(d) => files.problems.push(*d),
             },
             Some(false) => match std::fs::read(entry.path()) {
                 Ok(bytes) => files.form_assets.push((entry.path().to_path_buf(), bytes)),
@@ -260,7 +260,7 @@ pub fn read_dir(content: &Path) -> Result<ContentFiles> {
         if path.symlink_metadata().is_ok() {
             match read(&path) {
                 Ok(f) => *slot = Some(f),
-                Err(d) => files.problems.push(d),
+                Err(d) => files.problems.push(*d),
             }
         }
     }
@@ -287,11 +287,12 @@ pub fn read_dir(content: &Path) -> Result<ContentFiles> {
     }
     walk_forms(content, &mut files);
     use rayon::prelude::*;
-    let read: Vec<Result<SourceFile, Diagnostic>> = paths.par_iter().map(|p| read(p)).collect();
+    let read: Vec<Result<SourceFile, Box<Diagnostic>>> =
+        paths.par_iter().map(|p| read(p)).collect();
     for r in read {
         match r {
             Ok(f) => files.records.push(f),
-            Err(d) => files.problems.push(d),
+            Err(d) => files.problems.push(*d),
         }
     }
     Ok(files)

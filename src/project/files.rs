@@ -98,7 +98,7 @@ impl Files {
             let file = match load::read(&shown) {
                 Ok(f) => Some(f),
                 Err(d) if shown.symlink_metadata().is_ok() => {
-                    self.unreadable.insert(shown.clone(), d);
+                    self.unreadable.insert(shown.clone(), *d);
                     None
                 }
                 Err(_) => None,
@@ -147,7 +147,7 @@ impl Files {
             }
             Err(d) => {
                 self.records.remove(&path);
-                self.unreadable.insert(path, d);
+                self.unreadable.insert(path, *d);
             }
         }
     }
