@@ -604,3 +604,70 @@ fn serve_says_which_port_to_use_when_taken() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("--port"), "{}", text(&o));
 }
+
+/// The raw answer to a request head written as given.
+fn raw(port: u16, request: &str) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.write_all(request.as_bytes()).expect("send");
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn serve_refuses_foreign_hosts_keeps_redirects_home_and_survives_a_flood() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    content_tree(tmp.path(), &[("a.md", FULL_RECORD)]);
+    let srv = start(tmp.path(), free_port());
+    let port = srv.port;
+
+    // `//thu-tuc` once answered `Location: //thu-tuc/`: a link to a host named thu-tuc.
+    let answer = raw(port, "GET //thu-tuc HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    assert!(answer.starts_with("HTTP/1.1 301"), "{answer}");
+    assert!(answer.contains("\r\nLocation: /thu-tuc/\r\n"), "{answer}");
+
+    // DNS rebinding: a name that resolves to 127.0.0.1 is still not "localhost".
+    for host in [
+        "evil.example",
+        &format!("evil.example:{port}"),
+        "127.0.0.1.evil.example",
+    ] {
+        let answer = raw(port, &format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n"));
+        assert!(answer.starts_with("HTTP/1.1 421"), "Host {host}: {answer}");
+    }
+    let answer = raw(port, "GET / HTTP/1.1\r\n\r\n");
+    assert!(answer.starts_with("HTTP/1.1 421"), "no Host: {answer}");
+    let answer = raw(
+        port,
+        &format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    // Slowloris: 300 connections that never finish their head.
+    let threads = || {
+        std::fs::read_dir(format!("/proc/{}/task", srv.child.id()))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    let before = threads();
+    let mut held = Vec::new();
+    for _ in 0..300 {
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+            let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n");
+            held.push(s);
+        }
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let during = threads();
+    if before > 0 {
+        assert!(
+            during <= before + 64 + 4,
+            "{during} threads with 300 idle connections (was {before}): connections are not capped"
+        );
+    }
+    // The deadline for a request head frees every slot, though the peers stay connected.
+    std::thread::sleep(Duration::from_secs(6));
+    let (status, head, _) = get(port, "/");
+    assert_eq!(status, 200, "after the flood: {head}");
+    drop(held);
+}

@@ -6,14 +6,21 @@
 //! what may be served is decided here, and only files inside the preview folder are:
 //! `..`, its percent-encoded forms, absolute paths and symlinks that lead outside all
 //! answer 404.
+//!
+//! What a hostile page or peer could do is bounded: at most [`MAX_CONNECTIONS`] threads
+//! (more connections get 503 at once), a request head must arrive whole within
+//! [`HEAD_DEADLINE`], redirects stay on this host, and on a loopback address only
+//! loopback host names are answered, so a web page cannot reach the preview through
+//! DNS rebinding.
 
 use percent_encoding::percent_decode_str;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub const EVENTS_PATH: &str = "/__niemyet/events";
 pub const SCRIPT_PATH: &str = "/__niemyet/live.js";
@@ -21,19 +28,28 @@ pub const SCRIPT_PATH: &str = "/__niemyet/live.js";
 pub const INJECT: &str = "<script src=\"/__niemyet/live.js\"></script>";
 const LIVE_JS: &str = include_str!("live.js");
 const MAX_HEAD: usize = 16 * 1024;
+/// Open connections served at once: a few browser tabs need a dozen.
+pub const MAX_CONNECTIONS: usize = 64;
+/// Time for a whole request head (a slow sender holds a thread no longer).
+pub const HEAD_DEADLINE: Duration = Duration::from_secs(5);
 
 /// What connected pages share: the folder served, the last event, the open streams.
 pub struct Hub {
     root: PathBuf,
+    /// Answer any `Host:`: the officer opened the preview to other machines (`--bind`).
+    any_host: bool,
+    open: AtomicUsize,
     /// Sent to a page as soon as it connects: `ok`, or the current errors.
     current: Mutex<String>,
     clients: Mutex<Vec<Sender<String>>>,
 }
 
 impl Hub {
-    pub fn new(root: PathBuf, current: String) -> Arc<Hub> {
+    pub fn new(root: PathBuf, current: String, any_host: bool) -> Arc<Hub> {
         Arc::new(Hub {
             root,
+            any_host,
+            open: AtomicUsize::new(0),
             current: Mutex::new(current),
             clients: Mutex::new(Vec::new()),
         })
@@ -59,21 +75,48 @@ pub fn sse(event: &str, data: &str) -> String {
 /// Accept connections until the process ends.
 pub fn start(listener: TcpListener, hub: Arc<Hub>) {
     std::thread::spawn(move || {
-        for conn in listener.incoming().flatten() {
+        for mut conn in listener.incoming().flatten() {
+            if hub.open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                hub.open.fetch_sub(1, Ordering::SeqCst);
+                let _ = conn.set_write_timeout(Some(Duration::from_secs(1)));
+                let _ = respond(&mut conn, 503, "text/plain; charset=utf-8", b"busy", false);
+                continue;
+            }
             let hub = hub.clone();
             std::thread::spawn(move || {
                 // A client that vanished mid-request is no error worth reporting.
                 let _ = handle(conn, &hub);
+                hub.open.fetch_sub(1, Ordering::SeqCst);
             });
         }
     });
 }
 
+/// Whether a `Host:` header names this machine's loopback (`localhost:1111`,
+/// `127.0.0.1`, `[::1]:1111`): a DNS name that only resolves here does not.
+fn loopback_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, _)| h)
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 fn handle(mut conn: TcpStream, hub: &Hub) -> std::io::Result<()> {
-    conn.set_read_timeout(Some(Duration::from_secs(10)))?;
+    conn.set_write_timeout(Some(Duration::from_secs(10)))?;
+    let deadline = Instant::now() + HEAD_DEADLINE;
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
-    let (method, target) = loop {
+    let (method, target, host) = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok(());
+        }
+        conn.set_read_timeout(Some(left))?;
         let n = conn.read(&mut chunk)?;
         if n == 0 {
             return Ok(());
@@ -83,9 +126,16 @@ fn handle(mut conn: TcpStream, hub: &Hub) -> std::io::Result<()> {
         let mut req = httparse::Request::new(&mut headers);
         match req.parse(&buf) {
             Ok(httparse::Status::Complete(_)) => {
+                let host = req
+                    .headers
+                    .iter()
+                    .find(|h| h.name.eq_ignore_ascii_case("host"))
+                    .and_then(|h| std::str::from_utf8(h.value).ok())
+                    .map(str::to_owned);
                 break (
                     req.method.unwrap_or("").to_owned(),
                     req.path.unwrap_or("/").to_owned(),
+                    host,
                 );
             }
             Ok(httparse::Status::Partial) if buf.len() < MAX_HEAD => continue,
@@ -100,6 +150,15 @@ fn handle(mut conn: TcpStream, hub: &Hub) -> std::io::Result<()> {
             }
         }
     };
+    if !hub.any_host && !host.as_deref().is_some_and(loopback_host) {
+        return respond(
+            &mut conn,
+            421,
+            "text/plain; charset=utf-8",
+            b"this preview answers only http://localhost or http://127.0.0.1",
+            false,
+        );
+    }
     let head_only = method == "HEAD";
     if method != "GET" && !head_only {
         return respond(
@@ -136,8 +195,11 @@ fn serve_file(
             Err(_) => not_found(conn, root, head_only),
         },
         Some(Resolved::Slash) => {
-            // `thu-tuc/x` must become `thu-tuc/x/`, or every relative link breaks.
-            let location = format!("{path}/");
+            // `thu-tuc/x` must become `thu-tuc/x/`, or every relative link breaks. Empty
+            // segments are dropped: `//thu-tuc/` would send the browser to a host
+            // named "thu-tuc".
+            let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+            let location = format!("/{}/", segments.join("/"));
             let head = format!(
                 "HTTP/1.1 301 Moved Permanently\r\nLocation: {location}\r\nContent-Length: 0\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n"
             );
@@ -229,6 +291,8 @@ fn respond(
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        421 => "Misdirected Request",
+        503 => "Service Unavailable",
         _ => "",
     };
     let head = format!(
@@ -310,6 +374,28 @@ mod tests {
             std::os::unix::fs::symlink(tmp.path().join("secret.txt"), root.join("link.txt"))
                 .expect("symlink");
             assert_eq!(resolve(&root, "/link.txt"), None, "symlink out");
+        }
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for ok in [
+            "localhost",
+            "localhost:1111",
+            "127.0.0.1:80",
+            "[::1]:1111",
+            "LOCALHOST",
+        ] {
+            assert!(loopback_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:1111",
+            "127.0.0.1.evil.example",
+            "10.0.0.1:1111",
+            "",
+        ] {
+            assert!(!loopback_host(bad), "{bad}");
         }
     }
 

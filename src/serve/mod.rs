@@ -47,7 +47,7 @@ pub fn run(opts: ServeOptions) -> Result<()> {
 
     let (mut session, first) = Preview::open(&opts.content, &preview, opts.as_of, http::INJECT)?;
     report_outcome(&first, "Đã dựng");
-    let hub = http::Hub::new(preview, status_event(&first));
+    let hub = http::Hub::new(preview, status_event(&first), !opts.bind.is_loopback());
     http::start(listener, hub.clone());
     let url = format!("http://{}/", display_addr(addr));
     println!("Bản xem trước: {url} (Ctrl-C để dừng)");
