@@ -173,6 +173,59 @@ impl Diagnostics {
     pub fn has_errors(&self) -> bool {
         self.errors() > 0
     }
+
+    /// Keep the first `max` diagnostics of each file (errors before warnings) and say
+    /// how many more there were in one last diagnostic on that file: a file of 10,000
+    /// empty strings then reports one screen, not 10,000 snippets.
+    pub fn cap_per_file(&mut self, max: usize) {
+        use std::collections::HashMap;
+        let mut per_file: HashMap<&PathBuf, usize> = HashMap::new();
+        for d in &self.0 {
+            *per_file.entry(&d.file).or_default() += 1;
+        }
+        if per_file.values().all(|n| *n <= max) {
+            return;
+        }
+        let over: Vec<PathBuf> = per_file
+            .into_iter()
+            .filter(|(_, n)| *n > max)
+            .map(|(f, _)| f.clone())
+            .collect();
+        // Errors first, so a hidden diagnostic is never the only error of its file.
+        self.0.sort_by_key(|d| d.severity);
+        let mut seen: HashMap<PathBuf, (usize, usize, usize)> = HashMap::new();
+        self.0.retain(|d| {
+            if !over.contains(&d.file) {
+                return true;
+            }
+            let (shown, errors, warnings) = seen.entry(d.file.clone()).or_default();
+            if *shown < max {
+                *shown += 1;
+                return true;
+            }
+            match d.severity {
+                Severity::Error => *errors += 1,
+                Severity::Warning => *warnings += 1,
+            }
+            false
+        });
+        self.sort();
+        let mut files: Vec<_> = seen.into_iter().collect();
+        files.sort();
+        for (file, (_, errors, warnings)) in files {
+            let mut d = Diagnostic::whole_file(
+                file,
+                format!(
+                    "còn {errors} lỗi và {warnings} cảnh báo nữa trong tệp này, không hiện (mỗi tệp hiện {max} đầu tiên)"
+                ),
+                Some("sửa các lỗi trên rồi chạy lại niemyet check".into()),
+            );
+            if errors == 0 {
+                d.severity = Severity::Warning;
+            }
+            self.0.push(d);
+        }
+    }
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
             (&a.file, a.line, a.column, a.severity, &a.message)

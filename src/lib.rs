@@ -22,6 +22,7 @@ pub mod diagnostic;
 mod diff;
 mod identity;
 mod lifecycle;
+mod limits;
 mod load;
 pub mod model;
 mod permalink;

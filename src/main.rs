@@ -155,11 +155,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             #[cfg(feature = "pdf")]
             if let Err(e) = project.check_print() {
-                return Ok(fatal(
-                    format,
-                    shown,
-                    format!("không dàn trang được bản in: {e:#}"),
-                ));
+                return Ok(fatal(format, shown, format!("{e:#}")));
             }
             let record_files = project.record_files();
             let checked = project.check();

@@ -35,16 +35,18 @@ pub fn render_one(d: &Diagnostic) -> String {
     }
     let gutter = d.line.to_string().len();
     let pad = " ".repeat(gutter);
-    if let Some(line) = d
+    if let Some(full) = d
         .source
         .as_deref()
-        .and_then(|src| src.lines().nth(d.line.saturating_sub(1)))
+        .filter(|_| d.line > 0)
+        .and_then(|src| src.lines().nth(d.line - 1))
     {
+        let (line, column) = snippet(full, d.column);
         let _ = writeln!(s, "{pad} |");
         let _ = writeln!(s, "{} | {}", d.line, line);
         let lead: String = line
             .chars()
-            .take(d.column.saturating_sub(1))
+            .take(column.saturating_sub(1))
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         let _ = writeln!(s, "{pad} | {lead}^");
@@ -65,6 +67,31 @@ pub fn render_text(diags: &Diagnostics) -> String {
         s.push('\n');
     }
     s
+}
+
+/// At most [`crate::limits::SNIPPET_CHARS`] characters of `line` around `column`, with
+/// `…` where it was cut, and the column within what is kept: a list of 10,000 items on
+/// one line would otherwise be printed whole under each of its errors.
+fn snippet(line: &str, column: usize) -> (String, usize) {
+    let max = crate::limits::SNIPPET_CHARS;
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= max {
+        return (line.to_owned(), column);
+    }
+    let at = column.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(max / 3);
+    let end = (start + max).min(chars.len());
+    let mut out = String::new();
+    let mut col = at - start + 1;
+    if start > 0 {
+        out.push('…');
+        col += 1;
+    }
+    out.extend(&chars[start..end]);
+    if end < chars.len() {
+        out.push('…');
+    }
+    (out, col)
 }
 
 /// `--format json`: one object, stable keys, for editors and CI.

@@ -298,3 +298,55 @@ fn check_json_without_content_and_into_a_closed_pipe() {
     assert_ne!(o.status.code(), Some(101), "panicked: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// A file past the size limit is refused before it is read, and a theme whose templates
+/// include one another in a loop is refused by check and build, never a stack overflow.
+#[test]
+fn oversized_files_and_template_loops_are_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let huge = Record::new("1.000001", &"Đăng ký khai sinh ".repeat(70_000)).text();
+    assert!(huge.len() > 1024 * 1024);
+    let content = content_tree(tmp.path(), &[("huge.yaml", &huge)]);
+    let (o, json) = check_json(&content);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let d = &json["diagnostics"][0];
+    assert!(
+        d["file"].as_str().is_some_and(|f| f.ends_with("huge.yaml"))
+            && d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("quá giới hạn 1 MB")),
+        "{json:#}"
+    );
+
+    let tmp = tempfile::tempdir().expect("tmp");
+    let good = Record::new("1.000001", "Thủ tục đăng ký khai sinh").text();
+    content_tree(tmp.path(), &[("a.yaml", &good)]);
+    let templates = tmp.path().join("templates");
+    std::fs::create_dir_all(&templates).expect("mkdir");
+    std::fs::write(templates.join("vong.html"), "{% include \"vong.html\" %}").expect("write");
+    let base = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
+    )
+    .expect("base.html");
+    std::fs::write(
+        templates.join("base.html"),
+        base.replacen("{% block", "{% include \"vong.html\" %}{% block", 1),
+    )
+    .expect("write");
+    // Without the `pdf` feature, check reads no theme: only build can see the loop.
+    let runs: &[&[&str]] = if cfg!(feature = "pdf") {
+        &[&["build", "-q"], &["check"]]
+    } else {
+        &[&["build", "-q"]]
+    };
+    for args in runs {
+        let o = run(args, tmp.path());
+        let out = text(&o);
+        assert_ne!(o.status.code(), Some(0), "{args:?}: {out}");
+        assert_ne!(o.status.code(), Some(101), "{args:?} panicked: {out}");
+        assert!(
+            out.contains("chèn lẫn nhau thành vòng (vong.html → vong.html)"),
+            "{args:?}: {out}"
+        );
+    }
+}

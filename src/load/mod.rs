@@ -5,6 +5,7 @@
 //! Vietnamese diagnostics. What it does not do: rules about meaning (mandatory parts,
 //! duplicate codes…) — those are `validate`'s.
 
+mod aliases;
 pub mod cache;
 mod form;
 mod front_matter;
@@ -111,6 +112,20 @@ pub fn is_record_file(rel: &Path) -> bool {
 /// Read one content file (UTF-8, normalised to NFC). A file that cannot be read, or is
 /// not UTF-8, is a diagnostic on that file (at the first bad byte's line and column).
 pub fn read(p: &Path) -> Result<SourceFile, Box<Diagnostic>> {
+    let size = std::fs::metadata(p)
+        .map_err(|e| Box::new(io_problem(p, &e)))?
+        .len();
+    if size > crate::limits::MAX_FILE_BYTES {
+        return Err(Box::new(Diagnostic::whole_file(
+            p.to_path_buf(),
+            format!(
+                "tệp nặng {:.1} MB, quá giới hạn {} MB của một tệp nội dung",
+                size as f64 / 1_048_576.0,
+                crate::limits::MAX_FILE_BYTES / 1_048_576
+            ),
+            Some("mỗi thủ tục một tệp; nội dung dài (hướng dẫn, văn bản) thì tóm tắt và dẫn liên kết".into()),
+        )));
+    }
     let raw = std::fs::read(p).map_err(|e| Box::new(io_problem(p, &e)))?;
     match String::from_utf8(raw) {
         Ok(text) => Ok(SourceFile::new(p.to_path_buf(), &text)),

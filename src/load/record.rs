@@ -171,6 +171,25 @@ fn deserialize_all<T: DeserializeOwned>(
     line_offset: usize,
     diags: &mut Diagnostics,
 ) -> (Option<T>, Vec<FieldPath>, Vec<Finding>) {
+    if let Some((line, size)) = super::aliases::expanded_size(yaml)
+        .filter(|(_, size)| *size > crate::limits::MAX_EXPANDED_BYTES)
+    {
+        diags.push(Diagnostic {
+            line: line + line_offset,
+            ..whole_file_error(
+                path,
+                full,
+                line_offset,
+                &format!(
+                    "các bí danh (*tên) làm tệp nở ra khoảng {} MB, quá giới hạn {} MB",
+                    size / 1_048_576,
+                    crate::limits::MAX_EXPANDED_BYTES / 1_048_576
+                ),
+                "viết thẳng nội dung thay vì lặp lại một neo (&tên) lớn nhiều lần",
+            )
+        });
+        return (None, Vec::new(), Vec::new());
+    }
     // Merge keys (`<<: *anchor`) need the Value pass; everything else tries the fast path.
     let fast = if yaml.contains("<<") {
         Err(None)

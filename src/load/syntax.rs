@@ -104,6 +104,16 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "mỗi mục một dòng, bắt đầu bằng dấu gạch và một dấu cách, thẳng cột với mục trên",
     ),
     (
+        "recursion limit exceeded",
+        "các mức lồng nhau quá sâu (quá 128 mức YAML, khoảng 60 mức điều kiện chi_tiet)",
+        "gộp bớt các mức: điều kiện lồng nhau nên không quá vài mức để người đọc theo được",
+    ),
+    (
+        "repetition limit exceeded",
+        "các bí danh (*tên) lặp lại quá nhiều lần",
+        "viết thẳng nội dung thay vì lặp lại một neo (&tên) nhiều lần",
+    ),
+    (
         "found a tab character",
         "có ký tự Tab trong phần thụt lề",
         "thụt lề bằng dấu cách, không dùng Tab",

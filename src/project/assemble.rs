@@ -170,6 +170,7 @@ pub fn assemble(
         Some(cat)
     };
     diagnostics.sort();
+    diagnostics.cap_per_file(crate::limits::MAX_DIAGNOSTICS_PER_FILE);
     Checked {
         site: config.site,
         synonyms: config.synonyms,

@@ -141,7 +141,10 @@ impl FormView {
                 Part::Bang(t) => PartView::Table {
                     id: t.ma.clone(),
                     label: t.nhan.clone(),
-                    rows: t.so_dong.max(t.cac_dong.len()),
+                    rows: t
+                        .so_dong
+                        .min(crate::limits::MAX_FORM_ROWS)
+                        .max(t.cac_dong.len()),
                     labels: t.cac_dong.clone(),
                     cols: t
                         .cot

@@ -114,6 +114,75 @@ impl Theme {
     }
 }
 
+/// A chain of templates that include one another back to the first (`a.html` includes
+/// `b.html`, which includes `a.html`): Tera would recurse until the stack overflows,
+/// so such a theme is refused before any page is rendered. `extends` and `import` are
+/// followed too.
+pub fn include_cycle(templates: &[(String, String)]) -> Option<Vec<String>> {
+    use std::collections::HashMap;
+    let edges: HashMap<&str, Vec<String>> = templates
+        .iter()
+        .map(|(name, text)| (name.as_str(), referenced(text)))
+        .collect();
+    // Depth-first, with the path kept to name the loop.
+    fn visit<'a>(
+        at: &'a str,
+        edges: &'a HashMap<&str, Vec<String>>,
+        path: &mut Vec<&'a str>,
+        done: &mut Vec<&'a str>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|p| *p == at) {
+            let mut ring: Vec<String> = path[i..].iter().map(|s| (*s).to_owned()).collect();
+            ring.push(at.to_owned());
+            return Some(ring);
+        }
+        if done.contains(&at) {
+            return None;
+        }
+        path.push(at);
+        for next in edges.get(at).into_iter().flatten() {
+            if let Some((key, _)) = edges.get_key_value(next.as_str()) {
+                if let Some(ring) = visit(key, edges, path, done) {
+                    return Some(ring);
+                }
+            }
+        }
+        path.pop();
+        done.push(at);
+        None
+    }
+    let mut names: Vec<&str> = edges.keys().copied().collect();
+    names.sort();
+    let mut done = Vec::new();
+    names
+        .into_iter()
+        .find_map(|n| visit(n, &edges, &mut Vec::new(), &mut done))
+}
+
+/// The template names a Tera template pulls in: `{% include "x" %}`, `{% extends "x" %}`,
+/// `{% import "x" as m %}`.
+fn referenced(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for tag in text.split("{%").skip(1) {
+        let tag = tag.split("%}").next().unwrap_or("");
+        let tag = tag.trim_start_matches('-').trim_start();
+        let Some(rest) = ["include", "extends", "import"]
+            .iter()
+            .find_map(|k| tag.strip_prefix(k))
+        else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        if let Some(name) = rest[1..].split(q).next() {
+            out.push(name.to_owned());
+        }
+    }
+    out
+}
+
 fn upsert<T>(list: &mut Vec<(String, T)>, key: String, value: T) {
     match list.iter_mut().find(|(k, _)| *k == key) {
         Some(slot) => slot.1 = value,
@@ -155,4 +224,49 @@ fn read_tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
         out.push((rel, bytes));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::include_cycle;
+
+    fn t(name: &str, text: &str) -> (String, String) {
+        (name.to_owned(), text.to_owned())
+    }
+
+    #[test]
+    fn loops_of_includes_are_found_and_named() {
+        assert_eq!(
+            include_cycle(&[t("a.html", "{% include \"a.html\" %}")]),
+            Some(vec!["a.html".to_owned(), "a.html".to_owned()])
+        );
+        assert_eq!(
+            include_cycle(&[
+                t("a.html", "x {%- include 'b.html' -%}"),
+                t("b.html", "{% extends \"c.html\" %}"),
+                t("c.html", "{% import \"a.html\" as m %}"),
+            ]),
+            Some(
+                vec!["a.html", "b.html", "c.html", "a.html"]
+                    .into_iter()
+                    .map(String::from)
+                    .collect()
+            )
+        );
+        assert_eq!(
+            include_cycle(&[
+                t("base.html", "{% block x %}{% endblock %}"),
+                t(
+                    "page.html",
+                    "{% extends \"base.html\" %}{% include \"card.html\" %}"
+                ),
+                t("card.html", "card"),
+                t(
+                    "list.html",
+                    "{% include \"card.html\" %}{% include \"missing.html\" %}"
+                ),
+            ]),
+            None
+        );
+    }
 }

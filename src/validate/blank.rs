@@ -1,5 +1,6 @@
 //! Blank text anywhere in a record (`ten: ""`, or `ten:` followed by spaces): an empty
-//! line on a public noticeboard looks like missing information.
+//! line on a public noticeboard looks like missing information. The same walk refuses
+//! text and lists past the limits of [`crate::limits`].
 //!
 //! The record is walked through its own `Serialize`, with a serializer that only looks
 //! at strings and keeps the path it is at: paths name fields exactly as the record
@@ -15,6 +16,19 @@ pub fn blank_strings(value: &impl Serialize, out: &mut Vec<Finding>) {
     let mut walker = Walker {
         at: FieldPath::root(),
         out,
+        blanks: true,
+    };
+    // The walker itself never fails; a value's own Serialize failing ends the walk.
+    let _ = value.serialize(&mut walker);
+}
+
+/// Only the limits on text and list length, for files where empty text can be meant
+/// (a form's sample values).
+pub fn over_limits(value: &impl Serialize, out: &mut Vec<Finding>) {
+    let mut walker = Walker {
+        at: FieldPath::root(),
+        out,
+        blanks: false,
     };
     // The walker itself never fails; a value's own Serialize failing ends the walk.
     let _ = value.serialize(&mut walker);
@@ -23,10 +37,18 @@ pub fn blank_strings(value: &impl Serialize, out: &mut Vec<Finding>) {
 struct Walker<'o> {
     at: FieldPath,
     out: &'o mut Vec<Finding>,
+    /// Report blank text and YAML nulls (else only the limits).
+    blanks: bool,
 }
 
 impl Walker<'_> {
     fn text(&mut self, s: &str) {
+        if !self.blanks {
+            if s.len() > crate::limits::MAX_TEXT_CHARS {
+                self.too_long(s);
+            }
+            return;
+        }
         if crate::text::is_blank(s) {
             self.out.push(Finding::error(
                 self.at.clone(),
@@ -37,6 +59,8 @@ impl Walker<'_> {
                 },
                 Some("ghi nội dung, hoặc xóa hẳn dòng này".into()),
             ));
+        } else if s.len() > crate::limits::MAX_TEXT_CHARS {
+            self.too_long(s);
         } else if matches!(s, "null" | "Null" | "NULL" | "~") {
             // YAML's null where text is expected reaches a string field as its spelling:
             // the page would show the word "null".
@@ -44,6 +68,20 @@ impl Walker<'_> {
                 self.at.clone(),
                 format!("ghi {s} (giá trị rỗng) ở chỗ cần nội dung: trang web sẽ hiện chữ \"{s}\""),
                 Some("ghi nội dung, hoặc xóa hẳn phần tử này".into()),
+            ));
+        }
+    }
+
+    fn too_long(&mut self, s: &str) {
+        let n = s.chars().count();
+        if n > crate::limits::MAX_TEXT_CHARS {
+            self.out.push(Finding::error(
+                self.at.clone(),
+                format!(
+                    "nội dung dài {n} ký tự, quá giới hạn {} ký tự",
+                    crate::limits::MAX_TEXT_CHARS
+                ),
+                Some("tóm tắt nội dung; văn bản đầy đủ thì dẫn số hiệu hoặc liên kết".into()),
             ));
         }
     }
@@ -206,7 +244,17 @@ impl<'w, 'o> ser::Serializer for &'w mut Walker<'o> {
     ) -> Result<(), Stop> {
         self.under(Seg::Key(variant.to_owned()), value)
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'w, 'o>, Stop> {
+    fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'w, 'o>, Stop> {
+        if let Some(n) = len.filter(|n| *n > crate::limits::MAX_LIST_ITEMS) {
+            self.out.push(Finding::error(
+                self.at.clone(),
+                format!(
+                    "danh sách có {n} mục, quá giới hạn {} mục",
+                    crate::limits::MAX_LIST_ITEMS
+                ),
+                Some("gộp các mục giống nhau; danh sách dài thì tách thành thủ tục hoặc văn bản riêng".into()),
+            ));
+        }
         Ok(compound(self, None))
     }
     fn serialize_tuple(self, _: usize) -> Result<Compound<'w, 'o>, Stop> {

@@ -59,8 +59,25 @@ pub fn check_form(form: &Form) -> Vec<Finding> {
             ));
         }
     }
+    super::blank::over_limits(form, &mut out);
     for (i, p) in form.phan.iter().enumerate() {
         if let Part::Bang(t) = p {
+            if t.so_dong > crate::limits::MAX_FORM_ROWS {
+                out.push(Finding::error(
+                    FieldPath::root()
+                        .key("phan")
+                        .index(i)
+                        .key("bang")
+                        .key("so_dong"),
+                    format!(
+                        "bảng \"{}\" có {} dòng trống, quá giới hạn {} dòng",
+                        t.ma,
+                        t.so_dong,
+                        crate::limits::MAX_FORM_ROWS
+                    ),
+                    Some("ghi số dòng như mẫu in, thường 3 đến 10".into()),
+                ));
+            }
             let mut cols: HashMap<&str, ()> = HashMap::new();
             for (j, c) in t.cot.iter().enumerate() {
                 if cols.insert(c.ma.as_str(), ()).is_some() {

@@ -108,6 +108,12 @@ impl PrintRenderer {
                 anyhow::bail!("giao diện thiếu mẫu in print/{layout}");
             }
         }
+        if let Some(ring) = super::theme::include_cycle(&theme.print) {
+            anyhow::bail!(
+                "lỗi mẫu in: các mẫu chèn lẫn nhau thành vòng ({}); bỏ một lệnh include",
+                ring.join(" → ")
+            );
+        }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(super::prose::escape_html);

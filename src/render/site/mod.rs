@@ -25,6 +25,12 @@ pub struct SiteRenderer {
 
 impl SiteRenderer {
     pub fn new(theme: &Theme) -> Result<Self> {
+        if let Some(ring) = super::theme::include_cycle(&theme.templates) {
+            anyhow::bail!(
+                "lỗi mẫu giao diện: các mẫu chèn lẫn nhau thành vòng ({}); bỏ một lệnh include",
+                ring.join(" → ")
+            );
+        }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(super::prose::escape_html);
