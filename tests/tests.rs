@@ -15,6 +15,7 @@ mod util;
 mod cache;
 mod cli;
 mod forms;
+mod fuzz;
 mod kill;
 mod layers;
 mod lifecycle;
