@@ -74,6 +74,21 @@ const NOISE: &[&str] = &[
     "<<: ", "%", "@", "`", "ă", "đ", "\u{301}", "\u{200b}", "…", "\r",
 ];
 
+/// Words of serde's and libyaml's English messages, which must never reach an officer.
+const ENGLISH: &[&str] = &[
+    "expected",
+    "invalid type",
+    "invalid value",
+    "while ",
+    "unknown variant",
+    "unknown field",
+    "unknown anchor",
+    "recursion limit",
+    "not supported",
+    "found unexpected",
+    "did not find",
+];
+
 #[derive(Debug, Clone)]
 enum Edit {
     Value(usize, usize),
@@ -208,6 +223,11 @@ fn load_and_validate_never_panic() {
             // Both reports, so snippets of any shape are cut and printed.
             let _ = render_text(&parsed.diagnostics);
             let _ = render_json(&parsed.diagnostics);
+            for d in &parsed.diagnostics.0 {
+                let said = format!("{} | {}", d.message, d.fix.as_deref().unwrap_or(""));
+                let english = ENGLISH.iter().find(|w| said.contains(*w));
+                prop_assert!(english.is_none(), "English in a diagnostic: {said}\n{text}");
+            }
             Ok(())
         });
         if let Err(e) = result {

@@ -213,12 +213,12 @@ fn deserialize_all<T: DeserializeOwned>(
             return (None, Vec::new(), Vec::new());
         }
     };
-    if let Err(e) = value.apply_merge() {
+    if value.apply_merge().is_err() {
         diags.push(whole_file_error(
             path,
             full,
             line_offset,
-            &format!("không gộp được khóa \"<<\": {e}"),
+            "không gộp được khóa \"<<\": giá trị của nó phải là một nhóm khóa (hoặc danh sách các nhóm)",
             "\"<<: *ten_neo\" chỉ dùng với một nhóm khóa: giá trị đã đặt neo &ten_neo",
         ));
         return (None, Vec::new(), Vec::new());

@@ -29,6 +29,25 @@ pub fn locate(raw: &str, at: Option<(usize, usize)>, yaml: &str) -> Located {
                 .to_owned(),
         };
     }
+    if raw.contains("more than one document") {
+        // serde_yaml names no place: the separator line is where the second one starts.
+        if let Some(l) = yaml
+            .lines()
+            .enumerate()
+            .skip(1)
+            .find(|(_, l)| matches!(l.trim_end(), "---" | "...") || l.starts_with("--- "))
+            .map(|(i, _)| i + 1)
+        {
+            return Located {
+                line: l,
+                column: 1,
+                message: "tệp có nhiều hơn một tài liệu YAML (dòng --- hoặc ... ở giữa tệp)"
+                    .to_owned(),
+                fix: "mỗi tệp một thủ tục: xóa dòng này, hoặc tách phần sau nó thành tệp riêng"
+                    .to_owned(),
+            };
+        }
+    }
     if raw.contains("could not find expected ':'") {
         if let Some((l, c)) = while_scanning(raw, "a simple key") {
             return Located {
@@ -66,10 +85,12 @@ pub fn locate(raw: &str, at: Option<(usize, usize)>, yaml: &str) -> Located {
             ),
         };
     }
-    let (message, fix) = match KNOWN.iter().find(|(en, _, _)| raw.starts_with(en)) {
+    let (message, fix) = match KNOWN.iter().find(|(en, _, _)| raw.contains(en)) {
         Some((_, vi, fix)) => ((*vi).to_owned(), (*fix).to_owned()),
+        // libyaml's rarer messages are English and name its grammar, not the officer's
+        // mistake: the place is what helps.
         None => (
-            format!("lỗi cú pháp YAML: {}", strip_location(raw)),
+            "YAML viết sai ở đây: không đọc được tiếp từ chỗ này".to_owned(),
             GENERIC_FIX.to_owned(),
         ),
     };
@@ -102,6 +123,61 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "did not find expected '-' indicator",
         "mục của danh sách phải bắt đầu bằng \"- \"",
         "mỗi mục một dòng, bắt đầu bằng dấu gạch và một dấu cách, thẳng cột với mục trên",
+    ),
+    (
+        "unknown anchor",
+        "bí danh (*tên) gọi một neo (&tên) chưa có ở phía trên",
+        "đặt neo &tên ở giá trị gốc, phía trên chỗ dùng *tên; hoặc viết thẳng nội dung (chữ bắt đầu bằng * thì đặt trong dấu nháy)",
+    ),
+    (
+        "more than one document",
+        "tệp có nhiều hơn một tài liệu YAML (một dòng chỉ có --- hoặc ... ở giữa tệp)",
+        "mỗi tệp một thủ tục: xóa dòng --- (hoặc ...) ở giữa tệp, hoặc tách thành hai tệp",
+    ),
+    (
+        "expected any YAML value",
+        "thẻ !!binary (dữ liệu nhị phân) không dùng được trong hồ sơ",
+        "bỏ thẻ !!binary và viết nội dung bằng chữ",
+    ),
+    (
+        "did not find expected alphabetic or numeric character",
+        "sau dấu & hoặc * phải là tên neo (chữ hoặc số)",
+        "chữ bắt đầu bằng & hoặc * thì đặt cả giá trị trong dấu nháy, ví dụ: \"* Lưu ý\"",
+    ),
+    (
+        "did not find expected comment or line break",
+        "sau giá trị còn chữ thừa trên cùng dòng",
+        "giá trị có dấu nháy thì mọi chữ phải nằm trong cặp nháy; chữ có dấu \"#\" thì đặt trong dấu nháy",
+    ),
+    (
+        "did not find expected whitespace or line break",
+        "sau giá trị còn chữ thừa trên cùng dòng",
+        "đặt cả giá trị trong dấu nháy",
+    ),
+    (
+        "did not find expected node content",
+        "thiếu giá trị ở chỗ này (sau dấu gạch \"- \", dấu phẩy hoặc dấu hai chấm)",
+        "viết giá trị, hoặc xóa dấu thừa; chữ bắt đầu bằng ký tự đặc biệt (! & * | > % @ `) thì đặt trong dấu nháy",
+    ),
+    (
+        "block sequence entries are not allowed in this context",
+        "mục danh sách \"- \" đặt sai chỗ (cùng dòng với khóa, hoặc thụt lề lệch)",
+        "mục danh sách xuống dòng dưới khóa, thụt vào hai dấu cách, bắt đầu bằng \"- \"",
+    ),
+    (
+        "could not find expected directive name",
+        "dòng bắt đầu bằng % không đọc được",
+        "chữ bắt đầu bằng % thì đặt trong dấu nháy",
+    ),
+    (
+        "found unexpected ':'",
+        "dấu hai chấm \":\" đặt sai chỗ",
+        "đặt cả giá trị có dấu hai chấm trong dấu nháy",
+    ),
+    (
+        "found unexpected end of stream",
+        "tệp kết thúc giữa chừng (một dấu nháy, [ hoặc { chưa đóng)",
+        "đóng dấu nháy hoặc ngoặc đang mở",
     ),
     (
         "recursion limit exceeded",
@@ -197,13 +273,6 @@ fn unescaped_quotes(s: &str) -> usize {
         }
     }
     n
-}
-
-fn strip_location(s: &str) -> String {
-    match s.find(" at line ") {
-        Some(i) => s[..i].to_owned(),
-        None => s.to_owned(),
-    }
 }
 
 #[cfg(test)]
