@@ -5,7 +5,7 @@
 #[allow(dead_code)]
 mod synth;
 
-use crate::util::{build_with, content_tree, copy_dir, read, FULL_RECORD};
+use crate::util::{build_with, content_tree, copy_dir, read, tree, FULL_RECORD};
 use niemyet::model::Procedure;
 use niemyet::read::RecordCache;
 use niemyet::read::{parse_record, parse_record_cached, read_dir};
@@ -113,19 +113,6 @@ fn timed_at(content: &Path, out: &Path, args: &[&str]) -> Reused {
         .copied()
         .collect();
     cache_counts(&build_with(content, out, &args))
-}
-
-/// Every file under `dir` with its bytes.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.expect("walk"))
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).expect("rel").to_path_buf();
-            (rel, std::fs::read(e.path()).expect("read"))
-        })
-        .collect()
 }
 
 /// What `content` builds to (with `args`) with no cache at all: a copy in a fresh folder.

@@ -2,23 +2,10 @@
 //! instants around the swap): the output folder is always the old build or the new one,
 //! never missing or mixed, and the next build clears everything the killed ones left.
 
-use crate::util::{bin, build, content_tree, FULL_RECORD};
-use std::collections::BTreeMap;
+use crate::util::{bin, build, content_tree, tree, FULL_RECORD};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.expect("walk"))
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).expect("rel").to_path_buf();
-            (rel, std::fs::read(e.path()).expect("read"))
-        })
-        .collect()
-}
 
 /// What killed builds may leave beside the output and in the cache, with its size.
 fn leftovers(root: &Path) -> Vec<(PathBuf, u64)> {
