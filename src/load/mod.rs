@@ -86,14 +86,19 @@ pub fn form_file_kind(rel: &Path) -> Option<bool> {
         .components()
         .next()
         .is_some_and(|c| c.as_os_str() == "bieu-mau");
-    let hidden = rel
-        .components()
-        .any(|c| c.as_os_str().to_string_lossy().starts_with(['.', '_']));
+    let hidden = hidden(rel);
     if !in_forms || hidden {
         return None;
     }
     let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
     Some(matches!(ext, "yaml" | "yml"))
+}
+
+/// Whether a path under the content folder passes through a dot file or `_` folder,
+/// which niemyet ignores (editor locks, `.git`, `_nhap/` drafts).
+fn hidden(rel: &Path) -> bool {
+    rel.components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with(['.', '_']))
 }
 
 /// Record files live under `thu-tuc/`, in any sub-folder, as `.md`, `.yaml` or `.yml`.
@@ -102,9 +107,7 @@ pub fn is_record_file(rel: &Path) -> bool {
         .components()
         .next()
         .is_some_and(|c| c.as_os_str() == "thu-tuc");
-    let hidden = rel
-        .components()
-        .any(|c| c.as_os_str().to_string_lossy().starts_with(['.', '_']));
+    let hidden = hidden(rel);
     let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
     in_records && !hidden && matches!(ext, "md" | "yaml" | "yml")
 }
@@ -181,10 +184,7 @@ fn walk_problem(root: &Path, e: walkdir::Error) -> Option<Diagnostic> {
     let path = e.path().unwrap_or(root).to_path_buf();
     // A link that cannot be followed fails before the walk can skip it by name.
     let rel = path.strip_prefix(root).unwrap_or(&path);
-    if rel
-        .components()
-        .any(|c| c.as_os_str().to_string_lossy().starts_with(['.', '_']))
-    {
+    if hidden(rel) {
         return None;
     }
     if e.loop_ancestor().is_some() {
