@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostics, FieldPath, Finding, Seg};
 use crate::load::LoadedRecord;
 use crate::model::keys::IsSet;
 use crate::model::{Date, DecisionKind, Procedure};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub fn check(records: &[LoadedRecord], as_of: Date) -> Diagnostics {
     let mut by_code: HashMap<&str, &Procedure> = HashMap::new();
@@ -61,11 +61,11 @@ fn cycles(records: &[LoadedRecord], replaced_by: &BTreeMap<&str, &str>, diags: &
     };
     // Each old code has one replacement, so following `replaced_by` from any code
     // either ends or enters exactly one loop.
-    let mut done: BTreeMap<&str, ()> = BTreeMap::new();
+    let mut done: BTreeSet<&str> = BTreeSet::new();
     for &start in replaced_by.keys() {
         let mut path: Vec<&str> = Vec::new();
         let mut at = Some(start);
-        while let Some(code) = at.filter(|c| !done.contains_key(c) && !path.contains(c)) {
+        while let Some(code) = at.filter(|c| !done.contains(c) && !path.contains(c)) {
             path.push(code);
             at = replaced_by.get(code).copied();
         }
@@ -73,7 +73,7 @@ fn cycles(records: &[LoadedRecord], replaced_by: &BTreeMap<&str, &str>, diags: &
         // at the end of a chain): none.
         let loop_from = at.and_then(|a| path.iter().position(|c| *c == a));
         for c in &path {
-            done.insert(c, ());
+            done.insert(c);
         }
         let Some(from) = loop_from else { continue };
         let ring = &path[from..];
