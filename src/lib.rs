@@ -64,6 +64,12 @@ pub mod read {
 
 /// The search contract the Rust indexer shares with the theme's `search.js`: one fold
 /// (diacritics off, đ→d), one way to cut a query into terms, one shard key.
+/// Print: each record's sheets as `check` reports them.
+#[cfg(feature = "pdf")]
+pub mod print {
+    pub use crate::render::print::{sheets_text, PrintStats, RecordSheets};
+}
+
 pub mod search {
     pub use crate::render::search::shard_key;
     pub use crate::text::{code_key, fold, search_terms};

@@ -158,12 +158,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(fatal(format, shown, format!("{e:#}")));
             }
             let record_files = project.record_files();
+            #[cfg(feature = "pdf")]
+            let sheets = project.sheets().to_vec();
             let checked = project.check();
             let d = &checked.diagnostics;
             match format {
-                Format::Json => out!("{}\n", niemyet::render_json(d)),
+                Format::Json => {
+                    #[allow(unused_mut)]
+                    let mut v: serde_json::Value = serde_json::from_str(&niemyet::render_json(d))?;
+                    #[cfg(feature = "pdf")]
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("sheets".into(), serde_json::to_value(&sheets)?);
+                    }
+                    out!("{}\n", serde_json::to_string_pretty(&v)?)
+                }
                 Format::Text => {
                     err!("{}", niemyet::render_text(d));
+                    #[cfg(feature = "pdf")]
+                    err!("{}", niemyet::print::sheets_text(&sheets));
                     err!(
                         "Đã kiểm tra {} thủ tục: {}\n",
                         record_files,
@@ -220,6 +232,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     if timings {
                         for (stage, at) in &s.stages {
                             out!("  {:>8.3} s  {stage}\n", at.as_secs_f64());
+                        }
+                        #[cfg(feature = "pdf")]
+                        if let Some(p) = project.print_stats() {
+                            out!(
+                                "  bản in: {} tệp PDF ({} dàn trang mới, {} lấy từ bộ nhớ đệm) trong {:.3} s; \
+                                 dàn trang {:.3} s CPU\n",
+                                p.pdfs,
+                                p.laid_out,
+                                p.pdfs - p.laid_out,
+                                p.wall.as_secs_f64(),
+                                p.layout.as_secs_f64()
+                            );
                         }
                         out!(
                             "  bộ nhớ đệm: {} thủ tục không phải đọc lại YAML, {} tệp giữ nguyên, \

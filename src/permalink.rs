@@ -36,11 +36,18 @@ pub const SEARCH_INDEX: &str = "search/";
 /// Theme assets (CSS, scripts).
 pub const STATIC: &str = "static/";
 pub const NOT_FOUND: &str = "404.html";
+/// Short addresses by national code (`m/1.001193/`), each leading on to the procedure's
+/// page: what a poster's QR code holds, so the code stays coarse enough to scan from a
+/// phone at arm's length, and stays valid when a procedure's name (its slug) changes.
+pub const SHORT: &str = "m/";
+/// The complaints notice (TT 02/2017), posted as its own sheet; every poster points to it.
+#[cfg_attr(not(feature = "pdf"), allow(dead_code))] // used by print
+pub const COMPLAINTS_PDF: &str = "in/phan-anh-kien-nghi.pdf";
 
 /// The site's top-level folders. A procedure or field slug never needs to avoid them
 /// (they live one level down), but the 404 page, served at any depth and in any folder,
 /// finds the site's root in its own address by them.
-pub const SECTIONS: [&str; 14] = [
+pub const SECTIONS: [&str; 15] = [
     PROCEDURES,
     FIELDS,
     ONLINE,
@@ -55,10 +62,17 @@ pub const SECTIONS: [&str; 14] = [
     DATA,
     SEARCH_INDEX,
     STATIC,
+    SHORT,
 ];
 
 pub fn procedure(slug: &str) -> String {
     format!("{PROCEDURES}{slug}/")
+}
+
+/// A procedure's short address, by its national code (codes are ASCII digits, dots and
+/// letters: see `validate::record::check_code`).
+pub fn short(code: &str) -> String {
+    format!("{SHORT}{code}/")
 }
 
 pub fn field(slug: &str) -> String {

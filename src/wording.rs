@@ -304,6 +304,58 @@ pub fn legal_line(l: &LegalBasis) -> String {
     s
 }
 
+/// A legal basis as a printed poster cites it: number and title, the title cut at a word
+/// after `max` characters (the full line is on the procedure's page, behind the QR code).
+#[cfg_attr(not(feature = "pdf"), allow(dead_code))] // used by print
+pub fn legal_short(l: &LegalBasis, max: usize) -> String {
+    let title = l.trich_yeu.as_deref().map(|t| clip(t, max));
+    match (&l.so_hieu, title) {
+        (Some(n), Some(t)) => format!("{n} {t}"),
+        (Some(n), None) => n.clone(),
+        (None, Some(t)) => t,
+        (None, None) => String::new(),
+    }
+}
+
+/// A publication decision as a poster cites it: "1872/QĐ-BTP ngày 04/07/2025".
+#[cfg_attr(not(feature = "pdf"), allow(dead_code))] // used by print
+pub fn decision_short(d: &Decision) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = &d.so_hieu {
+        parts.push(n.clone());
+    }
+    if let Some(date) = d.ngay_ban_hanh {
+        parts.push(format!("ngày {}", date.vn()));
+    }
+    if parts.is_empty() {
+        parts.push(decision_line(d));
+    }
+    parts.join(" ")
+}
+
+/// `text` on one line, cut at a word to at most `max` characters, with "…" when cut.
+pub fn clip(text: &str, max: usize) -> String {
+    let text = one_line(text);
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut out = String::new();
+    for word in text.split(' ') {
+        if out.chars().count() + word.chars().count() + 2 > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.is_empty() {
+        // One word longer than `max` (a pasted address): cut inside it.
+        out = text.chars().take(max.saturating_sub(1)).collect();
+    }
+    out.trim_end_matches([',', ';', ':', '.']).to_owned() + "…"
+}
+
 /// Text on one line: line breaks and runs of spaces become single spaces (a short form
 /// sits inside a sentence).
 pub fn one_line(text: &str) -> String {

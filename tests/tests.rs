@@ -25,5 +25,7 @@ mod print;
 mod records;
 mod search_quality;
 mod serve;
+#[cfg(feature = "pdf")]
+mod sheets;
 mod site;
 mod xss;

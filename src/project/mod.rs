@@ -40,6 +40,9 @@ pub struct Project {
     checked: Option<Checked>,
     /// Whether `checked` holds the print warnings too.
     print_checked: bool,
+    /// Each record's sheets, as the print check found them.
+    #[cfg(feature = "pdf")]
+    sheets: Vec<crate::render::print::RecordSheets>,
     renderers: Option<(Theme, Renderers)>,
     /// What the preview folder holds, between two renders into it.
     preview_memo: Option<PageMemo>,
@@ -94,6 +97,8 @@ impl Project {
             load_error: None,
             checked: None,
             print_checked: false,
+            #[cfg(feature = "pdf")]
+            sheets: Vec::new(),
             renderers: None,
             preview_memo: None,
             preview_files: None,
@@ -229,10 +234,11 @@ impl Project {
         let (Some(site), Some(catalogue)) = (&checked.site, &checked.catalogue) else {
             return Ok(());
         };
-        let found =
+        let (found, sheets) =
             renderers
                 .print()
                 .sheet_findings(site, catalogue, self.as_of, Some(&self.cache_dir))?;
+        self.sheets = sheets;
         checked
             .diagnostics
             .0
@@ -240,6 +246,18 @@ impl Project {
         checked.diagnostics.sort();
         self.print_checked = true;
         Ok(())
+    }
+
+    /// Each record's sheets (count, smallest type), after [`Project::check_print`].
+    #[cfg(feature = "pdf")]
+    pub fn sheets(&self) -> &[crate::render::print::RecordSheets] {
+        &self.sheets
+    }
+
+    /// What the last build's print renderer did.
+    #[cfg(feature = "pdf")]
+    pub fn print_stats(&self) -> Option<crate::render::print::PrintStats> {
+        self.renderers.as_ref().map(|(_, r)| r.print().stats())
     }
 
     /// The theme the site names, with the site's template overrides.

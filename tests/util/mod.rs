@@ -3,6 +3,7 @@
 
 pub mod fixture;
 pub mod pdf;
+pub mod sheet;
 pub mod tools;
 
 pub use fixture::Record;

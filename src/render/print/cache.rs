@@ -27,13 +27,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Bump when the meaning of cached bytes changes without the inputs changing.
-const FORMAT: &str = "niemyet-print-cache-1";
+const FORMAT: &str = "niemyet-print-cache-2";
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
     /// Body text size the layout settled on, in points.
     pub size: f64,
     pub pages: usize,
+    /// The smallest type on any sheet, in points, measured on the laid-out document.
+    pub smallest: f64,
 }
 
 pub struct Cache {
@@ -49,7 +51,7 @@ pub struct Sheets {
     pub guide: (String, Meta),
 }
 
-const SHEETS_MAGIC: &[u8] = b"niemyet-print-sheets-1\n";
+const SHEETS_MAGIC: &[u8] = b"niemyet-print-sheets-2\n";
 
 /// A key of this cache (framed like every cache key), starting with the cache format
 /// and niemyet's version. Not the executable stamp of `crate::cache`: a PDF takes long
@@ -83,7 +85,15 @@ impl Cache {
             let key = r.str()?.to_owned();
             let size = f64::from_bits(r.u64()?);
             let pages = r.u64()? as usize;
-            Some((key, Meta { size, pages }))
+            let smallest = f64::from_bits(r.u64()?);
+            Some((
+                key,
+                Meta {
+                    size,
+                    pages,
+                    smallest,
+                },
+            ))
         };
         let sheets = Sheets {
             poster: one()?,
@@ -100,6 +110,7 @@ impl Cache {
             put_str(&mut out, key);
             put_u64(&mut out, meta.size.to_bits());
             put_u64(&mut out, meta.pages as u64);
+            put_u64(&mut out, meta.smallest.to_bits());
         }
         self.sheets.put(*made, &out);
     }
@@ -175,6 +186,7 @@ mod tests {
         let meta = Meta {
             size: 12.5,
             pages: 1,
+            smallest: 10.5,
         };
         cache.put("k1", meta, Some(b"%PDF-1.7 x"));
         assert_eq!(cache.pdf("k1").map(|(m, _)| m), Some(meta));

@@ -4,7 +4,7 @@
 
 use super::cache::Cache;
 use super::fit::Scale;
-use super::{qr, Job, PrintRenderer, Qr};
+use super::{Job, PrintRenderer, Qr};
 use crate::catalogue::{Catalogue, FormEntry};
 use crate::permalink;
 use crate::render::forms::{FormView, SampleValues};
@@ -25,16 +25,12 @@ struct FormDoc<'a> {
 fn qr_for(fe: &FormEntry, cat: &Catalogue, base_url: &str) -> Result<Qr> {
     let (url, caption) = match fe.used_by.first() {
         Some(&i) => (
-            format!("{base_url}{}", cat.entries[i].url_path()),
+            format!("{base_url}{}", permalink::short(&cat.entries[i].code)),
             "Hướng dẫn thủ tục",
         ),
         None => (format!("{base_url}{}", fe.url_path()), "Trang của mẫu"),
     };
-    Ok(Qr {
-        svg: qr::svg(&url)?,
-        url,
-        caption,
-    })
+    Qr::new(url, caption)
 }
 
 /// The jobs of one form: the blank form, then each sample. A form without parts has none.
@@ -49,6 +45,10 @@ fn jobs(fe: &FormEntry, cat: &Catalogue, base_url: &str) -> Result<Vec<Job>> {
         start: 11.5,
         floor: 9.0,
         sheets: fe.form.so_trang.max(1),
+        // A form keeps the official form's look; it does not grow to fill a sheet.
+        grow: false,
+        // An official form keeps its own small print (footnotes as the ministry set them).
+        least: 0.0,
     };
     let dir = fe.url_path();
     let mut out = vec![Job {

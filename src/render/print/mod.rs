@@ -19,6 +19,7 @@ mod fit;
 mod forms;
 mod pool;
 mod qr;
+mod sheet;
 mod world;
 
 use super::site::view::{Card, DocView, FeedbackView, ProcedureView, Projection, Surroundings};
@@ -40,30 +41,134 @@ use std::sync::Arc;
 use tera::Tera;
 use world::Shared;
 
-/// Body sizes. The floors are the issue's: a poster is read standing a metre away.
+/// Body sizes. The floors are the issue's: a poster is read standing a metre away, and
+/// its smallest type (notes, legal basis, footer: 0.85 of the body in the layouts) must
+/// stay at 10 pt on A4 and 13 pt on A3.
 const POSTER_A4: Scale = Scale {
     start: 14.0,
-    floor: 11.0,
+    floor: 12.0,
     sheets: 1,
+    grow: true,
+    least: 10.0,
 };
 const POSTER_A3: Scale = Scale {
     start: 19.0,
-    floor: 14.0,
+    floor: 16.0,
     sheets: 1,
+    grow: true,
+    least: 13.0,
 };
+/// The guide sheet is read in hand, but is A4: the same floor as an A4 poster.
 const GUIDE: Scale = Scale {
-    start: 12.5,
-    floor: 11.0,
+    start: 13.0,
+    floor: 12.0,
     sheets: 1,
+    grow: true,
+    least: 10.0,
 };
-/// Field posters and the board index are lists: they run on as many A3 sheets as needed.
-const LIST_A3: Scale = Scale {
-    start: 15.0,
-    floor: 15.0,
-    sheets: usize::MAX,
+/// The complaints notice: one sheet of large type.
+const COMPLAINTS_A4: Scale = Scale {
+    start: 18.0,
+    floor: 12.0,
+    sheets: 1,
+    grow: true,
+    least: 10.0,
 };
+const COMPLAINTS_A3: Scale = Scale {
+    start: 24.0,
+    floor: 16.0,
+    sheets: 1,
+    grow: true,
+    least: 13.0,
+};
+/// Rows of ordinary length a field poster (A3 landscape) holds on one sheet: its budget
+/// is one sheet per this many procedures.
+pub const FIELD_ROWS_PER_SHEET: usize = 15;
+/// Fields the board index holds on one A3 sheet.
+const INDEX_ROWS_PER_SHEET: usize = 30;
+/// Field posters and the board index are lists on A3, set in one size (13 pt at least).
+fn list_a3(rows: usize, per_sheet: usize) -> Scale {
+    Scale {
+        start: 15.0,
+        floor: 13.0,
+        sheets: rows.div_ceil(per_sheet).max(1),
+        grow: false,
+        least: 13.0,
+    }
+}
+
+/// What the last build's print did, for `build --timings`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrintStats {
+    /// PDFs written (posters, guide sheets, field posters, index, notice, forms).
+    pub pdfs: usize,
+    /// Of those, laid out by typst in this build (the rest came from the print cache).
+    pub laid_out: usize,
+    /// Wall time of the print renderer.
+    pub wall: std::time::Duration,
+    /// Time spent laying out and exporting, summed over threads.
+    pub layout: std::time::Duration,
+}
+
+/// A finding and the record file it is about.
+type Located = (PathBuf, Finding);
+
+/// One record's sheets as `check` reports them.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordSheets {
+    pub file: PathBuf,
+    pub code: String,
+    pub paper: &'static str,
+    pub poster_sheets: usize,
+    pub poster_smallest_pt: f64,
+    pub guide_sheets: usize,
+    pub guide_smallest_pt: f64,
+}
+
+/// `check`'s table of sheets: one line a record, then the totals. Sheets are what a
+/// board's budget is counted in; the smallest type is what a reader a metre away must
+/// still make out.
+pub fn sheets_text(sheets: &[RecordSheets]) -> String {
+    if sheets.is_empty() {
+        return String::new();
+    }
+    let pt = |x: f64| format!("{x:.1}").replace('.', ",");
+    let mut out = format!(
+        "Tờ in của từng thủ tục (bản niêm yết khổ {}, phiếu hướng dẫn khổ A4): số tờ, cỡ chữ nhỏ nhất\n",
+        sheets[0].paper.to_uppercase()
+    );
+    let width = sheets
+        .iter()
+        .map(|s| s.file.to_string_lossy().chars().count())
+        .max()
+        .unwrap_or(0);
+    for s in sheets {
+        out.push_str(&format!(
+            "  {:<width$}  {:<9} niêm yết {} tờ, {} pt · phiếu {} tờ, {} pt\n",
+            s.file.to_string_lossy(),
+            s.code,
+            s.poster_sheets,
+            pt(s.poster_smallest_pt),
+            s.guide_sheets,
+            pt(s.guide_smallest_pt),
+        ));
+    }
+    let one = |f: fn(&RecordSheets) -> usize| sheets.iter().filter(|s| f(s) == 1).count();
+    let min = |f: fn(&RecordSheets) -> f64| sheets.iter().map(f).fold(f64::INFINITY, f64::min);
+    out.push_str(&format!(
+        "  Một tờ: {}/{} bản niêm yết, {}/{} phiếu hướng dẫn; chữ nhỏ nhất {} pt (niêm yết), {} pt (phiếu)\n",
+        one(|s| s.poster_sheets),
+        sheets.len(),
+        one(|s| s.guide_sheets),
+        sheets.len(),
+        pt(min(|s| s.poster_smallest_pt)),
+        pt(min(|s| s.guide_smallest_pt)),
+    ));
+    out
+}
 
 pub struct PrintRenderer {
+    stats: std::sync::Mutex<PrintStats>,
     shared: Arc<Shared>,
     tera: Tera,
     /// SHA-256 of every layout and font: part of each cache key.
@@ -103,7 +208,13 @@ impl Job {
 impl PrintRenderer {
     pub fn new(theme: &Theme) -> Result<Self> {
         let shared = Arc::new(Shared::new(&theme.print, &theme.fonts)?);
-        for layout in ["poster.typ", "guide.typ", "field.typ", "index.typ"] {
+        for layout in [
+            "poster.typ",
+            "guide.typ",
+            "field.typ",
+            "index.typ",
+            "complaints.typ",
+        ] {
             if !shared.has(layout) {
                 anyhow::bail!("giao diện thiếu mẫu in print/{layout}");
             }
@@ -140,6 +251,7 @@ impl PrintRenderer {
             .map(|(_, t)| t.clone())
             .unwrap_or_default();
         Ok(PrintRenderer {
+            stats: std::sync::Mutex::new(PrintStats::default()),
             shared,
             tera,
             theme_digest: digest.finish(),
@@ -152,12 +264,17 @@ impl PrintRenderer {
         let key = job.key(&self.theme_digest);
         if want_pdf {
             if let Some((meta, pdf)) = cache.pdf(&key) {
+                self.count(|s| s.pdfs += 1);
                 return Ok((meta, Some(pdf)));
             }
         } else if let Some(meta) = cache.meta(&key) {
             return Ok((meta, None));
         }
-        let layout = |size: f64| self.shared.compile(job.layout, &job.data, size);
+        let started = std::time::Instant::now();
+        let layout = |size: f64| {
+            self.shared
+                .compile(job.layout, &job.data, size, job.scale.least)
+        };
         // Memoised layouts of one document are of no use to the next (each is another
         // record): typst's memo cache is emptied before every document, so memory holds
         // at most the documents being laid out. Kept for 8 documents, it held 16 field
@@ -171,6 +288,7 @@ impl PrintRenderer {
         let meta = Meta {
             size,
             pages: doc.pages.len(),
+            smallest: fit::smallest_text(&doc),
         };
         let pdf = if want_pdf {
             let options = typst_pdf::PdfOptions {
@@ -191,7 +309,24 @@ impl PrintRenderer {
             None
         };
         cache.put(&key, meta, pdf.as_deref());
+        let spent = started.elapsed();
+        self.count(|s| {
+            s.layout += spent;
+            if want_pdf {
+                s.pdfs += 1;
+                s.laid_out += 1;
+            }
+        });
         Ok((meta, pdf))
+    }
+
+    fn count(&self, f: impl FnOnce(&mut PrintStats)) {
+        f(&mut self.stats.lock().unwrap_or_else(|p| p.into_inner()));
+    }
+
+    /// What the last `render` did.
+    pub fn stats(&self) -> PrintStats {
+        *self.stats.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -226,8 +361,25 @@ struct GroupLines<'a> {
 struct Qr {
     url: String,
     svg: String,
-    /// What scanning does: submit online, or read the full page.
+    /// Width of the symbol in modules, and of the quiet zone on each side (in the SVG):
+    /// the layouts size the symbol, not the picture.
+    modules: usize,
+    quiet: usize,
+    /// What scanning leads to.
     caption: &'static str,
+}
+
+impl Qr {
+    fn new(url: String, caption: &'static str) -> Result<Qr> {
+        let (svg, modules) = qr::code(&url)?;
+        Ok(Qr {
+            url,
+            svg,
+            modules,
+            quiet: qr::QUIET,
+            caption,
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -237,6 +389,10 @@ struct ProcedureDoc<'a> {
     p: &'a ProcedureView,
     groups: Vec<GroupLines<'a>>,
     qr: &'a Qr,
+    /// The same facts folded for paper: channels that agree share a line.
+    folded: &'a sheet::Folded<'a>,
+    /// Whether the board posts a complaints notice for the poster to point to.
+    complaints_sheet: bool,
     /// Where to rate the service (`danh_gia` in `site.yaml`): a second code on the
     /// guide sheet a citizen takes home.
     feedback: Option<&'a FeedbackQr>,
@@ -331,25 +487,19 @@ pub fn plain_paragraphs(markdown: &str) -> Vec<String> {
     out
 }
 
-/// Where a poster's QR code leads: the procedure's own submission page on the portal when
-/// the procedure is online and such a page is known (the record's link, or the portal's
-/// per-procedure link for a verified portal id); else its page on this website, which
-/// always exists and carries the online button.
-fn qr_target(e: &Entry, site: &SiteConfig, page_url: &str) -> (String, &'static str) {
-    let p = &e.procedure;
-    if e.online().is_online() {
-        if let Some(url) = &p.lien_ket_truc_tuyen {
-            return (url.clone(), "Quét mã để nộp hồ sơ trực tuyến");
-        }
-        if let (Some(portal), Some(id)) = (&site.cong_dich_vu_cong, &p.ma_cong_dich_vu_cong) {
-            if let Some(tpl) = &portal.mau_lien_ket_thu_tuc {
-                return (tpl.replace("{ma}", id), "Quét mã để nộp hồ sơ trực tuyến");
-            }
-        }
-    }
+/// Where a sheet's QR code leads: the procedure's short address on this website
+/// (`m/<code>/`), which opens its page, and the page carries the online button and the
+/// portal link. A short address keeps the code coarse (version 3 or 4 for a short base
+/// address), so a phone reads it from a metre away, and it survives a renamed procedure.
+fn qr_target(e: &Entry, site: &SiteConfig) -> (String, &'static str) {
+    let caption = if e.online().is_online() {
+        "Quét mã: hướng dẫn đầy đủ, nộp trực tuyến"
+    } else {
+        "Quét mã: hướng dẫn đầy đủ"
+    };
     (
-        page_url.to_owned(),
-        "Quét mã để xem hướng dẫn đầy đủ trên mạng",
+        format!("{}{}", site.base_url, permalink::short(&e.code)),
+        caption,
     )
 }
 
@@ -447,12 +597,9 @@ impl<'a> Planner<'a> {
             .clone()
             .unwrap_or_else(|| permalink::print_files(&e.url_path()));
         let page_url = format!("{}{}", self.site.base_url, e.url_path());
-        let (url, caption) = qr_target(e, self.site, &page_url);
-        let qr = Qr {
-            svg: qr::svg(&url)?,
-            url,
-            caption,
-        };
+        let (url, caption) = qr_target(e, self.site);
+        let qr = Qr::new(url, caption)?;
+        let folded = sheet::Folded::new(e, &p);
         let groups = p
             .document_groups
             .iter()
@@ -470,6 +617,8 @@ impl<'a> Planner<'a> {
             p: &p,
             groups,
             qr: &qr,
+            folded: &folded,
+            complaints_sheet: !self.complaints.is_empty(),
             feedback: None,
             page_url,
         };
@@ -534,7 +683,11 @@ impl Renderer for PrintRenderer {
     }
 
     fn render(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()> {
-        on_print_pool(|| self.render_all(ctx, out))
+        self.count(|s| *s = PrintStats::default());
+        let started = std::time::Instant::now();
+        let done = on_print_pool(|| self.render_all(ctx, out));
+        self.count(|s| s.wall = started.elapsed());
+        done
     }
 }
 
@@ -623,7 +776,7 @@ impl PrintRenderer {
                 Ok((
                     Job {
                         layout: "field.typ",
-                        scale: LIST_A3,
+                        scale: list_a3(doc.cards.len(), FIELD_ROWS_PER_SHEET),
                         path: permalink::field_poster_pdf(&f.url_path()),
                         data: serde_json::to_string(&doc)?,
                     },
@@ -649,11 +802,10 @@ impl PrintRenderer {
                 Ok(())
             })?;
 
-        let home_qr = Qr {
-            svg: qr::svg(&plan.site.base_url)?,
-            url: plan.site.base_url.clone(),
-            caption: "Quét mã để xem mọi thủ tục trên mạng",
-        };
+        let home_qr = Qr::new(
+            plan.site.base_url.clone(),
+            "Quét mã để xem mọi thủ tục trên mạng",
+        )?;
         let index = IndexDoc {
             common: &a3,
             total: cat.entries.len(),
@@ -663,17 +815,36 @@ impl PrintRenderer {
         };
         let index_job = Job {
             layout: "index.typ",
-            scale: LIST_A3,
+            scale: list_a3(index.fields.len(), INDEX_ROWS_PER_SHEET),
             path: permalink::PRINT_INDEX_PDF.into(),
             data: serde_json::to_string(&index)?,
         };
-        let made = out
-            .remembers_pages()
-            .then(|| index_job.digest(&self.theme_digest));
-        out.write_group(permalink::PRINT_INDEX_PDF, made, |g| {
-            pdf(g, &index_job).map(|_| ())
-        })?;
-        cache.keep(&index_job.key(&self.theme_digest));
+        // A sheet that is a group of its own: made from its job's data alone.
+        let single = |job: &Job| -> Result<()> {
+            let made = out
+                .remembers_pages()
+                .then(|| job.digest(&self.theme_digest));
+            out.write_group(&job.path, made, |g| pdf(g, job).map(|_| ()))?;
+            cache.keep(&job.key(&self.theme_digest));
+            Ok(())
+        };
+        single(&index_job)?;
+        // The complaints notice (TT 02/2017), its own sheet on the posters' paper.
+        let complaints = !plan.complaints.is_empty();
+        if complaints {
+            let paper = plan.site.in_an.kho_giay;
+            let doc = plan.common(paper_name(paper));
+            let job = Job {
+                layout: "complaints.typ",
+                scale: match paper {
+                    PaperSize::A4 => COMPLAINTS_A4,
+                    PaperSize::A3 => COMPLAINTS_A3,
+                },
+                path: permalink::COMPLAINTS_PDF.into(),
+                data: serde_json::to_string(&doc)?,
+            };
+            single(&job)?;
+        }
         let procedures: Vec<(Card, PrintFiles)> = cat
             .entries
             .iter()
@@ -683,6 +854,10 @@ impl PrintRenderer {
         c.insert("root", "../");
         c.insert("pdf", "muc-luc.pdf");
         c.insert("procedures", &procedures);
+        c.insert(
+            "complaints_pdf",
+            &complaints.then(|| permalink::COMPLAINTS_PDF.trim_start_matches(permalink::PRINT)),
+        );
         let html = self
             .tera
             .render("index.html", &c)
@@ -704,22 +879,26 @@ impl PrintRenderer {
 }
 
 impl PrintRenderer {
-    /// For `niemyet check`: procedures whose poster or guide sheet needs more than one
-    /// sheet even at the smallest allowed type, forms that print on other than their
-    /// declared pages. Reads the fits a build kept (or lays out), writes nothing else.
-    /// Returns (record source path, finding).
+    /// For `niemyet check`: each record's sheets (how many, the smallest type), and as
+    /// findings the procedures whose poster or guide sheet needs more than one sheet even
+    /// at the smallest allowed type, and forms that print on other than their declared
+    /// pages. Reads the fits a build kept (or lays out), writes nothing else.
     pub fn sheet_findings(
         &self,
         site: &SiteConfig,
         cat: &Catalogue,
         as_of: Date,
         cache_dir: Option<&Path>,
-    ) -> Result<Vec<(PathBuf, Finding)>> {
+    ) -> Result<(Vec<Located>, Vec<RecordSheets>)> {
         let renderer = self;
         let plan = Planner::new(site, cat, as_of)?;
         let cache = Cache::open(cache_dir);
-        let found: Vec<Vec<(PathBuf, Finding)>> = on_print_pool(|| {
-            in_turn(&cat.entries, |e| -> Result<Vec<(PathBuf, Finding)>> {
+        let poster_scale = match site.in_an.kho_giay {
+            PaperSize::A4 => POSTER_A4,
+            PaperSize::A3 => POSTER_A3,
+        };
+        let found: Vec<(RecordSheets, Vec<Located>)> = on_print_pool(|| {
+            in_turn(&cat.entries, |e| -> Result<_> {
                 // The sheets' fit, as the last build (or check) of the same inputs found it.
                 let made = plan.made_from(e, &renderer.theme_digest);
                 let sheets = match cache.sheets(&made) {
@@ -733,52 +912,59 @@ impl PrintRenderer {
                         sheets
                     }
                 };
-                let mut v = Vec::new();
-                let poster_scale = match site.in_an.kho_giay {
-                    PaperSize::A4 => POSTER_A4,
-                    PaperSize::A3 => POSTER_A3,
+                let (poster, guide) = (sheets.poster.1, sheets.guide.1);
+                let report = RecordSheets {
+                    file: e.source.clone(),
+                    code: e.code.clone(),
+                    paper: paper_name(site.in_an.kho_giay),
+                    poster_sheets: poster.pages,
+                    poster_smallest_pt: poster.smallest,
+                    guide_sheets: guide.pages,
+                    guide_smallest_pt: guide.smallest,
                 };
+                let mut v = Vec::new();
                 for (meta, scale, what) in [
-                    (sheets.poster.1, poster_scale, "bản niêm yết"),
-                    (sheets.guide.1, GUIDE, "phiếu hướng dẫn"),
+                    (poster, poster_scale, "bản niêm yết"),
+                    (guide, GUIDE, "phiếu hướng dẫn"),
                 ] {
                     let floor = scale.floor;
                     if meta.pages > scale.sheets {
                         v.push((
-                        e.source.clone(),
-                        Finding::warning(
-                            FieldPath::root().key("thanh_phan_ho_so"),
-                            format!(
-                                "{what} in ra {} tờ (chữ đã thu nhỏ tới {floor} pt mà vẫn không vừa một tờ)",
-                                meta.pages
+                            e.source.clone(),
+                            Finding::warning(
+                                FieldPath::root().key("thanh_phan_ho_so"),
+                                format!(
+                                    "{what} in ra {} tờ (ở cỡ chữ nhỏ nhất cho phép, {floor} pt, vẫn không vừa một tờ)",
+                                    meta.pages
+                                ),
+                                Some(
+                                    "rút gọn tên giấy tờ, ghi chú hoặc tên thủ tục; hoặc chấp nhận tờ thứ hai (đánh số \"Trang 2/2\", chữ to hơn để lấp tờ)"
+                                        .into(),
+                                ),
                             ),
-                            Some(
-                                "rút gọn tên giấy tờ, ghi chú hoặc tên thủ tục; hoặc chấp nhận tờ thứ hai (đánh số \"Trang 2/2\")"
-                                    .into(),
-                            ),
-                        ),
-                    ));
+                        ));
                     }
                 }
-                Ok(v)
+                Ok((report, v))
             })
         })?;
-        let mut found: Vec<(PathBuf, Finding)> = found.into_iter().flatten().collect();
+        let (reports, found): (Vec<RecordSheets>, Vec<Vec<Located>>) = found.into_iter().unzip();
+        let mut found: Vec<Located> = found.into_iter().flatten().collect();
         let forms = on_print_pool(|| renderer.form_page_counts(cat, &plan.site.base_url, &cache))?;
         for (path, pages, declared) in forms {
             found.push((
-            path,
-            Finding::warning(
-                FieldPath::root().key("so_trang"),
-                format!("biểu mẫu in ra {pages} trang, không phải {declared} trang như khai báo"),
-                Some(format!(
-                    "sửa so_trang: {pages} nếu mẫu chính thức dài như vậy; nếu không, rút gọn chú thích hoặc bớt dòng trống của bảng"
-                )),
-            ),
-        ));
+                path,
+                Finding::warning(
+                    FieldPath::root().key("so_trang"),
+                    format!("biểu mẫu in ra {pages} trang, không phải {declared} trang như khai báo"),
+                    Some(format!(
+                        "sửa so_trang: {pages} nếu mẫu chính thức dài như vậy; nếu không, rút gọn chú thích hoặc bớt dòng trống của bảng"
+                    )),
+                ),
+            ));
         }
         cache.save();
-        Ok(found)
+        Ok((found, reports))
     }
 }
 

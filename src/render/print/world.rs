@@ -59,10 +59,21 @@ impl Shared {
 
     /// Lay out `layout` (e.g. `poster.typ`) with `data` (JSON) as `sys.inputs.data` and
     /// the body text size in points as `sys.inputs.size`.
-    pub fn compile(self: &Arc<Self>, layout: &str, data: &str, size: f64) -> Result<PagedDocument> {
+    /// Lay out `layout` with body size `size` and no type below `least` (points).
+    pub fn compile(
+        self: &Arc<Self>,
+        layout: &str,
+        data: &str,
+        size: f64,
+        least: f64,
+    ) -> Result<PagedDocument> {
         let mut inputs = Dict::new();
         inputs.insert(Str::from("data"), Str::from(data).into_value());
         inputs.insert(Str::from("size"), Str::from(format!("{size}")).into_value());
+        inputs.insert(
+            Str::from("least"),
+            Str::from(format!("{least}")).into_value(),
+        );
         let world = DocWorld {
             shared: Arc::clone(self),
             library: LazyHash::new(Library::builder().with_inputs(inputs).build()),

@@ -5,6 +5,7 @@
 //! page reads fully without JavaScript.
 
 pub mod pager;
+mod short;
 pub mod updates;
 pub mod view;
 
@@ -317,6 +318,14 @@ impl Renderer for SiteRenderer {
                 }
             }
         })?;
+
+        // Short addresses for the printed QR codes: a few hundred bytes each.
+        for e in &cat.entries {
+            out.write(
+                &format!("{}index.html", permalink::short(&e.code)),
+                short::page(e, &ctx.site.base_url).as_bytes(),
+            )?;
+        }
 
         // A field of a province can hold hundreds of procedures: its page is split like
         // the lists, at `linh-vuc/<slug>/trang-2/`…

@@ -282,24 +282,7 @@ pub const LONG_NAME: usize = 140;
 /// Longest `<meta name="description">`, in characters: what search engines show.
 pub const DESCRIPTION_MAX: usize = 160;
 
-/// `text` cut at a word to at most `max` characters, with "…" when cut.
-pub fn clip(text: &str, max: usize) -> String {
-    let text = crate::wording::one_line(text);
-    if text.chars().count() <= max {
-        return text;
-    }
-    let mut out = String::new();
-    for word in text.split(' ') {
-        if out.chars().count() + word.chars().count() + 2 > max {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out.trim_end_matches([',', ';', ':', '.']).to_owned() + "…"
-}
+pub use crate::wording::clip;
 
 #[derive(Serialize, Clone)]
 pub struct LastChangeView {
@@ -389,7 +372,7 @@ pub struct ChannelView {
     pub note: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug, PartialEq)]
 pub struct FeeView {
     pub kind: &'static str,
     pub amount: String,
@@ -562,9 +545,10 @@ impl Surroundings {
 }
 
 /// Who a procedure view is for: the web page shows everything; a poster or guide sheet
-/// leaves out what it does not print (guidance, description, steps, conditions, related
-/// procedures, keywords, life events, JSON-LD: its QR code leads to them), so editing
-/// them does not lay its PDFs out again.
+/// leaves out what it does not print (guidance, description, related procedures,
+/// keywords, life events, JSON-LD: its QR code leads to them), so editing them does not
+/// lay its PDFs out again. Conditions and steps are printed: a citizen at the board must
+/// know whether the procedure applies and what happens after submitting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Projection {
     Web,
@@ -683,16 +667,8 @@ impl ProcedureView {
                     note: c.mo_ta.clone(),
                 })
                 .collect(),
-            steps: if web {
-                steps(&p.trinh_tu_thuc_hien)
-            } else {
-                Vec::new()
-            },
-            conditions: if web {
-                p.yeu_cau_dieu_kien.clone()
-            } else {
-                Vec::new()
-            },
+            steps: steps(&p.trinh_tu_thuc_hien),
+            conditions: p.yeu_cau_dieu_kien.clone(),
             legal: p
                 .can_cu_phap_ly
                 .iter()
