@@ -216,7 +216,10 @@ pub fn across_channels(channels: &[Channel], say: impl Fn(&Channel) -> String) -
                 )
             })
             .collect::<Vec<_>>()
-            .join(". "),
+            .join("\u{0}")
+            // A group that already ends its sentence needs no second full stop.
+            .replace(".\u{0}", ". ")
+            .replace('\u{0}', ". "),
     }
 }
 
@@ -545,6 +548,12 @@ mod tests {
             "Trực tiếp, qua bưu chính — quá hạn: 5.000 đồng/trường hợp. Trực tuyến — miễn phí"
         );
         assert_eq!(across_channels(&list[1..2], channel_fees), "Miễn phí");
+        // A group's own full stop is not doubled ("song song.. Trực tiếp").
+        let said = across_channels(&list[..2], |c| match c.hinh_thuc {
+            ChannelKind::TrucTiep => "Làm song song.".into(),
+            _ => "Trong ngày.".into(),
+        });
+        assert_eq!(said, "Trực tiếp — làm song song. Trực tuyến — trong ngày.");
     }
 
     #[test]

@@ -483,6 +483,61 @@ fn long_procedure_continues_on_a_numbered_second_sheet() {
         std::fs::read(out.join("in").join(short.url_path()).join("niem-yet.pdf")).expect("pdf");
     assert_eq!(before, after);
     assert_eq!(cached.iter().map(|p| stamp(p)).collect::<Vec<_>>(), stamps);
+
+    // `check` reports each record's sheets and smallest type as the PDFs have them.
+    let (_, json) = crate::util::check_json(&content);
+    let sheets = json["sheets"].as_array().expect("sheets in check's JSON");
+    assert_eq!(sheets.len(), 3, "{json}");
+    for e in [long_e, short, full] {
+        let row = sheets
+            .iter()
+            .find(|r| r["code"] == e.code.as_str())
+            .unwrap_or_else(|| panic!("no sheets for {}", e.code));
+        let dir = out.join("in").join(e.url_path());
+        for (file, count, smallest) in [
+            ("niem-yet.pdf", "poster_sheets", "poster_smallest_pt"),
+            ("phieu-huong-dan.pdf", "guide_sheets", "guide_smallest_pt"),
+        ] {
+            let l = crate::util::sheet::layout(&dir.join(file));
+            assert_eq!(
+                row[count].as_u64(),
+                Some(l.pages.len() as u64),
+                "{file}: {row}"
+            );
+            let seen = l
+                .words
+                .iter()
+                .map(|w| w.size_pt())
+                .fold(f64::INFINITY, f64::min);
+            let said = row[smallest].as_f64().expect("size");
+            assert!(
+                said >= 10.0 && (said - seen).abs() < 0.15,
+                "{}: check says smallest {said} pt, the PDF has {seen:.2} pt",
+                e.code
+            );
+        }
+    }
+    let (o, _) = crate::util::check_json(&content);
+    assert!(o.status.success());
+    let text = crate::util::text(&crate::util::run(
+        &["check", "--content", crate::util::pdf::path_str(&content)],
+        tmp.path(),
+    ));
+    assert!(
+        text.contains("Một tờ: 1/3 bản niêm yết"),
+        "check's sheet table: {text}"
+    );
+
+    // `build --timings` counts the PDFs: into a new folder, every one from the cache.
+    let fresh = tmp.path().join("fresh");
+    let timed = crate::util::text(&build_with(&content, &fresh, &["-q", "--timings"]));
+    let pdfs = files_with_ext(&fresh, &["pdf"]).len();
+    assert!(
+        timed.contains(&format!(
+            "bản in: {pdfs} tệp PDF (0 dàn trang mới, {pdfs} lấy từ bộ nhớ đệm)"
+        )),
+        "{timed}"
+    );
 }
 
 #[test]

@@ -418,6 +418,14 @@ fn sample_sheets_as_a_printer_sees_them() {
         "ho-tich-danh-muc",
         &scratch,
     );
+    // The comparison tells layouts apart: another poster of the same kind is no match.
+    if std::env::var_os("UPDATE_GOLDEN").is_none() {
+        let other = print.join("thu-tuc/dang-ky-ket-hon/niem-yet.pdf");
+        let golden =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/khai-sinh-niem-yet.png");
+        let (mean, max) = golden_distance(&other, &golden, &scratch).expect("compare");
+        assert!(mean >= 1.5 || max >= 60.0, "mean {mean:.2}, max {max:.0}");
+    }
 }
 
 /// A portal-shaped procedure: channels given as YAML.
@@ -597,4 +605,54 @@ fn stress_sheets_stay_readable_and_within_budget() {
         })
         .expect("long poster");
     golden(&long, "stress-25-giay-to", &scratch);
+}
+
+#[test]
+fn a3_posters_keep_the_a3_floor() {
+    if !have_tools() {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let long = crate::print::long_record();
+    let short = Record::new("1.000301", "Đăng ký khai tử").plain("Làm giấy khai tử");
+    let content = content_tree(
+        tmp.path(),
+        &[
+            ("dat-dai/dai.yaml", long.as_str()),
+            ("ho-tich/khai-tu.yaml", short.text().as_str()),
+        ],
+    );
+    crate::util::add_to_site_yaml(&content, "in_an:\n  kho_giay: A3\n");
+    let out = tmp.path().join("output");
+    build_with(&content, &out, &["-q", "--as-of", "2026-12-01"]);
+    let scratch = tmp.path().join("png");
+    std::fs::create_dir_all(&scratch).expect("mkdir");
+    let a3 = Rules {
+        floor: 13.0,
+        max_pages: 3,
+        qr_mm: Some(35.0),
+    };
+    let posters = pdfs_under(&out.join("in/thu-tuc"), "niem-yet.pdf");
+    assert_eq!(posters.len(), 2);
+    for p in &posters {
+        let seen = printer_checks(p, a3, &scratch);
+        let (w, h) = layout(p).pages[0];
+        assert!(
+            (w - 841.89).abs() < 1.0 && (h - 1190.55).abs() < 1.0,
+            "{w}×{h}"
+        );
+        if p.to_string_lossy().contains("khai-tu") {
+            assert_eq!(seen.pages, 1);
+        }
+    }
+    let notice = out.join("in/phan-anh-kien-nghi.pdf");
+    printer_checks(
+        &notice,
+        Rules {
+            max_pages: 1,
+            qr_mm: None,
+            ..a3
+        },
+        &scratch,
+    );
 }
