@@ -206,7 +206,9 @@ test("/tim-kiem/?q= works as a link, by code and by form code", async () => {
 test("no page shows markup as text", async () => {
   const page = await newPage(1280, 900);
   const bad = [];
-  const files = htmlFiles(SITE);
+  // Short addresses (m/<code>/) send the browser on at once: their page is never read
+  // (the next test follows them).
+  const files = htmlFiles(SITE).filter((f) => !urlOf(f).startsWith("/m/"));
   for (const f of files) {
     await page.goto(origin + urlOf(f));
     const t = await page.evaluate(() => document.body.innerText);
@@ -223,6 +225,18 @@ test("no page shows markup as text", async () => {
   });
   assert.deepEqual(step, { items: 3, sub: 2, paras: 2 }, "the first step's lines, list and sub-list");
   await done(page);
+});
+
+// A printed QR code holds the short address; a phone's browser must land on the page.
+test("a QR code's short address opens the procedure's page, with no script", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(origin + "/m/1.001193/");
+  await page.waitForURL(origin + BIRTH);
+  assert.match(await page.locator("h1").innerText(), /khai sinh/i);
+  const shorts = htmlFiles(path.join(SITE, "m"));
+  assert.equal(shorts.length, livePages().length, "one short address per procedure on the board");
+  await context.close();
 });
 
 // The summary list (GOV.UK pattern) on every procedure page: these rows, in this order,
