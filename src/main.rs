@@ -43,6 +43,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Tạo thư mục cho một cơ quan: content/site.yaml, một hồ sơ ví dụ, .gitignore, README
+    Init {
+        /// Thư mục (mặc định: thư mục hiện tại)
+        dir: Option<PathBuf>,
+        /// Tên cơ quan, ví dụ "Ủy ban nhân dân phường Định Hòa"
+        #[arg(long)]
+        ten: String,
+        /// Địa chỉ trang khi đưa lên mạng (để trống: ghi sau trong site.yaml)
+        #[arg(long)]
+        dia_chi_web: Option<String>,
+    },
     /// Kiểm tra toàn bộ hồ sơ và báo mọi lỗi (tệp:dòng:cột, trường, cách sửa)
     Check {
         /// Thư mục nội dung (mặc định: ./content, hoặc bộ mẫu có sẵn)
@@ -123,6 +134,22 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Init {
+            dir,
+            ten,
+            dia_chi_web,
+        } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            let written = niemyet::init::init(&dir, &ten, dia_chi_web.as_deref())?;
+            for f in &written {
+                out!("  đã tạo {}\n", dir.join(f).display());
+            }
+            out!(
+                "Xong. Điền các dòng \"(chưa ghi …)\" trong {}, rồi chạy: niemyet check, niemyet build\n",
+                dir.join("content/site.yaml").display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve {
             content,
             port,

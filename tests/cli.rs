@@ -350,3 +350,91 @@ fn oversized_files_and_template_loops_are_refused() {
         );
     }
 }
+
+/// `niemyet init` in an empty folder: `check` passes with a warning for each value the
+/// office must still give (never a made-up one), `build` writes the site, and a second
+/// `init` refuses to overwrite the records.
+#[test]
+fn init_then_build_in_an_empty_folder() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    std::fs::write(dir.join("README.md"), "sổ tay của phường\n").expect("readme");
+    let o = run(&["init", "--ten", "Ủy ban nhân dân phường Tân Định"], dir);
+    assert!(o.status.success(), "{}", text(&o));
+    for f in [
+        "content/site.yaml",
+        "content/thu-tuc/chung-thuc/chung-thuc-chu-ky.yaml",
+        ".gitignore",
+    ] {
+        assert!(dir.join(f).is_file(), "{f} missing: {}", text(&o));
+    }
+    // The office's own README is kept.
+    assert_eq!(read(&dir.join("README.md")), "sổ tay của phường\n");
+
+    let (o, json) = check_json(&dir.join("content"));
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(json["errors"], 0, "{json}");
+    let fields: Vec<String> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["file"].as_str().is_some_and(|f| f.ends_with("site.yaml")))
+        .map(|d| d["field"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    for want in [
+        "base_url",
+        "co_quan.dia_chi",
+        "co_quan.dien_thoai",
+        "co_quan.gio_lam_viec[0].gio",
+        "phan_anh_kien_nghi",
+    ] {
+        assert!(
+            fields.iter().any(|f| f == want),
+            "no warning on {want}: {fields:?}"
+        );
+    }
+
+    let o = run(&["build", "-q"], dir);
+    assert!(o.status.success(), "{}", text(&o));
+    let home = read(&dir.join("output/index.html"));
+    assert!(home.contains("Ủy ban nhân dân phường Tân Định"));
+    assert!(dir.join("output/thu-tuc").is_dir());
+
+    let before = read(&dir.join("content/site.yaml"));
+    let o = run(&["init", "--ten", "Khác"], dir);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("không ghi đè"), "{}", text(&o));
+    assert_eq!(read(&dir.join("content/site.yaml")), before);
+}
+
+/// Keys written with the portal's labels or common synonyms get the record's key as the
+/// fix, where spelling distance alone would find nothing.
+#[test]
+fn portal_labels_suggest_the_records_key() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let record = Record::new("1.000001", "Đăng ký khai sinh")
+        .text()
+        .replace(
+            "{ ten: \"Tờ khai\", ban_chinh: 1 }",
+            "{ ten_giay_to: \"Tờ khai\", ban_chinh: 1 }",
+        )
+        .replace(
+            "so_luong_ho_so: 1\n",
+            "so_luong_ho_so: 1\nso_quyet_dinh: 1872/QĐ-BTP\n",
+        );
+    assert!(record.contains("ten_giay_to") && record.contains("so_quyet_dinh"));
+    let content = content_tree(tmp.path(), &[("ho-tich/ks.yaml", record.as_str())]);
+    let (_, json) = check_json(&content);
+    let fixes: Vec<String> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["fix"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    for want in ["Sửa thành: ten:", "Sửa thành: quyet_dinh_cong_bo:"] {
+        assert!(
+            fixes.iter().any(|f| f.contains(want)),
+            "{want} not among {fixes:?}"
+        );
+    }
+}

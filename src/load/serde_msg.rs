@@ -27,14 +27,16 @@ pub fn translate(msg: &str) -> Translated {
     if let Some(rest) = msg.strip_prefix("unknown field ") {
         let (name, expected) = split_expected(rest);
         t.message = format!("khóa \"{name}\" không có trong mẫu hồ sơ");
-        t.fix = Some(match suggest(&name, &expected) {
-            Some(best) => format!("có phải ý bạn là \"{best}\"? Sửa thành: {best}:"),
-            None if expected.is_empty() => "xóa khóa này".to_owned(),
-            None => format!(
-                "xóa khóa này, hoặc dùng một trong các khóa: {}",
-                expected.join(", ")
-            ),
-        });
+        t.fix = Some(
+            match known_label(&name, &expected).or_else(|| suggest(&name, &expected)) {
+                Some(best) => format!("có phải ý bạn là \"{best}\"? Sửa thành: {best}:"),
+                None if expected.is_empty() => "xóa khóa này".to_owned(),
+                None => format!(
+                    "xóa khóa này, hoặc dùng một trong các khóa: {}",
+                    expected.join(", ")
+                ),
+            },
+        );
         t.unknown_field = Some(name);
     } else if let Some(rest) = msg.strip_prefix("unknown variant ") {
         let (name, expected) = split_expected(rest);
@@ -130,6 +132,63 @@ fn placeholder(expected: &str) -> Option<serde_yaml::Value> {
 }
 
 /// The closest candidate, compared without diacritics or case, if it is close enough.
+/// Keys written the way the national portal labels its fields, or as officers commonly
+/// name them, with the key the record uses. Spelling distance cannot find these
+/// (`so_quyet_dinh` is nowhere near `quyet_dinh_cong_bo`); a rename repeated in every
+/// record of an import would otherwise produce a vague message each time.
+const KNOWN_LABELS: &[(&str, &str)] = &[
+    ("ten_giay_to", "ten"),
+    ("ten_ho_so", "ten"),
+    ("so_quyet_dinh", "quyet_dinh_cong_bo"),
+    ("quyet_dinh", "quyet_dinh_cong_bo"),
+    ("muc_toi_da", "toi_da"),
+    ("don_vi_tien", "tien_te"),
+    ("loai_tien", "tien_te"),
+    ("muc_phi", "muc_thu"),
+    ("muc_le_phi", "muc_thu"),
+    ("so_tien", "muc_thu"),
+    ("don_vi_tinh", "don_vi"),
+    ("mien_giam_phi", "mien_giam"),
+    ("doi_tuong_mien_giam", "mien_giam"),
+    ("so_ban_chinh", "ban_chinh"),
+    ("so_ban_sao", "ban_sao"),
+    ("mau_don", "bieu_mau"),
+    ("mau_to_khai", "bieu_mau"),
+    ("mau_don_to_khai", "bieu_mau"),
+    ("hinh_thuc_nop", "hinh_thuc"),
+    ("cach_nop", "hinh_thuc"),
+    ("thoi_han_giai_quyet", "thoi_han"),
+    ("thoi_gian_giai_quyet", "thoi_han"),
+    ("phi", "phi_le_phi"),
+    ("le_phi", "phi_le_phi"),
+    ("ho_so", "thanh_phan_ho_so"),
+    ("thanh_phan", "thanh_phan_ho_so"),
+    ("trinh_tu", "trinh_tu_thuc_hien"),
+    ("cac_buoc", "trinh_tu_thuc_hien"),
+    ("cach_thuc", "cach_thuc_thuc_hien"),
+    ("doi_tuong", "doi_tuong_thuc_hien"),
+    ("co_quan", "co_quan_thuc_hien"),
+    ("ket_qua", "ket_qua_thuc_hien"),
+    ("can_cu", "can_cu_phap_ly"),
+    ("yeu_cau", "yeu_cau_dieu_kien"),
+    ("dieu_kien", "yeu_cau_dieu_kien"),
+    ("ngay_co_hieu_luc", "ngay_hieu_luc"),
+    ("ma_so", "ma_thu_tuc"),
+    ("ma_tthc", "ma_thu_tuc"),
+    ("ten_tthc", "ten_thu_tuc"),
+];
+
+/// The record's key for a known portal label or common synonym, when that key is one
+/// the place allows.
+fn known_label(name: &str, candidates: &[String]) -> Option<String> {
+    let folded = fold(name).replace([' ', '-'], "_");
+    KNOWN_LABELS
+        .iter()
+        .find(|(label, _)| *label == folded)
+        .map(|(_, key)| (*key).to_owned())
+        .filter(|key| candidates.iter().any(|c| c == key))
+}
+
 pub fn suggest(name: &str, candidates: &[String]) -> Option<String> {
     let folded = fold(name).replace(' ', "_");
     candidates
@@ -214,6 +273,33 @@ mod tests {
 
     #[test]
     fn two_field_structs_and_commas_in_values() {
+        // Portal labels and synonyms that spelling distance cannot find.
+        for (label, expected, want) in [
+            ("ten_giay_to", "`ten`, `ban_chinh`, `ban_sao`", "ten"),
+            (
+                "so_quyet_dinh",
+                "`ma_thu_tuc`, `quyet_dinh_cong_bo`",
+                "quyet_dinh_cong_bo",
+            ),
+            ("muc_toi_da", "`muc_thu`, `toi_da`", "toi_da"),
+            ("don_vi_tien", "`muc_thu`, `tien_te`", "tien_te"),
+            ("Đơn vị tiền", "`muc_thu`, `tien_te`", "tien_te"),
+        ] {
+            let t = translate(&format!(
+                "unknown field `{label}`, expected one of {expected}"
+            ));
+            assert!(
+                t.fix
+                    .as_deref()
+                    .unwrap_or_default()
+                    .contains(&format!("Sửa thành: {want}:")),
+                "{label}: {:?}",
+                t.fix
+            );
+        }
+        // Only where the key is allowed: no `ten` suggested among a fee's keys.
+        let t = translate("unknown field `ten_giay_to`, expected one of `muc_thu`, `tien_te`");
+        assert!(!t.fix.unwrap_or_default().contains("Sửa thành: ten:"));
         let t = translate("unknown field `giay_toh`, expected `truong_hop` or `giay_to`");
         assert!(t
             .fix

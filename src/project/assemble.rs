@@ -227,6 +227,7 @@ fn check_site(site: &SiteConfig, file: &SourceFile) -> Vec<Diagnostic> {
                 .chain(validate::check_lists(site))
                 .chain(validate::check_feedback(site))
                 .chain(validate::check_site_text(site))
+                .chain(validate::check_not_given(site))
                 .collect::<Vec<_>>(),
         ),
     );

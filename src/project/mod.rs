@@ -14,7 +14,7 @@ mod source;
 mod unchanged;
 
 pub use assemble::{assemble, parse_config, parse_record, Checked, ParsedConfig, ParsedRecord};
-pub use source::Source;
+pub use source::{sample_file, Source};
 
 use files::Files;
 

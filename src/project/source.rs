@@ -54,6 +54,11 @@ impl Source {
     }
 }
 
+/// A file of the embedded sample (`rel` under `content/`), as text.
+pub fn sample_file(rel: &str) -> Option<&'static str> {
+    SAMPLE_CONTENT.get_file(rel)?.contents_utf8()
+}
+
 fn embedded_files() -> ContentFiles {
     let mut files = ContentFiles::default();
     fn walk(dir: &Dir<'_>, files: &mut ContentFiles) {
