@@ -264,7 +264,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         if let Some(p) = project.print_stats() {
                             out!(
                                 "  bản in: {} tệp PDF ({} dàn trang mới, {} lấy từ bộ nhớ đệm) trong {:.3} s; \
-                                 dàn trang {:.3} s CPU\n",
+                                 cộng thời gian dàn trang từng tệp {:.3} s\n",
                                 p.pdfs,
                                 p.laid_out,
                                 p.pdfs - p.laid_out,

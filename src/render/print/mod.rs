@@ -107,7 +107,8 @@ pub struct PrintStats {
     pub laid_out: usize,
     /// Wall time of the print renderer.
     pub wall: std::time::Duration,
-    /// Time spent laying out and exporting, summed over threads.
+    /// Time spent laying out and exporting, summed over documents (threads run several
+    /// at once, so this exceeds the wall time).
     pub layout: std::time::Duration,
 }
 
