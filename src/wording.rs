@@ -188,12 +188,19 @@ pub fn by_channel(
     channels: &[Channel],
     say: impl Fn(&Channel) -> String,
 ) -> Vec<(Vec<ChannelKind>, String)> {
-    let mut groups: Vec<(Vec<ChannelKind>, String)> = Vec::new();
-    for c in channels {
-        let text = say(c);
-        match groups.iter_mut().find(|(_, t)| *t == text) {
-            Some((kinds, _)) => kinds.push(c.hinh_thuc),
-            None => groups.push((vec![c.hinh_thuc], text)),
+    group_equal(channels.iter().map(|c| (c.hinh_thuc, say(c))))
+}
+
+/// Values grouped by equality, in the order first seen, each with the channels that
+/// gave it: the one grouping behind every "Trực tiếp, qua bưu chính: …" line.
+pub fn group_equal<T: PartialEq>(
+    items: impl IntoIterator<Item = (ChannelKind, T)>,
+) -> Vec<(Vec<ChannelKind>, T)> {
+    let mut groups: Vec<(Vec<ChannelKind>, T)> = Vec::new();
+    for (kind, value) in items {
+        match groups.iter_mut().find(|(_, v)| *v == value) {
+            Some((kinds, _)) => kinds.push(kind),
+            None => groups.push((vec![kind], value)),
         }
     }
     groups

@@ -7,47 +7,78 @@
 //! file does (serde's names), and no copy of the record is made. A 10,000-record
 //! build walks every string of every record here; converting each record to a
 //! `serde_json::Value` first cost more than all other per-record checks together.
+//!
+//! `site.yaml` is also walked for the "(chưa ghi …)" values `niemyet init` leaves.
 
 use crate::diagnostic::{FieldPath, Finding, Seg};
 use serde::ser::{self, Serialize};
 
+/// How a value `niemyet init` could not know begins ("(chưa ghi: địa chỉ …)").
+pub const NOT_GIVEN: &str = "(chưa ghi";
+
 /// An error for every blank string in `value`, at its path.
 pub fn blank_strings(value: &impl Serialize, out: &mut Vec<Finding>) {
-    let mut walker = Walker {
-        at: FieldPath::root(),
-        out,
-        blanks: true,
-    };
-    // The walker itself never fails; a value's own Serialize failing ends the walk.
-    let _ = value.serialize(&mut walker);
+    walk(value, out, Mode::Blanks);
 }
 
 /// Only the limits on text and list length, for files where empty text can be meant
 /// (a form's sample values).
 pub fn over_limits(value: &impl Serialize, out: &mut Vec<Finding>) {
+    walk(value, out, Mode::Limits);
+}
+
+/// A warning for every "(chưa ghi …)" value `niemyet init` left in `value`.
+pub fn not_given(value: &impl Serialize, out: &mut Vec<Finding>) {
+    walk(value, out, Mode::NotGiven);
+}
+
+fn walk(value: &impl Serialize, out: &mut Vec<Finding>, mode: Mode) {
     let mut walker = Walker {
         at: FieldPath::root(),
         out,
-        blanks: false,
+        mode,
     };
     // The walker itself never fails; a value's own Serialize failing ends the walk.
     let _ = value.serialize(&mut walker);
 }
 
+/// What the walk looks for in each string.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// Blank text and YAML nulls, and the limits.
+    Blanks,
+    /// Only the limits.
+    Limits,
+    /// Only values `niemyet init` left to fill in.
+    NotGiven,
+}
+
 struct Walker<'o> {
     at: FieldPath,
     out: &'o mut Vec<Finding>,
-    /// Report blank text and YAML nulls (else only the limits).
-    blanks: bool,
+    mode: Mode,
 }
 
 impl Walker<'_> {
     fn text(&mut self, s: &str) {
-        if !self.blanks {
-            if s.len() > crate::limits::MAX_TEXT_CHARS {
-                self.too_long(s);
+        match self.mode {
+            Mode::Blanks => {}
+            Mode::Limits => {
+                if s.len() > crate::limits::MAX_TEXT_CHARS {
+                    self.too_long(s);
+                }
+                return;
             }
-            return;
+            Mode::NotGiven => {
+                if s.contains(NOT_GIVEN) {
+                    self.out.push(Finding::warning(
+                        self.at.clone(),
+                        "còn để trống từ lúc tạo thư mục (niemyet init)",
+                        Some("thay dòng \"(chưa ghi …)\" bằng thông tin thật của cơ quan".into()),
+                    ));
+                }
+                return;
+            }
         }
         if crate::text::is_blank(s) {
             self.out.push(Finding::error(
@@ -245,7 +276,8 @@ impl<'w, 'o> ser::Serializer for &'w mut Walker<'o> {
         self.under(Seg::Key(variant.to_owned()), value)
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'w, 'o>, Stop> {
-        if let Some(n) = len.filter(|n| *n > crate::limits::MAX_LIST_ITEMS) {
+        let limits = self.mode != Mode::NotGiven;
+        if let Some(n) = len.filter(|n| limits && *n > crate::limits::MAX_LIST_ITEMS) {
             self.out.push(Finding::error(
                 self.at.clone(),
                 format!(

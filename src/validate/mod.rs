@@ -12,12 +12,13 @@ mod forms;
 mod record;
 mod site;
 
+pub use blank::NOT_GIVEN;
 pub use cross::check_catalogue;
 pub use forms::check_forms;
 pub use record::check_record;
 pub use site::{
     check_feedback, check_life_events, check_lists, check_not_given, check_portal, check_site_text,
-    NOT_GIVEN, NO_ADDRESS,
+    NO_ADDRESS,
 };
 
 /// Whether `url` is a web address every output may carry as it is: `http(s)://`, a host,

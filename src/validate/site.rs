@@ -52,9 +52,6 @@ pub fn check_portal(site: &SiteConfig) -> Vec<Finding> {
     out
 }
 
-/// How a value `niemyet init` could not know begins ("(chưa ghi: địa chỉ …)").
-pub const NOT_GIVEN: &str = "(chưa ghi";
-
 /// The site address `niemyet init` writes until the office sets its own: the `.invalid`
 /// top-level domain never resolves.
 pub const NO_ADDRESS: &str = "https://chua-ghi-dia-chi.invalid/";
@@ -62,30 +59,8 @@ pub const NO_ADDRESS: &str = "https://chua-ghi-dia-chi.invalid/";
 /// Values `niemyet init` left for the office to fill in: a board must not go out with
 /// "(chưa ghi …)" as its address, nor with a site address that goes nowhere.
 pub fn check_not_given(site: &SiteConfig) -> Vec<Finding> {
-    fn walk(v: &serde_json::Value, at: FieldPath, out: &mut Vec<Finding>) {
-        match v {
-            serde_json::Value::String(s) if s.contains(NOT_GIVEN) => out.push(Finding::warning(
-                at,
-                "còn để trống từ lúc tạo thư mục (niemyet init)",
-                Some("thay dòng \"(chưa ghi …)\" bằng thông tin thật của cơ quan".into()),
-            )),
-            serde_json::Value::Object(map) => {
-                for (k, x) in map {
-                    walk(x, at.key(k), out);
-                }
-            }
-            serde_json::Value::Array(items) => {
-                for (i, x) in items.iter().enumerate() {
-                    walk(x, at.index(i), out);
-                }
-            }
-            _ => {}
-        }
-    }
     let mut out = Vec::new();
-    if let Ok(v) = serde_json::to_value(site) {
-        walk(&v, FieldPath::root(), &mut out);
-    }
+    super::blank::not_given(site, &mut out);
     if site.base_url.contains(".invalid/") {
         out.push(Finding::warning(
             FieldPath::root().key("base_url"),

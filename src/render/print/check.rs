@@ -5,10 +5,10 @@
 
 use super::cache::Cache;
 use super::pool::{in_turn, on_print_pool};
-use super::{paper_name, Planner, PrintRenderer, GUIDE, POSTER_A3, POSTER_A4};
+use super::{paper_name, poster_scale, Planner, PrintRenderer, GUIDE};
 use crate::catalogue::Catalogue;
 use crate::diagnostic::{FieldPath, Finding};
-use crate::model::{Date, PaperSize, SiteConfig};
+use crate::model::{Date, SiteConfig};
 use anyhow::Result;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -85,10 +85,7 @@ impl PrintRenderer {
         let renderer = self;
         let plan = Planner::new(site, cat, as_of)?;
         let cache = Cache::open(cache_dir);
-        let poster_scale = match site.in_an.kho_giay {
-            PaperSize::A4 => POSTER_A4,
-            PaperSize::A3 => POSTER_A3,
-        };
+        let poster_scale = poster_scale(site.in_an.kho_giay);
         let found: Vec<(RecordSheets, Vec<Located>)> = on_print_pool(|| {
             in_turn(&cat.entries, |e| -> Result<_> {
                 // The sheets' fit, as the last build (or check) of the same inputs found it.

@@ -82,9 +82,25 @@ const COMPLAINTS_A3: Scale = Scale {
     grow: true,
     least: 13.0,
 };
+/// The procedure poster's sizes on the site's paper (`in_an.kho_giay`).
+fn poster_scale(paper: PaperSize) -> Scale {
+    match paper {
+        PaperSize::A4 => POSTER_A4,
+        PaperSize::A3 => POSTER_A3,
+    }
+}
+
+/// The complaints notice's sizes: it is posted on the posters' paper.
+fn complaints_scale(paper: PaperSize) -> Scale {
+    match paper {
+        PaperSize::A4 => COMPLAINTS_A4,
+        PaperSize::A3 => COMPLAINTS_A3,
+    }
+}
+
 /// Rows of ordinary length a field poster (A3 landscape) holds on one sheet: its budget
 /// is one sheet per this many procedures.
-pub const FIELD_ROWS_PER_SHEET: usize = 15;
+const FIELD_ROWS_PER_SHEET: usize = 15;
 /// Fields the board index holds on one A3 sheet.
 const INDEX_ROWS_PER_SHEET: usize = 30;
 /// Field posters and the board index are lists on A3, set in one size (13 pt at least).
@@ -597,10 +613,7 @@ impl<'a> Planner<'a> {
             }
             None => (String::new(), String::new()),
         };
-        let scale = match poster_paper {
-            PaperSize::A4 => POSTER_A4,
-            PaperSize::A3 => POSTER_A3,
-        };
+        let scale = poster_scale(poster_paper);
         Ok(ProcedureJobs {
             poster: Job {
                 layout: "poster.typ",
@@ -781,10 +794,7 @@ impl PrintRenderer {
             let doc = plan.common(paper_name(paper));
             let job = Job {
                 layout: "complaints.typ",
-                scale: match paper {
-                    PaperSize::A4 => COMPLAINTS_A4,
-                    PaperSize::A3 => COMPLAINTS_A3,
-                },
+                scale: complaints_scale(paper),
                 path: permalink::COMPLAINTS_PDF.into(),
                 data: serde_json::to_string(&doc)?,
             };

@@ -7,7 +7,7 @@
 use super::super::site::view::{ChannelView, FeeView, ProcedureView};
 use crate::catalogue::Entry;
 use crate::model::{ChannelKind, Condition};
-use crate::wording::{capitalise, channel_list, clip, decision_short, legal_short};
+use crate::wording::{capitalise, channel_list, clip, decision_short, group_equal, legal_short};
 use serde::Serialize;
 
 /// Characters of a legal basis title kept on a poster.
@@ -93,17 +93,14 @@ fn shared<'a, T: PartialEq>(
     channels: &'a [ChannelView],
     value: impl Fn(&'a ChannelView) -> Option<T>,
 ) -> Vec<Shared<T>> {
-    let mut groups: Vec<(Vec<ChannelKind>, T)> = Vec::new();
-    let mut with_value = 0;
-    for (kind, c) in kinds.iter().zip(channels) {
-        let Some(v) = value(c) else { continue };
-        with_value += 1;
-        match groups.iter_mut().find(|(_, g)| *g == v) {
-            Some((ks, _)) => ks.push(*kind),
-            None => groups.push((vec![*kind], v)),
-        }
-    }
-    let all = groups.len() == 1 && with_value == channels.len();
+    let given: Vec<(ChannelKind, T)> = kinds
+        .iter()
+        .zip(channels)
+        .filter_map(|(kind, c)| Some((*kind, value(c)?)))
+        .collect();
+    let every = given.len() == channels.len();
+    let groups = group_equal(given);
+    let all = every && groups.len() == 1;
     groups
         .into_iter()
         .map(|(ks, value)| Shared {
