@@ -16,7 +16,7 @@ const A4: (f64, f64) = (595.28, 841.89);
 const A3: (f64, f64) = (841.89, 1190.55);
 const A3_LANDSCAPE: (f64, f64) = (1190.55, 841.89);
 
-use crate::util::pdf::{path_str as s, tool, tool_ok};
+use crate::util::pdf::{path_str as s, tool_ok};
 
 struct Pdf {
     pages: usize,
@@ -67,30 +67,7 @@ fn assert_fonts_embedded(path: &Path) {
 
 /// Decode the QR codes on every page (rendered at 150 dpi).
 fn qr_codes(path: &Path, tmp: &Path) -> Vec<String> {
-    let prefix = tmp.join(format!(
-        "qr-{}",
-        path.to_string_lossy().replace(['/', '\\', '.'], "_")
-    ));
-    tool_ok("pdftoppm", &["-r", "150", "-png", s(path), s(&prefix)]);
-    let mut codes = Vec::new();
-    for png in files_with_ext(tmp, &["png"]) {
-        if !png
-            .to_string_lossy()
-            .starts_with(&*prefix.to_string_lossy())
-        {
-            continue;
-        }
-        // zbarimg exits 4 when a page has no code: not an error here.
-        let o = tool("zbarimg", &["--quiet", "--raw", s(&png)]);
-        codes.extend(
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned),
-        );
-        let _ = std::fs::remove_file(&png);
-    }
-    codes
+    crate::util::pdf::qr_codes(path, 150, crate::util::pdf::Pages::All, tmp)
 }
 
 /// Where a procedure's QR code must lead: its short address on the site (`m/<code>/`),

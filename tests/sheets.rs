@@ -21,6 +21,17 @@ struct Rules {
     qr_mm: Option<f64>,
 }
 
+impl Rules {
+    /// The same floor for a kind that must fit one sheet (the notice, the index).
+    fn one_sheet(self, qr_mm: Option<f64>) -> Rules {
+        Rules {
+            max_pages: 1,
+            qr_mm,
+            ..self
+        }
+    }
+}
+
 const POSTER_A4: Rules = Rules {
     floor: 10.0,
     max_pages: 3,
@@ -229,36 +240,7 @@ fn check_columns(pdf: &Path) {
 
 /// The QR codes a phone reads from a 72 dpi render of sheet 1 (a phone a metre away).
 fn qr_at_72(pdf: &Path, scratch: &Path) -> Vec<String> {
-    let prefix = scratch.join(format!(
-        "q72-{}",
-        pdf.to_string_lossy().replace(['/', '\\', '.'], "_")
-    ));
-    crate::util::pdf::tool_ok(
-        "pdftoppm",
-        &[
-            "-r",
-            "72",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            "-png",
-            crate::util::pdf::path_str(pdf),
-            crate::util::pdf::path_str(&prefix),
-        ],
-    );
-    let png = prefix.with_extension("png");
-    let o = crate::util::pdf::tool(
-        "zbarimg",
-        &["--quiet", "--raw", crate::util::pdf::path_str(&png)],
-    );
-    let _ = std::fs::remove_file(&png);
-    String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
+    crate::util::pdf::qr_codes(pdf, 72, crate::util::pdf::Pages::First, scratch)
 }
 
 fn golden(pdf: &Path, name: &str, scratch: &Path) {
@@ -385,26 +367,10 @@ fn sample_sheets_as_a_printer_sees_them() {
         check_columns(&field);
     }
     let complaints = print.join("phan-anh-kien-nghi.pdf");
-    let seen = printer_checks(
-        &complaints,
-        Rules {
-            max_pages: 1,
-            qr_mm: None,
-            ..POSTER_A4
-        },
-        &scratch,
-    );
+    let seen = printer_checks(&complaints, POSTER_A4.one_sheet(None), &scratch);
     assert_eq!(seen.pages, 1);
     let index = print.join("muc-luc.pdf");
-    printer_checks(
-        &index,
-        Rules {
-            max_pages: 1,
-            qr_mm: Some(35.0),
-            ..A3_LIST
-        },
-        &scratch,
-    );
+    printer_checks(&index, A3_LIST.one_sheet(Some(35.0)), &scratch);
 
     let ks = print.join("thu-tuc/dang-ky-khai-sinh");
     golden(&ks.join("niem-yet.pdf"), "khai-sinh-niem-yet", &scratch);
@@ -646,13 +612,5 @@ fn a3_posters_keep_the_a3_floor() {
         }
     }
     let notice = out.join("in/phan-anh-kien-nghi.pdf");
-    printer_checks(
-        &notice,
-        Rules {
-            max_pages: 1,
-            qr_mm: None,
-            ..a3
-        },
-        &scratch,
-    );
+    printer_checks(&notice, a3.one_sheet(None), &scratch);
 }

@@ -93,3 +93,45 @@ pub fn text_of(path: &Path) -> Option<String> {
     }
     Some(tool_ok("pdftotext", &["-layout", path_str(path), "-"]))
 }
+
+/// Which pages [`qr_codes`] renders.
+#[derive(Clone, Copy)]
+pub enum Pages {
+    All,
+    First,
+}
+
+/// The QR codes zbar reads from `path` rendered at `dpi` (the codes of all pages, or of
+/// page 1). Renders go to `scratch` and are removed.
+pub fn qr_codes(path: &Path, dpi: u32, pages: Pages, scratch: &Path) -> Vec<String> {
+    let prefix = scratch.join(format!(
+        "qr{dpi}-{}",
+        path.to_string_lossy().replace(['/', '\\', '.'], "_")
+    ));
+    let dpi = dpi.to_string();
+    let mut args = vec!["-r", dpi.as_str(), "-png"];
+    if let Pages::First = pages {
+        args.extend(["-f", "1", "-l", "1"]);
+    }
+    args.extend([path_str(path), path_str(&prefix)]);
+    tool_ok("pdftoppm", &args);
+    let mut codes = Vec::new();
+    for png in super::files_with_ext(scratch, &["png"]) {
+        if !png
+            .to_string_lossy()
+            .starts_with(&*prefix.to_string_lossy())
+        {
+            continue;
+        }
+        // zbarimg exits 4 when a page has no code: not an error here.
+        let o = tool("zbarimg", &["--quiet", "--raw", path_str(&png)]);
+        codes.extend(
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned),
+        );
+        let _ = std::fs::remove_file(&png);
+    }
+    codes
+}
