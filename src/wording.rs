@@ -8,7 +8,8 @@
 //! ("bằng 0,5% giá trị đất") is shown as the amount, and nothing unknown reads as zero.
 
 use crate::model::{
-    Channel, ChannelKind, Decision, Document, Fee, LegalBasis, TimeLimit, TimeUnit,
+    Channel, ChannelKind, Decision, Document, Fee, LegalBasis, OtherAgency, Provenance, TimeLimit,
+    TimeUnit,
 };
 use crate::text::{fold, format_amount};
 
@@ -138,9 +139,16 @@ fn number(n: f64) -> String {
     }
 }
 
+/// What a page says of a time limit the announced procedure does not give.
+pub const TIME_NOT_STATED: &str = "Thủ tục được công bố không nêu thời hạn";
+
 /// "5 ngày làm việc (note)", or the text of a `khác` limit.
 pub fn time_limit(t: &TimeLimit) -> String {
     match (t.don_vi, t.so) {
+        (TimeUnit::KhongNeu, _) => match &t.mo_ta {
+            Some(note) => format!("{TIME_NOT_STATED} ({})", one_line(note)),
+            None => TIME_NOT_STATED.to_owned(),
+        },
         (TimeUnit::Khac, _) | (_, None) => one_line(t.mo_ta.as_deref().unwrap_or_default()),
         (unit, Some(n)) => {
             let head = format!("{} {}", number(n), unit.label());
@@ -160,6 +168,7 @@ pub fn time_short(t: Option<&TimeLimit>) -> String {
     match t {
         None => TIME_UNKNOWN.to_owned(),
         Some(t) => match (t.don_vi, t.so) {
+            (TimeUnit::KhongNeu, _) => TIME_NOT_STATED.to_owned(),
             (TimeUnit::Khac, _) | (_, None) => {
                 let text = one_line(t.mo_ta.as_deref().unwrap_or_default());
                 if text.is_empty() {
@@ -258,6 +267,62 @@ pub fn bring(d: &Document) -> String {
         (true, false) => format!("{counts}; xuất trình bản chính để đối chiếu"),
     }
 }
+
+/// The body that receives a procedure posted for guidance, in one line: "Công an xã
+/// Định Hòa, 12 Lê Lợi; điện thoại 0274 3822 113; làm việc: …".
+pub fn other_agency(a: &OtherAgency) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let head = [a.ten.as_deref(), a.dia_chi.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !head.is_empty() {
+        parts.push(head);
+    }
+    if let Some(t) = &a.dien_thoai {
+        parts.push(format!("điện thoại {t}"));
+    }
+    if let Some(h) = &a.gio_lam_viec {
+        parts.push(format!("làm việc: {h}"));
+    }
+    if let Some(w) = &a.trang_web {
+        parts.push(w.clone());
+    }
+    if parts.is_empty() {
+        return NOT_STATED.to_owned();
+    }
+    parts.join("; ")
+}
+
+/// Where a record came from, in one line: "Cổng Dịch vụ công quốc gia (cập nhật ở
+/// nguồn 03/11/2026), lấy ngày 07/12/2026".
+pub fn source(n: &Provenance) -> String {
+    let mut s = n.ten.clone().unwrap_or_else(|| NOT_STATED.to_owned());
+    if let Some(d) = n.ngay_cap_nhat_nguon {
+        s.push_str(&format!(" (cập nhật ở nguồn {})", d.vn()));
+    }
+    if let Some(d) = n.ngay_lay {
+        s.push_str(&format!(", lấy ngày {}", d.vn()));
+    }
+    s
+}
+
+/// A channel offered elsewhere, in one line for paper: "Tại Cơ quan đại diện …, trực
+/// tiếp: 5 ngày làm việc; lệ phí 50 USD".
+#[cfg_attr(not(feature = "pdf"), allow(dead_code))] // used by print
+pub fn channel_elsewhere(c: &Channel) -> Option<String> {
+    let place = c.noi_ap_dung.as_ref()?;
+    Some(format!(
+        "Tại {place}, {}: {}; {}",
+        channel_phrase(c.hinh_thuc),
+        time_short(c.thoi_han.as_ref()),
+        lower_first(&channel_fees(c))
+    ))
+}
+
+/// What a page says where the source gives nothing.
+pub const NOT_STATED: &str = "Không nêu";
 
 /// A decision cited in a sentence: "Quyết định số 93/QĐ-UBND ngày 12/01/2026 của Ủy ban
 /// nhân dân …" (what the record gives of it).
@@ -543,6 +608,7 @@ mod tests {
             thoi_han: None,
             phi_le_phi: fees,
             mo_ta: None,
+            noi_ap_dung: None,
         };
         let paid = Some(vec![le_phi(5000.0, "Quá hạn")]);
         let list = [

@@ -566,7 +566,7 @@ mod pdf {
             let page_path = out.join(e.url_path()).join("index.html");
             let page = read(&page_path);
             for d in e.procedure.thanh_phan_ho_so.iter().flat_map(|g| &g.giay_to) {
-                let Some(id) = &d.bieu_mau else { continue };
+                let Some(id) = d.form_here() else { continue };
                 let fe = cat
                     .forms
                     .get(id)

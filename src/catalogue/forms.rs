@@ -71,7 +71,7 @@ impl Forms {
         }
         for (i, e) in entries.iter().enumerate() {
             let docs = e.procedure.thanh_phan_ho_so.iter().flat_map(|g| &g.giay_to);
-            for id in docs.filter_map(|d| d.bieu_mau.as_deref()) {
+            for id in docs.filter_map(|d| d.form_here()) {
                 if let Some(&f) = self.by_code.get(id.trim()) {
                     // A procedure naming the form twice is listed once.
                     if self.list[f].used_by.last() != Some(&i) {

@@ -9,8 +9,8 @@
 
 use crate::model::keys::label;
 use crate::model::{
-    Channel, Code, Condition, Date, Decision, DocumentGroup, LegalBasis, OnlineLevel, Procedure,
-    Step,
+    Channel, Code, Condition, Date, Decision, DocumentGroup, LegalBasis, OnlineLevel, OtherAgency,
+    Procedure, Step,
 };
 use crate::wording::{bring, channel_fees, decision_line, legal_line, one_line, time_limit};
 use serde::Serialize;
@@ -97,6 +97,12 @@ impl Worded for Option<Date> {
 impl Worded for Option<OnlineLevel> {
     fn worded(&self) -> Option<String> {
         self.map(|l| l.label().to_owned())
+    }
+}
+
+impl Worded for Option<OtherAgency> {
+    fn worded(&self) -> Option<String> {
+        self.as_ref().map(crate::wording::other_agency)
     }
 }
 
@@ -367,6 +373,7 @@ macro_rules! compare {
         }
     };
     (@one versions, $scope:ident, $key:expr, $o:expr, $n:expr, $out:ident) => {};
+    (@one quiet, $scope:ident, $key:expr, $o:expr, $n:expr, $out:ident) => {};
     (@one identity, $scope:ident, $key:expr, $o:expr, $n:expr, $out:ident) => {
         if $scope == Scope::All {
             identity($key, &$o, &$n, $out);

@@ -34,12 +34,15 @@ impl EventKind {
             EventKind::Abolished => "bai-bo",
         }
     }
-    fn of(kind: DecisionKind) -> EventKind {
+    /// A decision whose kind the source does not give changes nothing a citizen can be
+    /// told of: no event is made up for it.
+    fn of(kind: DecisionKind) -> Option<EventKind> {
         match kind {
-            DecisionKind::Moi => EventKind::New,
-            DecisionKind::SuaDoi => EventKind::Amended,
-            DecisionKind::ThayThe => EventKind::Replaced,
-            DecisionKind::BaiBo => EventKind::Abolished,
+            DecisionKind::Moi => Some(EventKind::New),
+            DecisionKind::SuaDoi => Some(EventKind::Amended),
+            DecisionKind::ThayThe => Some(EventKind::Replaced),
+            DecisionKind::BaiBo => Some(EventKind::Abolished),
+            DecisionKind::ChuaRo => None,
         }
     }
 }
@@ -88,8 +91,8 @@ pub fn collect(entries: &[Placed], as_of: Date) -> Vec<Event> {
             }
         };
         for d in &p.quyet_dinh_cong_bo {
-            if let Some(date) = decision_date(d, p) {
-                push(date, EventKind::of(d.loai), Some(d));
+            if let (Some(date), Some(kind)) = (decision_date(d, p), EventKind::of(d.loai)) {
+                push(date, kind, Some(d));
             }
         }
         if let Some(next) = &p.phien_ban_moi {
@@ -99,7 +102,11 @@ pub fn collect(entries: &[Placed], as_of: Date) -> Vec<Event> {
                 }
                 // The version's date is when the board changes, whatever the decision says.
                 for d in &next.quyet_dinh_cong_bo {
-                    push(date, EventKind::of(d.loai), Some(d));
+                    push(
+                        date,
+                        EventKind::of(d.loai).unwrap_or(EventKind::Amended),
+                        Some(d),
+                    );
                 }
             }
         }

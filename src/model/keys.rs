@@ -11,7 +11,7 @@
 /// Calls `$callback!` with every key of [`super::Procedure`] as
 /// `key: "Label", kind, version;` where `kind` is one of `identity`, `text`, `number`,
 /// `date`, `level`, `texts`, `codes`, `steps`, `channels`, `documents`, `legal`,
-/// `conditions`, `decisions`, `versions`, and `version` is `merge` (a next version may set
+/// `conditions`, `decisions`, `versions`, `quiet` (not a change a citizen is told of), and `version` is `merge` (a next version may set
 /// it) or `keep` (identity and the version blocks).
 #[macro_export]
 macro_rules! procedure_fields {
@@ -49,6 +49,9 @@ macro_rules! procedure_fields {
             tu_khoa: "Từ khóa", texts, merge;
             su_kien_cuoc_song: "Sự kiện cuộc sống", texts, merge;
             thay_the_cho: "Thay thế cho thủ tục", identity, keep;
+            tiep_nhan_tai: "Cơ quan tiếp nhận", text, merge;
+            chua_xac_minh: "Chưa xác minh", quiet, merge;
+            nguon: "Nguồn", quiet, merge;
             phien_ban_moi: "Phiên bản mới", versions, keep;
             phien_ban_truoc: "Phiên bản trước", versions, keep;
         }
@@ -134,6 +137,9 @@ thu_tuc_lien_quan: ["1.000002"]
 tu_khoa: [a]
 su_kien_cuoc_song: [a]
 thay_the_cho: ["1.000003"]
+tiep_nhan_tai: { ten: a }
+chua_xac_minh: [ten_thu_tuc]
+nguon: { ten: a }
 phien_ban_moi: { ngay_hieu_luc: 01/01/2026 }
 phien_ban_truoc: { ngay_hieu_luc: 01/01/2024 }
 "#;

@@ -93,9 +93,10 @@ pub struct Procedure {
     /// A full link to submit online; overrides the portal link built from the config.
     #[serde(default)]
     pub lien_ket_truc_tuyen: Option<String>,
-    /// TTHC liên quan (codes).
+    /// TTHC liên quan: a code posted on this board, or `{ma_thu_tuc, ten}` for one that
+    /// is not (linked to the portal instead of being an error).
     #[serde(default)]
-    pub thu_tuc_lien_quan: Vec<Code>,
+    pub thu_tuc_lien_quan: Vec<Related>,
     #[serde(default)]
     pub tu_khoa: Vec<String>,
     /// Life events ("Có con mới sinh", "Kết hôn").
@@ -105,6 +106,18 @@ pub struct Procedure {
     /// `ngay_hieu_luc` they leave the board and their pages point here. See `lifecycle`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub thay_the_cho: Vec<Code>,
+    /// Another body receives and decides this procedure (commune police, tax office); the
+    /// board posts it for guidance, and its page shows that body's contact, not ours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tiep_nhan_tai: Option<OtherAgency>,
+    /// Top-level keys whose values nobody at the office has checked yet ("chưa xác
+    /// minh"): the site flags them instead of presenting them as fact.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub chua_xac_minh: Vec<String>,
+    /// Where the record came from (the portal import writes it; its digest lets a later
+    /// import merge three ways).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nguon: Option<Provenance>,
     /// The next version, prepared ahead: its `ngay_hieu_luc` and only the keys that change.
     /// Merged over this record from that date (see `lifecycle::merge`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,6 +183,191 @@ impl<'de> Deserialize<'de> for Code {
     }
 }
 
+/// A related procedure: a bare code must be on this board; `{ma_thu_tuc, ten}` names
+/// one posted elsewhere (the site links it to the portal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Related {
+    Here(Code),
+    Elsewhere { ma_thu_tuc: Code, ten: String },
+}
+
+impl Related {
+    pub fn code(&self) -> &Code {
+        match self {
+            Related::Here(c) | Related::Elsewhere { ma_thu_tuc: c, .. } => c,
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        self.code().as_str()
+    }
+    /// Whether the record says the procedure is not posted on this board.
+    pub fn elsewhere(&self) -> bool {
+        matches!(self, Related::Elsewhere { .. })
+    }
+}
+
+impl fmt::Display for Related {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Related::Here(c) => write!(f, "{c}"),
+            Related::Elsewhere { ma_thu_tuc, ten } => write!(f, "{ma_thu_tuc} {ten}"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Related {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            ma_thu_tuc: Code,
+            ten: String,
+        }
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = Related;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "một mã thủ tục, hoặc { ma_thu_tuc, ten } cho thủ tục không niêm yết ở đây",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Related, E> {
+                Ok(Related::Here(Code(v.trim().to_owned())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Related, E> {
+                Code::deserialize(de::value::F64Deserializer::new(v)).map(Related::Here)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Related, E> {
+                Ok(Related::Here(Code(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Related, E> {
+                Ok(Related::Here(Code(v.to_string())))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Related, A::Error> {
+                let full = Full::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Related::Elsewhere {
+                    ma_thu_tuc: full.ma_thu_tuc,
+                    ten: full.ten,
+                })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// The body that receives a procedure posted here for guidance only.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherAgency {
+    #[serde(default)]
+    pub ten: Option<String>,
+    #[serde(default)]
+    pub dia_chi: Option<String>,
+    #[serde(default)]
+    pub dien_thoai: Option<String>,
+    #[serde(default)]
+    pub gio_lam_viec: Option<String>,
+    #[serde(default)]
+    pub trang_web: Option<String>,
+}
+
+/// Where a record's text was taken from.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// "Cổng Dịch vụ công quốc gia".
+    #[serde(default)]
+    pub ten: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lien_ket: Option<String>,
+    /// When it was retrieved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ngay_lay: Option<Date>,
+    /// The portal's own id of the record (`id`, a UUID).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ma_ban_ghi: Option<String>,
+    /// When the portal last changed it (`updatedAt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ngay_cap_nhat_nguon: Option<Date>,
+    /// SHA-256 of the imported payload: which portal text the record was made from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ma_bam: Option<String>,
+}
+
+/// A form: its id in `content/bieu-mau/`, or `{ten, ma, lien_ket}` for one that is not
+/// posted on this board (named, and linked where the source links it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum FormRef {
+    Here(String),
+    Elsewhere {
+        ten: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        ma: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        lien_ket: Option<String>,
+    },
+}
+
+impl FormRef {
+    /// The id of a form posted on this board.
+    pub fn here(&self) -> Option<&str> {
+        match self {
+            FormRef::Here(id) => Some(id),
+            FormRef::Elsewhere { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for FormRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FormRef::Here(id) => f.write_str(id),
+            FormRef::Elsewhere {
+                ten, ma: Some(ma), ..
+            } => write!(f, "{ten} ({ma})"),
+            FormRef::Elsewhere { ten, .. } => f.write_str(ten),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FormRef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            ten: String,
+            #[serde(default)]
+            ma: Option<String>,
+            #[serde(default)]
+            lien_ket: Option<String>,
+        }
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = FormRef;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("mã một biểu mẫu trong bieu-mau/, hoặc { ten, ma, lien_ket } cho mẫu không niêm yết ở đây")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FormRef, E> {
+                Ok(FormRef::Here(v.to_owned()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<FormRef, E> {
+                Ok(FormRef::Here(v.to_string()))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<FormRef, A::Error> {
+                let full = Full::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(FormRef::Elsewhere {
+                    ten: full.ten,
+                    ma: full.ma,
+                    lien_ket: full.lien_ket,
+                })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 /// One numbered step; a step may branch into cases, each with its own steps.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -202,12 +400,14 @@ pub const CANONICAL_VALUES: &[&str] = &[
     "giờ làm việc",
     "giờ",
     "khác",
+    "không nêu",
     "Phí",
     "Lệ phí",
     "mới",
     "sửa đổi, bổ sung",
     "thay thế",
     "bãi bỏ",
+    "chưa rõ",
     "toàn trình",
     "một phần",
     "không",
@@ -245,6 +445,10 @@ pub struct Channel {
     pub phi_le_phi: Option<Vec<Fee>>,
     #[serde(default)]
     pub mo_ta: Option<String>,
+    /// Offered elsewhere, not at this office ("Cơ quan đại diện Việt Nam ở nước ngoài"):
+    /// shown for completeness, left out of what the board says this office does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noi_ap_dung: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -259,6 +463,14 @@ pub enum TimeUnit {
     Gio,
     #[serde(rename = "khác", alias = "khac")]
     Khac,
+    /// The announced procedure gives no time limit: said so, never guessed.
+    #[serde(
+        rename = "không nêu",
+        alias = "khong_neu",
+        alias = "chưa nêu",
+        alias = "chua_neu"
+    )]
+    KhongNeu,
 }
 
 impl TimeUnit {
@@ -269,6 +481,7 @@ impl TimeUnit {
             TimeUnit::GioLamViec => "giờ làm việc",
             TimeUnit::Gio => "giờ",
             TimeUnit::Khac => "khác",
+            TimeUnit::KhongNeu => "không nêu",
         }
     }
 }
@@ -353,6 +566,9 @@ pub struct DocumentGroup {
     pub truong_hop: Option<String>,
     #[serde(default)]
     pub giay_to: Vec<Document>,
+    /// Notes on the group's documents ("Lưu ý" on the portal), shown under them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ghi_chu: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
@@ -367,14 +583,25 @@ pub struct Document {
     /// Shown to the officer and handed back, not kept ("xuất trình").
     #[serde(default)]
     pub xuat_trinh: bool,
-    /// Form id (e.g. `TP-HT-2020-TKKS`), resolved against `content/bieu-mau/`.
+    /// Form id (e.g. `TP-HT-2020-TKKS`), resolved against `content/bieu-mau/`, or a
+    /// form posted elsewhere.
     #[serde(default)]
-    pub bieu_mau: Option<String>,
+    pub bieu_mau: Option<FormRef>,
+    /// When this document is needed at all ("nếu người yêu cầu là người nước ngoài").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ap_dung_khi: Option<String>,
     #[serde(default)]
     pub ghi_chu: Option<String>,
     /// Documents accepted instead of this one.
     #[serde(default)]
     pub thay_the: Vec<String>,
+}
+
+impl Document {
+    /// The id of the form on this board the document names, if it names one.
+    pub fn form_here(&self) -> Option<&str> {
+        self.bieu_mau.as_ref().and_then(FormRef::here)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
@@ -400,6 +627,15 @@ pub enum DecisionKind {
     ThayThe,
     #[serde(rename = "bãi bỏ", alias = "bai_bo")]
     BaiBo,
+    /// The source names the decision but not what it did (the portal's
+    /// `procedureProposal`): listed, never turned into an event.
+    #[serde(
+        rename = "chưa rõ",
+        alias = "chua_ro",
+        alias = "không rõ",
+        alias = "khong_ro"
+    )]
+    ChuaRo,
 }
 
 impl DecisionKind {
@@ -409,6 +645,7 @@ impl DecisionKind {
             DecisionKind::SuaDoi => "Sửa đổi, bổ sung",
             DecisionKind::ThayThe => "Thay thế",
             DecisionKind::BaiBo => "Bãi bỏ",
+            DecisionKind::ChuaRo => "Công bố (không rõ loại)",
         }
     }
 }
@@ -507,7 +744,14 @@ mod tests {
         ] {
             push(serde_json::to_value(k).unwrap_or_default());
         }
-        for v in ["ngay_lam_viec", "ngay", "gio_lam_viec", "gio", "khac"] {
+        for v in [
+            "ngay_lam_viec",
+            "ngay",
+            "gio_lam_viec",
+            "gio",
+            "khac",
+            "khong_neu",
+        ] {
             let u: TimeUnit = serde_json::from_value(v.into()).expect("alias");
             push(serde_json::to_value(u).unwrap_or_default());
         }
@@ -515,7 +759,7 @@ mod tests {
             let f: FeeKind = serde_json::from_value(v.into()).expect("alias");
             push(serde_json::to_value(f).unwrap_or_default());
         }
-        for v in ["moi", "sua_doi", "thay_the", "bai_bo"] {
+        for v in ["moi", "sua_doi", "thay_the", "bai_bo", "chua_ro"] {
             let d: DecisionKind = serde_json::from_value(v.into()).expect("alias");
             push(serde_json::to_value(d).unwrap_or_default());
         }

@@ -39,7 +39,7 @@ fn duration(t: &TimeLimit) -> Option<String> {
     match t.don_vi {
         TimeUnit::Ngay | TimeUnit::NgayLamViec => Some(format!("P{n}D")),
         TimeUnit::Gio | TimeUnit::GioLamViec => Some(format!("PT{n}H")),
-        TimeUnit::Khac => None,
+        TimeUnit::Khac | TimeUnit::KhongNeu => None,
     }
 }
 

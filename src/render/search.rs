@@ -26,7 +26,7 @@ use crate::cache::bytes::{put_str, Reader};
 use crate::cache::pieces::Pieces;
 use crate::cache::{Digest32, Key};
 use crate::catalogue::{Catalogue, Entry};
-use crate::model::OnlineLevel;
+use crate::model::{FormRef, OnlineLevel};
 use crate::permalink;
 use crate::text::{code_key, fold, search_terms};
 use anyhow::Result;
@@ -321,7 +321,7 @@ fn doc_terms<'a>(e: &'a Entry, cat: &Catalogue, field_terms: &[String]) -> DocTe
         p.thanh_phan_ho_so
             .iter()
             .flat_map(|g| &g.giay_to)
-            .filter_map(|d| d.bieu_mau.as_deref())
+            .filter_map(|d| d.form_here())
             .map(code_key),
     );
     codes.retain(|k| !k.is_empty());
@@ -414,7 +414,7 @@ fn index_digest(ctx: &RenderContext<'_>) -> Digest32 {
         .par_iter()
         .map(|e| {
             let p = &e.procedure;
-            let docs: Vec<(&Option<String>, &Vec<String>, &Option<String>)> = p
+            let docs: Vec<(&Option<String>, &Vec<String>, &Option<FormRef>)> = p
                 .thanh_phan_ho_so
                 .iter()
                 .flat_map(|g| &g.giay_to)

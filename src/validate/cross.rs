@@ -61,6 +61,21 @@ pub fn check_catalogue(records: &[LoadedRecord], unreadable: &[String]) -> Diagn
                 ));
                 continue;
             }
+            if related.elsewhere() {
+                // Posted elsewhere by the record's own word; if it is posted here after
+                // all, the page should link our own page instead of the portal.
+                if by_code.contains_key(related.as_str()) {
+                    findings.push((
+                        i,
+                        Finding::warning(
+                            FieldPath::root().key("thu_tuc_lien_quan").index(j),
+                            format!("thủ tục \"{}\" có niêm yết ở đây", related.as_str()),
+                            Some(format!("chỉ ghi mã: \"{}\"", related.as_str())),
+                        ),
+                    ));
+                }
+                continue;
+            }
             if !by_code.contains_key(related.as_str())
                 && !unreadable.iter().any(|u| u == related.as_str())
             {
@@ -80,12 +95,11 @@ pub fn check_catalogue(records: &[LoadedRecord], unreadable: &[String]) -> Diagn
                         format!("không có thủ tục nào mang mã \"{related}\""),
                         Some(match near {
                             Some(n) => format!(
-                                "có phải mã \"{n}\"? Nếu thủ tục không niêm yết ở đây, xóa mã này"
+                                "có phải mã \"{n}\"? Nếu thủ tục không niêm yết ở đây, ghi {{ ma_thu_tuc: \"{related}\", ten: \"tên thủ tục\" }} hoặc xóa mã này"
                             ),
-                            None => {
-                                "ghi mã của một thủ tục có trong thư mục thu-tuc/, hoặc xóa mã này"
-                                    .into()
-                            }
+                            None => format!(
+                                "ghi mã của một thủ tục có trong thư mục thu-tuc/, hoặc xóa mã này; nếu thủ tục không niêm yết ở đây, ghi {{ ma_thu_tuc: \"{related}\", ten: \"tên thủ tục\" }}"
+                            ),
                         }),
                     ),
                 ));

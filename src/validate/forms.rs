@@ -298,7 +298,7 @@ pub fn check_forms(
     for rec in records {
         for g in &rec.procedure.thanh_phan_ho_so {
             for d in &g.giay_to {
-                if let Some(b) = &d.bieu_mau {
+                if let Some(b) = d.form_here() {
                     used.insert(b.trim().to_owned());
                 }
             }
@@ -396,7 +396,7 @@ pub fn check_forms(
             let mut findings = Vec::new();
             for (i, g) in rec.procedure.thanh_phan_ho_so.iter().enumerate() {
                 for (j, d) in g.giay_to.iter().enumerate() {
-                    let Some(b) = &d.bieu_mau else { continue };
+                    let Some(b) = d.form_here() else { continue };
                     if by_code.contains_key(b.trim()) {
                         continue;
                     }

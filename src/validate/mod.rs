@@ -9,6 +9,7 @@
 mod blank;
 mod cross;
 mod forms;
+mod gaps;
 mod record;
 mod site;
 

@@ -87,6 +87,7 @@ pub fn check_record(p: &Procedure) -> Vec<Finding> {
         }
     }
     recommended(p, &mut out);
+    super::gaps::check_gaps(p, &mut out);
     super::blank::blank_strings(p, &mut out);
     out
 }
@@ -161,10 +162,12 @@ fn channels(p: &Procedure, out: &mut Vec<Finding>) {
                     Some("thêm mo_ta: \"Ngay trong ngày làm việc\"".into()),
                 )),
                 (TimeUnit::Khac, _) => {}
+                // Said so by the source; check_gaps warns.
+                (TimeUnit::KhongNeu, _) => {}
                 (_, None) => out.push(Finding::error(
                     at.key("thoi_han"),
                     "thời hạn thiếu con số",
-                    Some("thêm so: 5 (hoặc don_vi: khác và mo_ta: …)".into()),
+                    Some("thêm so: 5 (hoặc don_vi: khác và mo_ta: …; hoặc don_vi: không nêu nếu văn bản không nêu)".into()),
                 )),
                 (_, Some(n)) if !n.is_finite() => out.push(Finding::error(
                     at.key("thoi_han").key("so"),

@@ -316,6 +316,7 @@ struct Common<'a> {
 struct GroupLines<'a> {
     case: Option<&'a str>,
     docs: &'a [DocView],
+    note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -567,6 +568,7 @@ impl<'a> Planner<'a> {
             .map(|g| GroupLines {
                 case: g.case.as_deref(),
                 docs: &g.documents,
+                note: g.note.as_deref(),
             })
             .collect();
         let poster_paper = self.site.in_an.kho_giay;

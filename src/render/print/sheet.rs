@@ -7,7 +7,9 @@
 use super::super::site::view::{ChannelView, FeeView, ProcedureView};
 use crate::catalogue::Entry;
 use crate::model::{ChannelKind, Condition};
-use crate::wording::{capitalise, channel_list, clip, decision_short, group_equal, legal_short};
+use crate::wording::{
+    capitalise, channel_elsewhere, channel_list, clip, decision_short, group_equal, legal_short,
+};
 use serde::Serialize;
 
 /// Characters of a legal basis title kept on a poster.
@@ -36,6 +38,9 @@ pub struct Folded<'a> {
     pub fees: Vec<Shared<Fees<'a>>>,
     /// Channel notes ("Cước chuyển phát trả cho doanh nghiệp bưu chính…").
     pub channel_notes: Vec<Shared<&'a str>>,
+    /// Channels offered elsewhere (an embassy's), one line each, apart from this
+    /// office's times and fees.
+    pub elsewhere: Vec<String>,
     /// Each top-level condition with its details run on as one paragraph.
     pub conditions: Vec<String>,
     pub steps: Vec<String>,
@@ -45,20 +50,29 @@ pub struct Folded<'a> {
 
 impl<'a> Folded<'a> {
     pub fn new(e: &Entry, p: &'a ProcedureView) -> Self {
-        let kinds: Vec<ChannelKind> = e
-            .procedure
-            .cach_thuc_thuc_hien
+        let record = &e.procedure.cach_thuc_thuc_hien;
+        // This office's channels fold together; those offered elsewhere get lines of
+        // their own (unless they are all there is).
+        let any_here = record.iter().any(|c| c.noi_ap_dung.is_none());
+        let (kinds, local): (Vec<ChannelKind>, Vec<&'a ChannelView>) = record
             .iter()
-            .map(|c| c.hinh_thuc)
-            .collect();
+            .zip(&p.channels)
+            .filter(|(c, _)| !any_here || c.noi_ap_dung.is_none())
+            .map(|(c, v)| (c.hinh_thuc, v))
+            .unzip();
         let fees = |c: &'a ChannelView| Fees {
             fees: &c.fees,
             summary: &c.fee_summary,
         };
         Folded {
-            times: shared(&kinds, &p.channels, |c| Some(c.time.as_str())),
-            fees: shared(&kinds, &p.channels, |c| Some(fees(c))),
-            channel_notes: shared(&kinds, &p.channels, |c| c.note.as_deref()),
+            times: shared(&kinds, &local, |c| Some(c.time.as_str())),
+            fees: shared(&kinds, &local, |c| Some(fees(c))),
+            channel_notes: shared(&kinds, &local, |c| c.note.as_deref()),
+            elsewhere: if any_here {
+                record.iter().filter_map(channel_elsewhere).collect()
+            } else {
+                Vec::new()
+            },
             conditions: p.conditions.iter().map(condition).collect(),
             steps: p
                 .steps
@@ -90,7 +104,7 @@ impl<'a> Folded<'a> {
 /// value (no note) is left out; when every channel shares one value it names none.
 fn shared<'a, T: PartialEq>(
     kinds: &[ChannelKind],
-    channels: &'a [ChannelView],
+    channels: &[&'a ChannelView],
     value: impl Fn(&'a ChannelView) -> Option<T>,
 ) -> Vec<Shared<T>> {
     let given: Vec<(ChannelKind, T)> = kinds

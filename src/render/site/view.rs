@@ -204,6 +204,16 @@ pub struct ProcedureView {
     pub levels: Vec<String>,
     pub kind: Option<String>,
     pub related: Vec<Card>,
+    /// Related procedures this board does not post: code, name and a portal link.
+    pub related_elsewhere: Vec<ElsewhereView>,
+    /// The body that receives the procedure when it is posted here for guidance only.
+    pub other_agency: Option<OtherAgencyView>,
+    /// Keys the office has not verified (`chua_xac_minh`), and their labels.
+    pub unverified_keys: Vec<String>,
+    pub unverified: Vec<String>,
+    /// "Cổng Dịch vụ công quốc gia, lấy ngày 07/12/2026".
+    pub source: Option<String>,
+    pub source_url: Option<String>,
     pub body_html: Option<String>,
     pub keywords: Vec<String>,
     pub life_events: Vec<String>,
@@ -341,10 +351,30 @@ impl FormLink {
     }
 }
 
+#[derive(Serialize, Clone)]
+pub struct ElsewhereView {
+    pub code: String,
+    pub name: String,
+    pub url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct OtherAgencyView {
+    pub name: Option<String>,
+    /// Everything the record gives, in one line ([`crate::wording::other_agency`]).
+    pub line: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub hours: Option<String>,
+    pub web: Option<String>,
+}
+
 #[derive(Serialize)]
 pub struct GroupView {
     pub case: Option<String>,
     pub documents: Vec<DocView>,
+    /// Notes on the documents ("Lưu ý").
+    pub note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -358,6 +388,11 @@ pub struct DocView {
     pub form: Option<String>,
     /// The form's page and PDFs, when `content/bieu-mau/` defines it.
     pub form_link: Option<FormLink>,
+    /// A form this board does not post: where the source says it can be found.
+    pub form_elsewhere: bool,
+    pub form_url: Option<String>,
+    /// "Chỉ khi …": the document is needed only in this case.
+    pub applies_when: Option<String>,
     pub note: Option<String>,
     pub alternatives: Vec<String>,
 }
@@ -365,6 +400,8 @@ pub struct DocView {
 #[derive(Serialize)]
 pub struct ChannelView {
     pub kind: &'static str,
+    /// Where the channel is offered when it is not at this office.
+    pub elsewhere: Option<String>,
     pub time: String,
     pub fee_summary: String,
     pub free: bool,
@@ -448,6 +485,26 @@ pub fn online_url(p: &Procedure, code: &str, site: &SiteConfig) -> Option<String
     Some(portal.url.clone())
 }
 
+/// The related procedures a record names as posted elsewhere, linked to the portal's
+/// search for their code when the site gives one.
+fn related_elsewhere(p: &Procedure, site: &SiteConfig) -> Vec<ElsewhereView> {
+    let portal = site.cong_dich_vu_cong.as_ref();
+    p.thu_tuc_lien_quan
+        .iter()
+        .filter_map(|r| match r {
+            Related::Elsewhere { ma_thu_tuc, ten } => Some(ElsewhereView {
+                code: ma_thu_tuc.to_string(),
+                name: ten.clone(),
+                url: portal.map(|c| match &c.mau_lien_ket_tim_kiem {
+                    Some(tpl) => tpl.replace("{ma}", ma_thu_tuc.as_str()),
+                    None => c.url.clone(),
+                }),
+            }),
+            Related::Here(_) => None,
+        })
+        .collect()
+}
+
 /// What an announced change will do to the procedure on this page, as a sentence.
 fn coming_text(u: &crate::lifecycle::Upcoming, code: &str) -> String {
     use crate::lifecycle::EventKind;
@@ -509,7 +566,7 @@ impl Surroundings {
                 .thanh_phan_ho_so
                 .iter()
                 .flat_map(|g| &g.giay_to)
-                .filter_map(|d| d.bieu_mau.as_deref())
+                .filter_map(|d| d.form_here())
                 .filter_map(|b| Some((b.to_owned(), FormLink::new(cat.forms.get(b)?))))
                 .collect(),
             related,
@@ -572,6 +629,7 @@ impl ProcedureView {
             .iter()
             .map(|g| GroupView {
                 case: g.truong_hop.clone(),
+                note: g.ghi_chu.clone(),
                 documents: g
                     .giay_to
                     .iter()
@@ -581,26 +639,51 @@ impl ProcedureView {
                         originals: d.ban_chinh,
                         copies: d.ban_sao,
                         present_only: d.xuat_trinh,
-                        form: d.bieu_mau.clone(),
-                        form_link: d
-                            .bieu_mau
-                            .as_deref()
-                            .and_then(|b| around.forms.get(b))
-                            .cloned(),
+                        form: d.bieu_mau.as_ref().map(|f| f.to_string()),
+                        form_link: d.form_here().and_then(|b| around.forms.get(b)).cloned(),
+                        form_elsewhere: matches!(d.bieu_mau, Some(FormRef::Elsewhere { .. })),
+                        form_url: match &d.bieu_mau {
+                            Some(FormRef::Elsewhere { lien_ket, .. }) => lien_ket.clone(),
+                            _ => None,
+                        },
+                        applies_when: d.ap_dung_khi.clone(),
                         note: d.ghi_chu.clone(),
                         alternatives: d.thay_the.clone(),
                     })
                     .collect(),
             })
             .collect();
-        let address =
-            p.dia_chi_tiep_nhan
-                .clone()
-                .unwrap_or_else(|| match &site.co_quan.bo_phan_tiep_nhan {
-                    Some(desk) => format!("{desk}, {}", site.co_quan.dia_chi),
-                    None => site.co_quan.dia_chi.clone(),
-                });
+        let other = p.tiep_nhan_tai.as_ref();
+        let address = p
+            .dia_chi_tiep_nhan
+            .clone()
+            .or_else(|| {
+                other.map(|a| {
+                    [a.ten.as_deref(), a.dia_chi.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+            })
+            .filter(|a| !a.is_empty())
+            .unwrap_or_else(|| match &site.co_quan.bo_phan_tiep_nhan {
+                Some(desk) => format!("{desk}, {}", site.co_quan.dia_chi),
+                None => site.co_quan.dia_chi.clone(),
+            });
         let channels = &p.cach_thuc_thuc_hien;
+        // What the summary says is what this office does: channels offered elsewhere
+        // (an embassy's) are listed below it, unless they are all there is.
+        let here: Vec<Channel> = channels
+            .iter()
+            .filter(|c| c.noi_ap_dung.is_none())
+            .cloned()
+            .collect();
+        let here = if here.is_empty() {
+            channels.clone()
+        } else {
+            here
+        };
         let view = ProcedureView {
             meta_description: clip(
                 &format!(
@@ -611,9 +694,9 @@ impl ProcedureView {
             ),
             summary: SummaryView {
                 place: address.clone(),
-                time: grouped(channels, |c| time_short(c.thoi_han.as_ref())),
-                fee: grouped(channels, channel_fees),
-                online: online_answer(level, channels),
+                time: grouped(&here, |c| time_short(c.thoi_han.as_ref())),
+                fee: grouped(&here, channel_fees),
+                online: online_answer(level, &here),
             },
             body_has_heading: e
                 .body
@@ -649,6 +732,7 @@ impl ProcedureView {
                 .iter()
                 .map(|c| ChannelView {
                     kind: c.hinh_thuc.label(),
+                    elsewhere: c.noi_ap_dung.clone(),
                     time: c.thoi_han.as_ref().map(time_limit).unwrap_or_default(),
                     fee_summary: channel_fees(c),
                     free: c.phi_le_phi.as_ref().is_some_and(|f| f.is_empty()),
@@ -698,6 +782,27 @@ impl ProcedureView {
             levels: p.cap_thuc_hien.clone(),
             kind: p.loai_thu_tuc.clone(),
             related: if web { around.related } else { Vec::new() },
+            related_elsewhere: if web {
+                related_elsewhere(p, site)
+            } else {
+                Vec::new()
+            },
+            other_agency: other.map(|a| OtherAgencyView {
+                name: a.ten.clone(),
+                line: crate::wording::other_agency(a),
+                address: a.dia_chi.clone(),
+                phone: a.dien_thoai.clone(),
+                hours: a.gio_lam_viec.clone(),
+                web: a.trang_web.clone(),
+            }),
+            unverified_keys: p.chua_xac_minh.clone(),
+            unverified: p
+                .chua_xac_minh
+                .iter()
+                .map(|k| keys::label(k).to_owned())
+                .collect(),
+            source: p.nguon.as_ref().map(crate::wording::source),
+            source_url: p.nguon.as_ref().and_then(|n| n.lien_ket.clone()),
             body_html: e.body.as_deref().filter(|_| web).map(markdown::to_html),
             keywords: if web { p.tu_khoa.clone() } else { Vec::new() },
             life_events: if web {
