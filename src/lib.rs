@@ -21,6 +21,7 @@ mod catalogue;
 pub mod diagnostic;
 mod diff;
 mod identity;
+pub mod import;
 pub mod init;
 mod lifecycle;
 mod limits;

@@ -54,6 +54,11 @@ enum Command {
         #[arg(long)]
         dia_chi_web: Option<String>,
     },
+    /// Nhập hồ sơ từ nguồn khác
+    Import {
+        #[command(subcommand)]
+        kind: ImportKind,
+    },
     /// Kiểm tra toàn bộ hồ sơ và báo mọi lỗi (tệp:dòng:cột, trường, cách sửa)
     Check {
         /// Thư mục nội dung (mặc định: ./content, hoặc bộ mẫu có sẵn)
@@ -111,6 +116,22 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum ImportKind {
+    /// Từ dữ liệu chi tiết thủ tục (JSON) của Cổng Dịch vụ công quốc gia: mỗi tệp một hồ sơ
+    Portal {
+        /// Tệp .json hoặc thư mục chứa chúng
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Thư mục nội dung (mặc định: ./content)
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// Chỉ báo sẽ làm gì, không ghi tệp
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Text,
@@ -150,6 +171,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import {
+            kind:
+                ImportKind::Portal {
+                    paths,
+                    content,
+                    dry_run,
+                },
+        } => import_portal(&paths, content, dry_run),
         Command::Serve {
             content,
             port,
@@ -335,4 +364,63 @@ fn note_embedded(source: &Source) {
     if matches!(source, Source::Embedded) {
         err!("Không có thư mục ./content: dùng bộ thủ tục mẫu có sẵn.\n");
     }
+}
+
+fn import_portal(paths: &[PathBuf], content: PathBuf, dry_run: bool) -> anyhow::Result<ExitCode> {
+    use niemyet::import::{portal, Action, Options};
+    let opts = Options {
+        content: content.clone(),
+        dry_run,
+        today: Date::today(),
+    };
+    let done = portal(paths, &opts)?;
+    let (mut created, mut updated, mut conflicts) = (0, 0, 0);
+    for r in &done {
+        let file = content.join(&r.file);
+        match &r.action {
+            Action::Created => {
+                created += 1;
+                out!("tạo  {} — {} ({})\n", file.display(), r.name, r.code);
+            }
+            Action::Updated { keys, kept } => {
+                updated += 1;
+                out!(
+                    "sửa  {} ({}): lấy mới từ cổng: {}\n",
+                    file.display(),
+                    r.code,
+                    keys.join(", ")
+                );
+                if !kept.is_empty() {
+                    out!("     giữ nội dung đơn vị đã sửa: {}\n", kept.join(", "));
+                }
+            }
+            Action::Unchanged => out!("giữ  {} ({}): cổng không đổi\n", file.display(), r.code),
+        }
+        if !r.conflicts.is_empty() {
+            conflicts += 1;
+            out!(
+                "     XUNG ĐỘT: đơn vị và cổng cùng sửa {}; giữ bản của đơn vị, bản mới của cổng ở {}\n",
+                r.conflicts.join(", "),
+                content
+                    .join(niemyet::import::PAYLOADS)
+                    .join(format!("{}.xung-dot.yaml", r.code))
+                    .display()
+            );
+        }
+        if matches!(r.action, Action::Created) {
+            for t in &r.todo {
+                out!("     cần hoàn thiện: {}\n", t.0);
+            }
+        }
+    }
+    out!(
+        "{}{} hồ sơ: {created} mới, {updated} cập nhật, {conflicts} có xung đột. Tiếp theo: niemyet check\n",
+        if dry_run { "(chạy thử, chưa ghi tệp) " } else { "" },
+        done.len()
+    );
+    Ok(if conflicts > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -16,6 +16,8 @@ mod cache;
 mod cli;
 mod forms;
 mod fuzz;
+mod gaps;
+mod import;
 mod kill;
 mod layers;
 mod lifecycle;
