@@ -29,6 +29,7 @@ mod load;
 pub mod model;
 mod permalink;
 mod project;
+pub mod province;
 mod render;
 mod report;
 mod serve;

@@ -70,6 +70,9 @@ enum Command {
         /// Kiểm tra hiệu lực tại ngày này (mặc định: hôm nay)
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
+        /// Cây của tỉnh: chỉ các đơn vị này (thư mục trong don-vi/, cách nhau bằng dấu phẩy)
+        #[arg(long, value_delimiter = ',')]
+        don_vi: Option<Vec<String>>,
     },
     /// So sánh hai lần dựng: thủ tục thêm, bỏ, sửa (từng trường)
     Diff {
@@ -96,6 +99,9 @@ enum Command {
         /// In thời gian của từng bước
         #[arg(long)]
         timings: bool,
+        /// Cây của tỉnh: chỉ dựng các đơn vị này (thư mục trong don-vi/, cách nhau bằng dấu phẩy)
+        #[arg(long, value_delimiter = ',')]
+        don_vi: Option<Vec<String>>,
     },
     /// Xem trước khi sửa: dựng, phục vụ tại 127.0.0.1, tự dựng lại và tải lại trang khi lưu tệp
     Serve {
@@ -198,7 +204,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             content,
             format,
             as_of,
+            don_vi,
         } => {
+            if let Some(dir) = province_dir(content.as_deref()) {
+                let as_of = as_of.unwrap_or_else(Date::today);
+                let r = niemyet::province::check(&dir, as_of, don_vi.as_deref())?;
+                return Ok(report_province(&r, format, None));
+            }
             let source = Source::resolve(content.as_deref());
             note_embedded(&source);
             let shown = content.clone().unwrap_or_else(|| PathBuf::from("content"));
@@ -251,7 +263,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             as_of,
             quiet,
             timings,
+            don_vi,
         } => {
+            if let Some(dir) = province_dir(content.as_deref()) {
+                let as_of = as_of.unwrap_or_else(Date::today);
+                let r = niemyet::province::build(&dir, &output, as_of, don_vi.as_deref())?;
+                if quiet {
+                    let errors = niemyet::diagnostic::Diagnostics(
+                        r.diagnostics
+                            .0
+                            .iter()
+                            .filter(|d| d.severity == niemyet::diagnostic::Severity::Error)
+                            .cloned()
+                            .collect(),
+                    );
+                    return Ok(report_province(
+                        &niemyet::province::ProvinceReport {
+                            offices: r.offices,
+                            diagnostics: errors,
+                        },
+                        Format::Text,
+                        Some(&output),
+                    ));
+                }
+                return Ok(report_province(&r, Format::Text, Some(&output)));
+            }
             let source = Source::resolve(content.as_deref());
             note_embedded(&source);
             // Opened, not read: a build with nothing to do reads no record.
@@ -423,4 +459,86 @@ fn import_portal(paths: &[PathBuf], content: PathBuf, dry_run: bool) -> anyhow::
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The content folder when it is a province tree (`danh-muc/`, `don-vi/`).
+fn province_dir(content: Option<&std::path::Path>) -> Option<PathBuf> {
+    let dir = match content {
+        Some(d) => d.to_path_buf(),
+        None => PathBuf::from("content"),
+    };
+    niemyet::province::is_province(&dir).then_some(dir)
+}
+
+/// A province check or build, told per office; `output` when it was a build.
+fn report_province(
+    r: &niemyet::province::ProvinceReport,
+    format: Format,
+    output: Option<&std::path::Path>,
+) -> ExitCode {
+    let d = &r.diagnostics;
+    if let Format::Json = format {
+        let offices: Vec<serde_json::Value> = r
+            .offices
+            .iter()
+            .map(|o| serde_json::json!({"don_vi": o.slug, "ten": o.name, "errors": o.diagnostics.errors(), "warnings": o.diagnostics.warnings()}))
+            .collect();
+        let mut v: serde_json::Value =
+            serde_json::from_str(&niemyet::render_json(d)).unwrap_or_default();
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("offices".into(), serde_json::Value::Array(offices));
+        }
+        out!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        for diag in &d.0 {
+            err!("{}\n", niemyet::render_one(diag));
+        }
+        for o in &r.offices {
+            match (&o.summary, output) {
+                (Some(s), Some(out)) => out!(
+                    "  {:<24} {} thủ tục, {} trang → {} — {} cảnh báo, {:.2} s\n",
+                    o.slug,
+                    s.procedures,
+                    s.pages,
+                    out.join(&o.slug).display(),
+                    s.warnings,
+                    s.elapsed.as_secs_f64()
+                ),
+                _ => out!("  {:<24} {}\n", o.slug, niemyet::counts(&o.diagnostics)),
+            }
+        }
+    }
+    match output {
+        Some(out) if r.built() => {
+            out!(
+                "Đã dựng {} đơn vị và trang của tỉnh vào {} — {}\n",
+                r.offices.len(),
+                out.display(),
+                niemyet::counts(d)
+            );
+            ExitCode::SUCCESS
+        }
+        Some(out) => {
+            err!(
+                "Không dựng: {}. Thư mục {} giữ nguyên như lần dựng trước.\n",
+                niemyet::counts(d),
+                out.display()
+            );
+            ExitCode::from(1)
+        }
+        None => {
+            if !matches!(format, Format::Json) {
+                err!(
+                    "Đã kiểm tra {} đơn vị: {}\n",
+                    r.offices.len(),
+                    niemyet::counts(d)
+                );
+            }
+            if d.has_errors() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+    }
 }

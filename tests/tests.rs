@@ -24,6 +24,7 @@ mod lifecycle;
 mod malformed;
 #[cfg(feature = "pdf")]
 mod print;
+mod province;
 mod records;
 mod search_quality;
 mod serve;

@@ -76,6 +76,12 @@ pub struct ContentFiles {
     /// Files and folders that could not be read (not UTF-8, no permission, a broken
     /// link), each located; reported with the rest of the check.
     pub problems: Vec<Diagnostic>,
+    /// An office's local overrides of catalogue records (`don-vi/<x>/ghi-de/`), each a
+    /// partial record merged over the record with its code (see `project::overrides`).
+    pub overrides: Vec<SourceFile>,
+    /// Procedures of the province's catalogue this office does not post, by code, with
+    /// their names: a record naming one as related links it as posted elsewhere.
+    pub elsewhere: std::collections::BTreeMap<String, String>,
 }
 
 /// Where a file under the content folder belongs to the forms: `Some(true)` a definition,

@@ -26,6 +26,8 @@ pub(super) struct Files {
     pub cached_records: usize,
     /// How long reading and parsing every file took.
     pub loaded_in: Duration,
+    /// What the office's overrides of catalogue records got wrong.
+    override_diagnostics: Diagnostics,
 }
 
 impl Files {
@@ -51,6 +53,9 @@ impl Files {
             .collect();
         let cached_records = cache.hits();
         cache.save();
+        let mut records = records;
+        let override_diagnostics = super::overrides::apply(&mut records, files.overrides);
+        super::overrides::link_elsewhere(&mut records, &files.elsewhere);
         Ok(Files {
             site_file: files.site,
             synonyms_file: files.synonyms,
@@ -60,6 +65,7 @@ impl Files {
             unreadable,
             cached_records,
             loaded_in: start.elapsed(),
+            override_diagnostics,
         })
     }
 
@@ -81,6 +87,9 @@ impl Files {
         let mut unreadable = Vec::new();
         diagnostics.0.extend(self.unreadable.values().cloned());
         diagnostics.0.extend(self.forms.problems.iter().cloned());
+        diagnostics
+            .0
+            .extend(self.override_diagnostics.0.iter().cloned());
         for p in self.records.values() {
             diagnostics.0.extend(p.diagnostics.0.iter().cloned());
             records.extend(p.record.clone());

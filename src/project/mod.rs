@@ -10,11 +10,12 @@
 
 mod assemble;
 mod files;
+mod overrides;
 mod source;
 mod unchanged;
 
 pub use assemble::{assemble, parse_config, parse_record, Checked, ParsedConfig, ParsedRecord};
-pub use source::{sample_file, Source};
+pub use source::{sample_file, OfficeFiles, Source};
 
 use files::Files;
 
@@ -343,27 +344,8 @@ impl Project {
         // The sheets were just laid out: their fits come from the print cache.
         #[cfg(feature = "pdf")]
         self.check_print()?;
-        let checked = self.check();
-        let diagnostics = checked.diagnostics.clone();
-        let (procedures, fields) = checked
-            .catalogue
-            .as_ref()
-            .map_or((0, 0), |c| (c.entries.len(), c.fields.len()));
         let mut memo = out.take_memo();
-        let summary = Summary {
-            procedures,
-            fields,
-            pages: out.pages(),
-            files: out.files(),
-            bytes: out.bytes(),
-            warnings: diagnostics.warnings(),
-            unchanged: false,
-            cached_records: self.files.as_ref().map_or(0, |f| f.cached_records),
-            reused_pages: memo.as_ref().map_or(0, PageMemo::reused),
-            reused_pieces: out.reused_pieces(),
-            elapsed: Duration::ZERO,
-            stages: Vec::new(),
-        };
+        let (summary, diagnostics) = self.rendered(&out, memo.as_ref().map_or(0, PageMemo::reused));
         if let (Some(mut memo), Some(id)) = (memo.take(), &folder) {
             if let Some(inputs) = inputs {
                 memo.set_made_from(inputs, unchanged::keep(&summary, &diagnostics));
@@ -389,12 +371,75 @@ impl Project {
         })
     }
 
+    /// Build into `dir`, a folder inside a staging folder the caller owns and swaps in (a
+    /// province's offices, all swapped together): files whose bytes are unchanged are left
+    /// as they are; returns the report and every file written, which the caller keeps
+    /// when it prunes. On an error in the content nothing is written.
+    pub fn build_into(&mut self, dir: &Path) -> Result<(BuildReport, HashSet<PathBuf>)> {
+        let start = Instant::now();
+        self.files()?;
+        if let Some(e) = self.read_error() {
+            anyhow::bail!("{e}");
+        }
+        if self.check().catalogue.is_none() {
+            let diagnostics = self.check().diagnostics.clone();
+            return Ok((
+                BuildReport {
+                    diagnostics,
+                    summary: None,
+                },
+                HashSet::new(),
+            ));
+        }
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("không tạo được {}", dir.display()))?;
+        let out = Output::with_compare(dir.to_path_buf(), true);
+        self.render(&out, "", Scope::All)?;
+        #[cfg(feature = "pdf")]
+        self.check_print()?;
+        let (summary, diagnostics) = self.rendered(&out, 0);
+        let summary = Summary {
+            elapsed: start.elapsed(),
+            ..summary
+        };
+        Ok((
+            BuildReport {
+                diagnostics,
+                summary: Some(summary),
+            },
+            out.take_written(),
+        ))
+    }
+
+    /// What a render into `out` made, and the check's findings after it.
+    fn rendered(&mut self, out: &Output, reused_pages: usize) -> (Summary, Diagnostics) {
+        let cached_records = self.files.as_ref().map_or(0, |f| f.cached_records);
+        let checked = self.check();
+        let diagnostics = checked.diagnostics.clone();
+        let (procedures, fields) = checked
+            .catalogue
+            .as_ref()
+            .map_or((0, 0), |c| (c.entries.len(), c.fields.len()));
+        let summary = Summary {
+            procedures,
+            fields,
+            pages: out.pages(),
+            files: out.files(),
+            bytes: out.bytes(),
+            warnings: diagnostics.warnings(),
+            unchanged: false,
+            cached_records,
+            reused_pages,
+            reused_pieces: out.reused_pieces(),
+            elapsed: Duration::ZERO,
+            stages: Vec::new(),
+        };
+        (summary, diagnostics)
+    }
+
     /// What the build would be made from (see `unchanged`).
     fn fingerprint(&self) -> Option<crate::cache::Digest32> {
-        let content = match &self.source {
-            Source::Dir(d) => Some(d.as_path()),
-            Source::Embedded => None,
-        };
+        let content = self.source.content_dir();
         unchanged::fingerprint(content, self.source.site_root().as_deref(), self.as_of)
     }
 

@@ -5,6 +5,7 @@ use crate::load::{self, ContentFiles, SourceFile};
 use anyhow::Result;
 use include_dir::{include_dir, Dir};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 static SAMPLE_CONTENT: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/content");
 
@@ -14,6 +15,18 @@ pub enum Source {
     Dir(PathBuf),
     /// The sample catalogue compiled into the binary.
     Embedded,
+    /// One office of a province tree: its files gathered from the catalogue, its
+    /// `site.yaml`, selection and overrides (see `province`).
+    Office(Arc<OfficeFiles>),
+}
+
+/// What one office's board is made from.
+#[derive(Debug)]
+pub struct OfficeFiles {
+    /// The province's content folder (`danh-muc/`, `don-vi/`).
+    pub content: PathBuf,
+    pub slug: String,
+    pub files: ContentFiles,
 }
 
 impl Source {
@@ -28,21 +41,38 @@ impl Source {
 
     /// The folder holding `content/`, `themes/` and `templates/`.
     pub fn site_root(&self) -> Option<PathBuf> {
+        let dir = match self {
+            Source::Dir(d) => d,
+            Source::Office(o) => &o.content,
+            Source::Embedded => return None,
+        };
+        Some(match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        })
+    }
+
+    /// The content folder on disk, if there is one (a province's for an office).
+    pub fn content_dir(&self) -> Option<&Path> {
         match self {
-            Source::Dir(d) => Some(match d.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                _ => PathBuf::from("."),
-            }),
+            Source::Dir(d) => Some(d),
+            Source::Office(o) => Some(&o.content),
             Source::Embedded => None,
         }
     }
 
     /// Work kept between builds: `<site root>/.niemyet-cache/`, or a folder in the
     /// system's temporary directory for the embedded sample, which has no site root.
+    /// An office of a province keeps its own (`.niemyet-cache/don-vi/<slug>/`): page
+    /// memos, search pieces and the print cache keep only what one build used.
     pub fn cache_dir(&self) -> PathBuf {
-        match self.site_root() {
+        let base = match self.site_root() {
             Some(root) => root.join(".niemyet-cache"),
             None => std::env::temp_dir().join("niemyet-cache"),
+        };
+        match self {
+            Source::Office(o) => base.join("don-vi").join(&o.slug),
+            _ => base,
         }
     }
 
@@ -50,6 +80,7 @@ impl Source {
         match self {
             Source::Dir(d) => load::read_dir(d),
             Source::Embedded => Ok(embedded_files()),
+            Source::Office(o) => Ok(o.files.clone()),
         }
     }
 }
