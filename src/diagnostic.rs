@@ -116,6 +116,11 @@ pub struct Finding {
     /// The finding is about the key itself (unknown, misspelt), not its value: its
     /// position is the key's even when a value follows on the same line.
     pub at_key: bool,
+    /// The fields whose absence or value the finding judges ("giấy tờ thiếu tên" rests
+    /// on `…giay_to[3].ten`). When one of them was written under another name
+    /// (`ten_giay_to`) or could not be read, the finding is a consequence of that
+    /// mistake, already reported, and is left out.
+    pub rests_on: Vec<FieldPath>,
 }
 
 impl Finding {
@@ -126,6 +131,7 @@ impl Finding {
             message: message.into(),
             fix,
             at_key: false,
+            rests_on: Vec::new(),
         }
     }
     pub fn warning(field: FieldPath, message: impl Into<String>, fix: Option<String>) -> Self {
@@ -135,7 +141,28 @@ impl Finding {
             message: message.into(),
             fix,
             at_key: false,
+            rests_on: Vec::new(),
         }
+    }
+
+    /// The finding says its own field is absent ("thiếu tên thủ tục").
+    pub fn absent(mut self) -> Self {
+        self.rests_on.push(self.field.clone());
+        self
+    }
+
+    /// The finding judges these keys of its field, absent or as read ("bước không có
+    /// nội dung" rests on the step's `ten` and `mo_ta`).
+    pub fn resting_on(mut self, keys: &[&str]) -> Self {
+        let at = self.field.clone();
+        self.rests_on.extend(keys.iter().map(|k| at.key(k)));
+        self
+    }
+
+    /// The finding judges these fields, anywhere in the record.
+    pub fn resting_on_fields(mut self, fields: impl IntoIterator<Item = FieldPath>) -> Self {
+        self.rests_on.extend(fields);
+        self
     }
 
     /// Point at the key rather than at its value.
