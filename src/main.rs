@@ -206,7 +206,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     err!(
                         "Đã kiểm tra {} thủ tục: {}\n",
                         record_files,
-                        niemyet::counts(d)
+                        niemyet::summary(d)
                     );
                 }
             }
@@ -229,11 +229,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut project = Project::open(source, as_of.unwrap_or_else(Date::today));
             let result = project.build(&output)?;
             let d = &result.diagnostics;
-            for diag in &d.0 {
-                if !quiet || diag.severity == niemyet::diagnostic::Severity::Error {
-                    err!("{}\n", niemyet::render_one(diag));
-                }
-            }
+            let shown = niemyet::diagnostic::Diagnostics(
+                d.0.iter()
+                    .filter(|diag| !quiet || diag.severity == niemyet::diagnostic::Severity::Error)
+                    .cloned()
+                    .collect(),
+            );
+            err!("{}", niemyet::render_text(&shown));
             match result.summary {
                 Some(s) if s.unchanged => {
                     out!("Không có gì thay đổi từ lần dựng trước: {} giữ nguyên ({} thủ tục, {} trang) — {} cảnh báo, {:.2} s\n",
