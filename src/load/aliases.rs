@@ -8,7 +8,7 @@
 //! It errs on the large side (text that only looks like an anchor), which at worst
 //! refuses a file far past any real record's size.
 //!
-//! The same reading names the anchor a problem sits in ([`anchor_at`]), so that a
+//! The same reading names the anchor a problem sits in ([`Anchors`]), so that a
 //! problem in a part used at several places is reported once, where it is written.
 
 /// The text's lines and the byte offset where each starts.
@@ -34,33 +34,50 @@ fn anchored_end(lines: &[&str], starts: &[usize], i: usize, len: usize) -> usize
         .map_or(len, |n| starts[i + 1 + n])
 }
 
-/// The name of the innermost anchor (`&name`) whose node holds the 1-based `line` and
-/// character `column` of `yaml`.
-pub fn anchor_at(yaml: &str, line: usize, column: usize) -> Option<&str> {
-    if !yaml.contains('&') {
-        return None;
-    }
-    let (lines, starts) = lines_of(yaml);
-    let text = lines.get(line.checked_sub(1)?)?;
-    let col = text
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(text.len(), |(b, _)| b);
-    let at = starts[line - 1] + col;
-    let mut best: Option<(usize, &str)> = None;
-    for (i, l) in lines.iter().enumerate().take(line) {
-        for (pos, sigil, name) in tokens(l) {
-            let start = starts[i] + pos;
-            if sigil == '&'
-                && start <= at
-                && at < anchored_end(&lines, &starts, i, yaml.len())
-                && best.is_none_or(|(b, _)| b <= start)
-            {
-                best = Some((start, name));
+/// The anchors (`&name`) of a text, read once, to name the one a position sits in.
+pub struct Anchors<'a> {
+    lines: Vec<&'a str>,
+    starts: Vec<usize>,
+    /// Where each anchor starts and where its node ends (byte offsets), and its name.
+    spans: Vec<(usize, usize, &'a str)>,
+}
+
+impl<'a> Anchors<'a> {
+    pub fn of(yaml: &'a str) -> Self {
+        let (lines, starts) = lines_of(yaml);
+        let mut spans = Vec::new();
+        if yaml.contains('&') {
+            for (i, line) in lines.iter().enumerate() {
+                for (pos, sigil, name) in tokens(line) {
+                    if sigil == '&' {
+                        let end = anchored_end(&lines, &starts, i, yaml.len());
+                        spans.push((starts[i] + pos, end, name));
+                    }
+                }
             }
         }
+        Anchors {
+            lines,
+            starts,
+            spans,
+        }
     }
-    best.map(|(_, name)| name)
+
+    /// The name of the innermost anchor whose node holds the 1-based `line` and
+    /// character `column`.
+    pub fn at(&self, line: usize, column: usize) -> Option<&'a str> {
+        let text = self.lines.get(line.checked_sub(1)?)?;
+        let col = text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(text.len(), |(b, _)| b);
+        let at = self.starts[line - 1] + col;
+        self.spans
+            .iter()
+            .filter(|(start, end, _)| *start <= at && at < *end)
+            .max_by_key(|(start, _, _)| *start)
+            .map(|(_, _, name)| *name)
+    }
 }
 
 /// Where the first alias is (1-based line) and the estimated expanded size in bytes,
@@ -162,10 +179,11 @@ mod tests {
     #[test]
     fn the_innermost_anchor_holding_a_position() {
         let y = "a: &ngoai\n  b: 1\n  c: &trong { d: 1 }\ne: *ngoai\n";
-        assert_eq!(super::anchor_at(y, 2, 3), Some("ngoai"));
-        assert_eq!(super::anchor_at(y, 3, 17), Some("trong"));
-        assert_eq!(super::anchor_at(y, 3, 3), Some("ngoai"));
-        assert_eq!(super::anchor_at(y, 4, 1), None);
+        let anchors = super::Anchors::of(y);
+        assert_eq!(anchors.at(2, 3), Some("ngoai"));
+        assert_eq!(anchors.at(3, 17), Some("trong"));
+        assert_eq!(anchors.at(3, 3), Some("ngoai"));
+        assert_eq!(anchors.at(4, 1), None);
     }
 
     #[test]

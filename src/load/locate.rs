@@ -8,6 +8,7 @@
 //! problem inside it is found once per place that uses it, all at the anchored line.
 //! Those are one problem and are reported once, saying how many places use it.
 
+use super::aliases::Anchors;
 use crate::diagnostic::{Diagnostic, FieldPath, Finding, Seg};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 use std::collections::HashMap;
@@ -73,25 +74,24 @@ impl<'a> Locator<'a> {
                 aliased,
             ));
         }
+        // Read once, and only when a part used at several places has a problem.
+        let mut anchors: Option<Anchors<'_>> = None;
         out.into_iter()
             .map(|(mut d, uses, via)| {
                 if via && uses > 1 {
-                    d.message = self.shared_note(&d, uses);
+                    let anchors = anchors.get_or_insert_with(|| Anchors::of(self.yaml));
+                    let line = d.line.saturating_sub(self.line_offset);
+                    d.message = match anchors.at(line, d.column) {
+                        Some(name) => format!(
+                            "{} (trong phần đặt neo &{name}, dùng ở {uses} chỗ)",
+                            d.message
+                        ),
+                        None => format!("{} (phần này được dùng lại ở {uses} chỗ)", d.message),
+                    };
                 }
                 d
             })
             .collect()
-    }
-
-    /// `d`'s message, saying that it is about a part written once and used at `uses`
-    /// places.
-    fn shared_note(&self, d: &Diagnostic, uses: usize) -> String {
-        let message = &d.message;
-        let line = d.line.saturating_sub(self.line_offset);
-        match super::aliases::anchor_at(self.yaml, line, d.column) {
-            Some(name) => format!("{message} (trong phần đặt neo &{name}, dùng ở {uses} chỗ)"),
-            None => format!("{message} (phần này được dùng lại ở {uses} chỗ)"),
-        }
     }
 
     pub fn new(yaml: &'a str, line_offset: usize) -> Self {
