@@ -7,7 +7,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -116,6 +116,11 @@ pub struct Finding {
     /// The finding is about the key itself (unknown, misspelt), not its value: its
     /// position is the key's even when a value follows on the same line.
     pub at_key: bool,
+    /// The fields whose absence or value the finding judges ("giấy tờ thiếu tên" rests
+    /// on `…giay_to[3].ten`). When one of them was written under another name
+    /// (`ten_giay_to`) or could not be read, the finding is a consequence of that
+    /// mistake, already reported, and is left out.
+    pub rests_on: Vec<FieldPath>,
 }
 
 impl Finding {
@@ -126,6 +131,7 @@ impl Finding {
             message: message.into(),
             fix,
             at_key: false,
+            rests_on: Vec::new(),
         }
     }
     pub fn warning(field: FieldPath, message: impl Into<String>, fix: Option<String>) -> Self {
@@ -135,7 +141,28 @@ impl Finding {
             message: message.into(),
             fix,
             at_key: false,
+            rests_on: Vec::new(),
         }
+    }
+
+    /// The finding says its own field is absent ("thiếu tên thủ tục").
+    pub fn absent(mut self) -> Self {
+        self.rests_on.push(self.field.clone());
+        self
+    }
+
+    /// The finding judges these keys of its field, absent or as read ("bước không có
+    /// nội dung" rests on the step's `ten` and `mo_ta`).
+    pub fn resting_on(mut self, keys: &[&str]) -> Self {
+        let at = self.field.clone();
+        self.rests_on.extend(keys.iter().map(|k| at.key(k)));
+        self
+    }
+
+    /// The finding judges these fields, anywhere in the record.
+    pub fn resting_on_fields(mut self, fields: impl IntoIterator<Item = FieldPath>) -> Self {
+        self.rests_on.extend(fields);
+        self
     }
 
     /// Point at the key rather than at its value.
@@ -146,6 +173,10 @@ impl Finding {
         }
     }
 }
+
+/// How many occurrences of one problem in one file the text report shows in full; the
+/// others are counted on one line after the last of them ([`Diagnostics::repeats`]).
+pub const SHOWN_REPEATS: usize = 3;
 
 /// All problems of a run, sorted by file and position so output is stable.
 #[derive(Debug, Default, Clone)]
@@ -174,6 +205,32 @@ impl Diagnostics {
         self.errors() > 0
     }
 
+    /// For each diagnostic, the one its repeat is folded into, if it is one: the same
+    /// problem (severity, message and fix; the message names the wrong key or value)
+    /// already shown [`SHOWN_REPEATS`] times in its file is folded into the last of
+    /// those. Thirty documents written `{ ten_giay_to: … }` read as three, then a line.
+    pub fn repeats(&self) -> Vec<Option<usize>> {
+        use std::collections::HashMap;
+        // One problem of one file, and how often it was seen and last shown.
+        type Problem<'a> = (&'a PathBuf, Severity, &'a str, Option<&'a str>);
+        let mut seen: HashMap<Problem<'_>, (usize, usize)> = HashMap::new();
+        self.0
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let key = (&d.file, d.severity, d.message.as_str(), d.fix.as_deref());
+                let (count, last) = seen.entry(key).or_insert((0, i));
+                *count += 1;
+                if *count <= SHOWN_REPEATS {
+                    *last = i;
+                    None
+                } else {
+                    Some(*last)
+                }
+            })
+            .collect()
+    }
+
     /// Keep the first `max` diagnostics of each file (errors before warnings) and say
     /// how many more there were in one last diagnostic on that file: a file of 10,000
     /// empty strings then reports one screen, not 10,000 snippets.
@@ -191,8 +248,16 @@ impl Diagnostics {
             .filter(|(_, n)| *n > max)
             .map(|(f, _)| f.clone())
             .collect();
-        // Errors first, so a hidden diagnostic is never the only error of its file.
-        self.0.sort_by_key(|d| d.severity);
+        // Errors first, so a hidden diagnostic is never the only error of its file; and
+        // of each, distinct problems before the repeats the report folds away anyway.
+        let repeats = self.repeats();
+        let mut ranked: Vec<(bool, Diagnostic)> = repeats
+            .iter()
+            .map(Option::is_some)
+            .zip(std::mem::take(&mut self.0))
+            .collect();
+        ranked.sort_by_key(|(repeat, d)| (d.severity, *repeat));
+        self.0 = ranked.into_iter().map(|(_, d)| d).collect();
         let mut seen: HashMap<PathBuf, (usize, usize, usize)> = HashMap::new();
         self.0.retain(|d| {
             if !over.contains(&d.file) {
@@ -231,5 +296,54 @@ impl Diagnostics {
             (&a.file, a.line, a.column, a.severity, &a.message)
                 .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diag(file: &str, line: usize, severity: Severity, message: &str) -> Diagnostic {
+        Diagnostic {
+            severity,
+            line,
+            column: 1,
+            message: message.to_owned(),
+            ..Diagnostic::whole_file(file.into(), String::new(), None)
+        }
+    }
+
+    #[test]
+    fn repeats_fold_after_three_per_file_and_problem() {
+        let e = Severity::Error;
+        let d = Diagnostics(vec![
+            diag("a.yaml", 1, e, "x"),
+            diag("a.yaml", 2, e, "x"),
+            diag("a.yaml", 3, Severity::Warning, "x"),
+            diag("a.yaml", 4, e, "x"),
+            diag("a.yaml", 5, e, "y"),
+            diag("a.yaml", 6, e, "x"),
+            diag("a.yaml", 7, e, "x"),
+            diag("b.yaml", 1, e, "x"),
+        ]);
+        assert_eq!(
+            d.repeats(),
+            [None, None, None, None, None, Some(3), Some(3), None]
+        );
+    }
+
+    #[test]
+    fn the_cap_keeps_distinct_problems_before_repeats() {
+        let e = Severity::Error;
+        let mut list: Vec<Diagnostic> = (1..=6).map(|l| diag("a.yaml", l, e, "x")).collect();
+        list.push(diag("a.yaml", 9, e, "y"));
+        let mut d = Diagnostics(list);
+        d.cap_per_file(5);
+        let kept: Vec<(usize, &str)> = d.0.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(
+            kept[..5],
+            [(1, "x"), (2, "x"), (3, "x"), (4, "x"), (9, "y")]
+        );
+        assert!(kept[5].1.starts_with("còn 2 lỗi"), "{kept:?}");
     }
 }

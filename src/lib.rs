@@ -51,7 +51,7 @@ pub use catalogue::{Catalogue, Entry, FormEntry};
 pub use diff::{diff, render_text as render_diff, Report as DiffReport};
 
 /// Diagnostics for people (text with the offending line) and tools (JSON).
-pub use report::{counts, render_json, render_one, render_text};
+pub use report::{counts, render_json, render_one, render_text, summary};
 
 /// `niemyet serve`, and its preview folder for tests that drive it without a server.
 pub use serve::{preview::Preview, run as serve, ServeOptions};

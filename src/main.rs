@@ -247,7 +247,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     err!(
                         "Đã kiểm tra {} thủ tục: {}\n",
                         record_files,
-                        niemyet::counts(d)
+                        niemyet::summary(d)
                     );
                 }
             }
@@ -294,11 +294,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut project = Project::open(source, as_of.unwrap_or_else(Date::today));
             let result = project.build(&output)?;
             let d = &result.diagnostics;
-            for diag in &d.0 {
-                if !quiet || diag.severity == niemyet::diagnostic::Severity::Error {
-                    err!("{}\n", niemyet::render_one(diag));
-                }
-            }
+            let shown = niemyet::diagnostic::Diagnostics(
+                d.0.iter()
+                    .filter(|diag| !quiet || diag.severity == niemyet::diagnostic::Severity::Error)
+                    .cloned()
+                    .collect(),
+            );
+            err!("{}", niemyet::render_text(&shown));
             match result.summary {
                 Some(s) if s.unchanged => {
                     out!("Không có gì thay đổi từ lần dựng trước: {} giữ nguyên ({} thủ tục, {} trang) — {} cảnh báo, {:.2} s\n",
@@ -490,9 +492,7 @@ fn report_province(
         }
         out!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
-        for diag in &d.0 {
-            err!("{}\n", niemyet::render_one(diag));
-        }
+        err!("{}", niemyet::render_text(d));
         for o in &r.offices {
             match (&o.summary, output) {
                 (Some(s), Some(out)) => out!(

@@ -22,6 +22,7 @@ mod kill;
 mod layers;
 mod lifecycle;
 mod malformed;
+mod portal_labels;
 #[cfg(feature = "pdf")]
 mod print;
 mod province;

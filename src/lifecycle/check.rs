@@ -331,9 +331,9 @@ fn merged_parts(base: &Procedure, next: &Procedure, at: &FieldPath, out: &mut Ve
                 _ => continue,
             }
         }
-        let mut segs = at.0.clone();
-        segs.extend(f.field.0);
-        f.field = FieldPath(segs);
+        let under_version = |p: &FieldPath| FieldPath(at.0.iter().chain(&p.0).cloned().collect());
+        f.rests_on = f.rests_on.iter().map(under_version).collect();
+        f.field = under_version(&f.field);
         out.push(f);
     }
 }

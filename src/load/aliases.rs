@@ -7,6 +7,78 @@
 //! every following line indented deeper, and an alias costs its anchor's expanded size.
 //! It errs on the large side (text that only looks like an anchor), which at worst
 //! refuses a file far past any real record's size.
+//!
+//! The same reading names the anchor a problem sits in ([`Anchors`]), so that a
+//! problem in a part used at several places is reported once, where it is written.
+
+/// The text's lines and the byte offset where each starts.
+fn lines_of(yaml: &str) -> (Vec<&str>, Vec<usize>) {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let mut starts = Vec::with_capacity(lines.len());
+    let mut at = 0;
+    for l in &lines {
+        starts.push(at);
+        at += l.len() + 1;
+    }
+    (lines, starts)
+}
+
+/// Where the node anchored on line `i` ends (a byte offset): the anchor spans the rest
+/// of its line and every following line indented deeper.
+fn anchored_end(lines: &[&str], starts: &[usize], i: usize, len: usize) -> usize {
+    let line = lines[i];
+    let indent = line.len() - line.trim_start().len();
+    lines[i + 1..]
+        .iter()
+        .position(|l| !l.trim().is_empty() && l.len() - l.trim_start().len() <= indent)
+        .map_or(len, |n| starts[i + 1 + n])
+}
+
+/// The anchors (`&name`) of a text, read once, to name the one a position sits in.
+pub struct Anchors<'a> {
+    lines: Vec<&'a str>,
+    starts: Vec<usize>,
+    /// Where each anchor starts and where its node ends (byte offsets), and its name.
+    spans: Vec<(usize, usize, &'a str)>,
+}
+
+impl<'a> Anchors<'a> {
+    pub fn of(yaml: &'a str) -> Self {
+        let (lines, starts) = lines_of(yaml);
+        let mut spans = Vec::new();
+        if yaml.contains('&') {
+            for (i, line) in lines.iter().enumerate() {
+                for (pos, sigil, name) in tokens(line) {
+                    if sigil == '&' {
+                        let end = anchored_end(&lines, &starts, i, yaml.len());
+                        spans.push((starts[i] + pos, end, name));
+                    }
+                }
+            }
+        }
+        Anchors {
+            lines,
+            starts,
+            spans,
+        }
+    }
+
+    /// The name of the innermost anchor whose node holds the 1-based `line` and
+    /// character `column`.
+    pub fn at(&self, line: usize, column: usize) -> Option<&'a str> {
+        let text = self.lines.get(line.checked_sub(1)?)?;
+        let col = text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(text.len(), |(b, _)| b);
+        let at = self.starts[line - 1] + col;
+        self.spans
+            .iter()
+            .filter(|(start, end, _)| *start <= at && at < *end)
+            .max_by_key(|(start, _, _)| *start)
+            .map(|(_, _, name)| *name)
+    }
+}
 
 /// Where the first alias is (1-based line) and the estimated expanded size in bytes,
 /// or `None` when the text has no alias.
@@ -14,14 +86,7 @@ pub fn expanded_size(yaml: &str) -> Option<(usize, usize)> {
     if !yaml.contains('*') {
         return None;
     }
-    let lines: Vec<&str> = yaml.lines().collect();
-    // Byte offset of each line start.
-    let mut starts = Vec::with_capacity(lines.len());
-    let mut at = 0;
-    for l in &lines {
-        starts.push(at);
-        at += l.len() + 1;
-    }
+    let (lines, starts) = lines_of(yaml);
     let mut anchors: Vec<(String, usize, usize, usize)> = Vec::new(); // name, start, end, size
     let mut first_alias: Option<usize> = None;
     let mut total = yaml.len();
@@ -33,13 +98,7 @@ pub fn expanded_size(yaml: &str) -> Option<(usize, usize)> {
             let offset = starts[i] + pos;
             match sigil {
                 '&' => {
-                    let indent = line.len() - line.trim_start().len();
-                    let end = lines[i + 1..]
-                        .iter()
-                        .position(|l| {
-                            !l.trim().is_empty() && l.len() - l.trim_start().len() <= indent
-                        })
-                        .map_or(yaml.len(), |n| starts[i + 1 + n]);
+                    let end = anchored_end(&lines, &starts, i, yaml.len());
                     anchors.push((name.to_owned(), offset, end, end.saturating_sub(offset)));
                 }
                 _ => {
@@ -115,6 +174,16 @@ mod tests {
         }
         let (_, size) = expanded_size(&y).expect("aliases");
         assert!(size > 100_000_000, "billion laughs estimated at {size}");
+    }
+
+    #[test]
+    fn the_innermost_anchor_holding_a_position() {
+        let y = "a: &ngoai\n  b: 1\n  c: &trong { d: 1 }\ne: *ngoai\n";
+        let anchors = super::Anchors::of(y);
+        assert_eq!(anchors.at(2, 3), Some("ngoai"));
+        assert_eq!(anchors.at(3, 17), Some("trong"));
+        assert_eq!(anchors.at(3, 3), Some("ngoai"));
+        assert_eq!(anchors.at(4, 1), None);
     }
 
     #[test]

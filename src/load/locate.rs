@@ -3,9 +3,15 @@
 //! Records are deserialised by serde_yaml, which forgets positions once it succeeds.
 //! Only a file that has a problem is parsed a second time, here, with saphyr's marked
 //! tree; clean files never pay for it.
+//!
+//! saphyr copies an anchored node at each of its aliases, positions included, so a
+//! problem inside it is found once per place that uses it, all at the anchored line.
+//! Those are one problem and are reported once, saying how many places use it.
 
+use super::aliases::Anchors;
 use crate::diagnostic::{Diagnostic, FieldPath, Finding, Seg};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -17,6 +23,7 @@ pub struct Position {
 }
 
 pub struct Locator<'a> {
+    yaml: &'a str,
     root: Option<MarkedYaml<'a>>,
     /// Lines before the YAML starts (front matter in a `.md` file).
     line_offset: usize,
@@ -24,30 +31,65 @@ pub struct Locator<'a> {
 
 impl<'a> Locator<'a> {
     /// Turn path-only findings into diagnostics on `file`, whose whole text is `source`.
+    /// The same finding at the same place, reached through aliases, is one diagnostic
+    /// that says how many places use that part.
     pub fn diagnostics(
         &self,
         file: &Path,
         source: &Arc<str>,
         findings: impl IntoIterator<Item = Finding>,
     ) -> Vec<Diagnostic> {
-        findings
-            .into_iter()
-            .map(|f| {
-                let pos = if f.at_key {
-                    self.find_key(&f.field)
-                } else {
-                    self.find(&f.field)
-                };
+        // Each diagnostic, how many places reported it, and whether one came by an alias.
+        let mut out: Vec<(Diagnostic, usize, bool)> = Vec::new();
+        let mut seen: HashMap<(usize, usize, String, Option<String>), usize> = HashMap::new();
+        for f in findings {
+            let (pos, aliased) = self.find_at(&f.field, f.at_key);
+            let key = (pos.line, pos.column, f.message, f.fix);
+            if let Some(&i) = seen.get(&key) {
+                let (d, uses, via) = &mut out[i];
+                if (aliased || *via) && d.severity == f.severity {
+                    *uses += 1;
+                    *via |= aliased;
+                    if !aliased {
+                        // Name the part where it is written, not one of its copies.
+                        d.field = f.field;
+                    }
+                    continue;
+                }
+            }
+            let (line, column, message, fix) = key.clone();
+            seen.entry(key).or_insert(out.len());
+            out.push((
                 Diagnostic {
                     severity: f.severity,
                     file: file.to_path_buf(),
-                    line: pos.line,
-                    column: pos.column,
+                    line,
+                    column,
                     field: f.field,
-                    message: f.message,
-                    fix: f.fix,
+                    message,
+                    fix,
                     source: Some(source.clone()),
+                },
+                1,
+                aliased,
+            ));
+        }
+        // Read once, and only when a part used at several places has a problem.
+        let mut anchors: Option<Anchors<'_>> = None;
+        out.into_iter()
+            .map(|(mut d, uses, via)| {
+                if via && uses > 1 {
+                    let anchors = anchors.get_or_insert_with(|| Anchors::of(self.yaml));
+                    let line = d.line.saturating_sub(self.line_offset);
+                    d.message = match anchors.at(line, d.column) {
+                        Some(name) => format!(
+                            "{} (trong phần đặt neo &{name}, dùng ở {uses} chỗ)",
+                            d.message
+                        ),
+                        None => format!("{} (phần này được dùng lại ở {uses} chỗ)", d.message),
+                    };
                 }
+                d
             })
             .collect()
     }
@@ -56,25 +98,29 @@ impl<'a> Locator<'a> {
         let root = MarkedYaml::load_from_str(yaml)
             .ok()
             .and_then(|mut docs| (!docs.is_empty()).then(|| docs.swap_remove(0)));
-        Locator { root, line_offset }
+        Locator {
+            yaml,
+            root,
+            line_offset,
+        }
     }
 
     /// Position of the deepest node on `path` that exists: a missing leaf points at its
     /// parent, so "missing field" and "unknown key" land on a line the officer can see.
     pub fn find(&self, path: &FieldPath) -> Position {
-        self.find_at(path, false)
+        self.find_at(path, false).0
     }
 
-    /// Like [`find`](Self::find), but a key's position even when its value is on its line.
-    pub fn find_key(&self, path: &FieldPath) -> Position {
-        self.find_at(path, true)
-    }
-
-    fn find_at(&self, path: &FieldPath, at_key: bool) -> Position {
+    /// The position, and whether the way there went through an alias. An alias's node
+    /// is placed where the alias is written, but what it holds keeps the positions of
+    /// the anchored original, written earlier: a key or item that starts before the
+    /// mapping or list holding it was reached through an alias.
+    fn find_at(&self, path: &FieldPath, at_key: bool) -> (Position, bool) {
         let Some(mut node) = self.root.as_ref() else {
-            return self.pos(1, 0);
+            return (self.pos(1, 0), false);
         };
         let mut best = node_pos(node);
+        let mut aliased = false;
         for seg in &path.0 {
             match (seg, &node.data) {
                 (Seg::Key(key), YamlData::Mapping(map)) => {
@@ -83,6 +129,7 @@ impl<'a> Locator<'a> {
                     );
                     match found {
                         Some((k, v)) => {
+                            aliased |= k.span.start.index() < node.span.start.index();
                             best = node_pos(k);
                             // A value on its own line (block) reads best at its key.
                             if !at_key && v.span.start.line() == k.span.start.line() {
@@ -95,6 +142,7 @@ impl<'a> Locator<'a> {
                 }
                 (Seg::Index(i), YamlData::Sequence(seq)) => match seq.get(*i) {
                     Some(v) => {
+                        aliased |= v.span.start.index() < node.span.start.index();
                         best = node_pos(v);
                         node = v;
                     }
@@ -103,7 +151,7 @@ impl<'a> Locator<'a> {
                 _ => break,
             }
         }
-        self.pos(best.0, best.1)
+        (self.pos(best.0, best.1), aliased)
     }
 
     fn pos(&self, line: usize, col0: usize) -> Position {
@@ -146,5 +194,50 @@ mod tests {
         let loc = Locator::new(text, 1);
         let p = loc.find(&path(&[Seg::Key("a".into()), Seg::Key("zz".into())]));
         assert_eq!(p.line, 2);
+    }
+
+    #[test]
+    fn a_problem_in_an_anchored_part_is_one_diagnostic_at_the_anchor() {
+        // A list of documents whose first is anchored and used twice more; a flow list
+        // aliasing an item before it; a second, ordinary problem at another place.
+        let text = "g:\n  - d:\n      - &a { t: 1 }\n      - { t: 2 }\n  - d:\n      - *a\n  - d: [*a]\nh: [&b { t: 3 }, *b]\n";
+        let loc = Locator::new(text, 2);
+        let at = |segs: &[Seg]| Finding::error(path(segs), "khóa \"t\" sai", None);
+        let doc = |g: usize, i: usize| {
+            at(&[
+                Seg::Key("g".into()),
+                Seg::Index(g),
+                Seg::Key("d".into()),
+                Seg::Index(i),
+                Seg::Key("t".into()),
+            ])
+        };
+        let h = |i: usize| at(&[Seg::Key("h".into()), Seg::Index(i), Seg::Key("t".into())]);
+        let source: Arc<str> = Arc::from(text);
+        let found = loc.diagnostics(
+            Path::new("x.yaml"),
+            &source,
+            [doc(1, 0), doc(0, 0), doc(0, 1), doc(2, 0), h(0), h(1)],
+        );
+        let shown: Vec<(usize, String, String)> = found
+            .iter()
+            .map(|d| (d.line, d.field.to_string(), d.message.clone()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (
+                    5,
+                    "g[0].d[0].t".to_owned(),
+                    "khóa \"t\" sai (trong phần đặt neo &a, dùng ở 3 chỗ)".to_owned()
+                ),
+                (6, "g[0].d[1].t".to_owned(), "khóa \"t\" sai".to_owned()),
+                (
+                    10,
+                    "h[0].t".to_owned(),
+                    "khóa \"t\" sai (trong phần đặt neo &b, dùng ở 2 chỗ)".to_owned()
+                ),
+            ]
+        );
     }
 }

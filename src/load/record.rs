@@ -32,6 +32,33 @@ pub struct LoadedRecord {
     /// Parts that failed to deserialise and were left out of `procedure` or stood in
     /// for; later checks skip them so one mistake is not reported twice.
     pub masked: Vec<FieldPath>,
+    /// Unknown keys, with the key each stands for: a finding that a key is missing
+    /// where a rename of it sits is that rename again.
+    renamed: Vec<Renamed>,
+}
+
+/// An unknown key and the key it stands for, if one is allowed at its place:
+/// `ten_tthc` at the root, meant as `ten_thu_tuc`.
+#[derive(Debug, Clone)]
+struct Renamed {
+    parent: FieldPath,
+    key: String,
+    meant: Option<String>,
+}
+
+/// Whether the key at `missing`, reported absent, was written beside it under another
+/// name that stands for it: a portal label or synonym (`ten_tthc` for `ten_thu_tuc`)
+/// or a near miss (`noi_dungg` for `noi_dung`). That absence is the rename's
+/// consequence, and the rename's message already says what to write.
+fn explained(renamed: &[Renamed], missing: &FieldPath) -> bool {
+    let Some((Seg::Key(name), parent)) = missing.0.split_last() else {
+        return false;
+    };
+    renamed.iter().any(|r| {
+        r.parent.0 == parent
+            && (r.meant.as_deref() == Some(name.as_str())
+                || suggest(&r.key, std::slice::from_ref(name)).is_some())
+    })
 }
 
 impl LoadedRecord {
@@ -56,6 +83,12 @@ impl LoadedRecord {
                 !self.masked.iter().any(|m| {
                     f.field.starts_with(m)
                         || (m.starts_with(&f.field) && m.0.len() == f.field.0.len() + 1)
+                })
+            })
+            // So does one judging a field that was renamed or could not be read.
+            .filter(|f| {
+                !f.rests_on.iter().any(|p| {
+                    explained(&self.renamed, p) || self.masked.iter().any(|m| p.starts_with(m))
                 })
             })
             .collect::<Vec<_>>();
@@ -122,25 +155,27 @@ pub fn parse_record_cached(
         procedure,
         source,
         masked: Vec::new(),
+        renamed: Vec::new(),
     };
     if let Some(procedure) = key.as_ref().and_then(|k| cache.get(k)) {
         return (Some(loaded(Arc::new(procedure), key)), diags);
     }
-    let (procedure, broken, findings) =
+    let read =
         deserialize_all::<Procedure>(&file.path, &text, &text[yaml.clone()], offset, &mut diags);
-    let Some(procedure) = procedure else {
+    let Some(procedure) = read.value else {
         diags
             .0
-            .extend(loaded(Arc::default(), None).locate(findings));
+            .extend(loaded(Arc::default(), None).locate(read.findings));
         return (None, diags);
     };
     let record = loaded(Arc::new(procedure), key);
-    diags.0.extend(record.locate(findings));
-    if let Some(key) = key.filter(|_| diags.0.is_empty() && broken.is_empty()) {
+    diags.0.extend(record.locate(read.findings));
+    if let Some(key) = key.filter(|_| diags.0.is_empty() && read.masked.is_empty()) {
         cache.put(key, &record.procedure);
     }
     let record = LoadedRecord {
-        masked: broken,
+        masked: read.masked,
+        renamed: read.renamed,
         ..record
     };
     (Some(record), diags)
@@ -150,12 +185,33 @@ pub fn parse_record_cached(
 pub fn parse_yaml_file<T: DeserializeOwned>(file: &SourceFile) -> (Option<T>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let source: Arc<str> = Arc::from(file.text.as_str());
-    let (value, _, findings) = deserialize_all::<T>(&file.path, &source, &file.text, 0, &mut diags);
+    let read = deserialize_all::<T>(&file.path, &source, &file.text, 0, &mut diags);
     diags
         .0
-        .extend(Locator::new(&file.text, 0).diagnostics(&file.path, &source, findings));
+        .extend(Locator::new(&file.text, 0).diagnostics(&file.path, &source, read.findings));
     let ok = !diags.has_errors();
-    (value.filter(|_| ok), diags)
+    (read.value.filter(|_| ok), diags)
+}
+
+/// What [`deserialize_all`] read: the (possibly partial) value, the parts dropped or
+/// stood in for, the errors, and the unknown keys with what each stands for.
+struct Read<T> {
+    value: Option<T>,
+    masked: Vec<FieldPath>,
+    findings: Vec<Finding>,
+    renamed: Vec<Renamed>,
+}
+
+impl<T> Read<T> {
+    /// Nothing could be read (the reason is already in the diagnostics).
+    fn nothing() -> Self {
+        Read {
+            value: None,
+            masked: Vec::new(),
+            findings: Vec::new(),
+            renamed: Vec::new(),
+        }
+    }
 }
 
 /// Deserialise `yaml` into `T`, collecting every type error rather than the first.
@@ -163,14 +219,13 @@ pub fn parse_yaml_file<T: DeserializeOwned>(file: &SourceFile) -> (Option<T>, Di
 /// The fast path is one serde_yaml call. When it fails, the YAML is read as a `Value`
 /// and deserialised again and again; after each error the offending key is dropped
 /// (or, if it is required, its whole top-level key) so the next error can surface.
-/// Returns the (possibly partial) value, the top-level keys dropped, and the errors.
 fn deserialize_all<T: DeserializeOwned>(
     path: &Path,
     full: &Arc<str>,
     yaml: &str,
     line_offset: usize,
     diags: &mut Diagnostics,
-) -> (Option<T>, Vec<FieldPath>, Vec<Finding>) {
+) -> Read<T> {
     if let Some((line, size)) = super::aliases::expanded_size(yaml)
         .filter(|(_, size)| *size > crate::limits::MAX_EXPANDED_BYTES)
     {
@@ -188,7 +243,7 @@ fn deserialize_all<T: DeserializeOwned>(
                 "viết thẳng nội dung thay vì lặp lại một neo (&tên) lớn nhiều lần",
             )
         });
-        return (None, Vec::new(), Vec::new());
+        return Read::nothing();
     }
     // Merge keys (`<<: *anchor`) need the Value pass; everything else tries the fast path.
     let fast = if yaml.contains("<<") {
@@ -197,12 +252,17 @@ fn deserialize_all<T: DeserializeOwned>(
         serde_yaml::from_str::<T>(yaml).map_err(Some)
     };
     match fast {
-        Ok(v) => return (Some(v), Vec::new(), Vec::new()),
+        Ok(v) => {
+            return Read {
+                value: Some(v),
+                ..Read::nothing()
+            }
+        }
         Err(None) => {}
         Err(Some(e)) if e.location().is_some() && !is_data_error(&e) => {
             // A syntax error: nothing after it can be trusted.
             diags.push(syntax_diagnostic(path, full, yaml, line_offset, &e));
-            return (None, Vec::new(), Vec::new());
+            return Read::nothing();
         }
         Err(Some(_)) => {}
     }
@@ -210,7 +270,7 @@ fn deserialize_all<T: DeserializeOwned>(
         Ok(v) => v,
         Err(e) => {
             diags.push(syntax_diagnostic(path, full, yaml, line_offset, &e));
-            return (None, Vec::new(), Vec::new());
+            return Read::nothing();
         }
     };
     if value.apply_merge().is_err() {
@@ -221,7 +281,7 @@ fn deserialize_all<T: DeserializeOwned>(
             "không gộp được khóa \"<<\": giá trị của nó phải là một nhóm khóa (hoặc danh sách các nhóm)",
             "\"<<: *ten_neo\" chỉ dùng với một nhóm khóa: giá trị đã đặt neo &ten_neo",
         ));
-        return (None, Vec::new(), Vec::new());
+        return Read::nothing();
     }
     if !value.is_mapping() {
         diags.push(whole_file_error(
@@ -231,13 +291,13 @@ fn deserialize_all<T: DeserializeOwned>(
             "tệp phải là các dòng \"khóa: giá trị\"",
             "xem ví dụ đầy đủ trong docs/record-format.md",
         ));
-        return (None, Vec::new(), Vec::new());
+        return Read::nothing();
     }
     let mut findings = Vec::new();
     let mut broken: Vec<String> = Vec::new();
     let mut dropped_leaves: Vec<FieldPath> = Vec::new();
     let mut masked: Vec<FieldPath> = Vec::new();
-    let mut unknown: Vec<(FieldPath, String)> = Vec::new();
+    let mut renamed: Vec<Renamed> = Vec::new();
     // Required keys missing inside a list item, given a stand-in so the item's siblings
     // (the other channels, documents, fees) are still read and checked.
     let mut standing_in: Vec<FieldPath> = Vec::new();
@@ -247,7 +307,12 @@ fn deserialize_all<T: DeserializeOwned>(
             Ok(v) => {
                 masked.extend(dropped_leaves);
                 masked.extend(standing_in);
-                return (Some(v), masks(broken, masked), findings);
+                return Read {
+                    value: Some(v),
+                    masked: masks(broken, masked),
+                    findings,
+                    renamed,
+                };
             }
             Err(e) => e,
         };
@@ -266,17 +331,32 @@ fn deserialize_all<T: DeserializeOwned>(
             dropped_leaves.push(at.clone());
             remove(&mut value, &at);
             let parent = FieldPath(at.0[..at.0.len().saturating_sub(1)].to_vec());
-            unknown.push((parent, name.clone()));
-            findings.push(Finding::error(at, t.message, t.fix).at_key());
+            let fix = match (&t.meant, t.fix) {
+                // The key it stands for is not there: renaming this one is the whole fix,
+                // and the "missing" error it would cause is not reported.
+                (Some(meant), Some(fix))
+                    if node_mut(&mut value, &parent)
+                        .is_some_and(|n| n.get(meant.as_str()).is_none()) =>
+                {
+                    Some(format!(
+                        "{fix} (ở đây chưa có \"{meant}\": sửa tên khóa này là đủ, không phải thêm dòng)"
+                    ))
+                }
+                (_, fix) => fix,
+            };
+            renamed.push(Renamed {
+                parent,
+                key: name.clone(),
+                meant: t.meant,
+            });
+            findings.push(Finding::error(at, t.message, fix).at_key());
             continue;
         }
         if let Some(name) = &t.missing_field {
             let at = field.key(name);
             // `noi_dungg` reported as unknown already says to write `noi_dung`: the key
             // is not missing, it is misspelt.
-            let misspelt = unknown.iter().any(|(parent, typo)| {
-                *parent == field && suggest(typo, std::slice::from_ref(name)).is_some()
-            });
+            let misspelt = explained(&renamed, &at);
             if dropped_leaves.contains(&at) {
                 // We dropped a required key ourselves: drop its whole top-level key instead.
                 drop_top(&mut value, &at, &mut broken);
@@ -293,7 +373,12 @@ fn deserialize_all<T: DeserializeOwned>(
                 continue;
             }
             if !drop_top(&mut value, &at, &mut broken) {
-                return (None, masks(broken, masked), findings);
+                return Read {
+                    masked: masks(broken, masked),
+                    findings,
+                    renamed,
+                    ..Read::nothing()
+                };
             }
             continue;
         }
@@ -306,7 +391,12 @@ fn deserialize_all<T: DeserializeOwned>(
                 }
                 None => {
                     if !drop_top(&mut value, &field, &mut broken) {
-                        return (None, masks(broken, masked), findings);
+                        return Read {
+                            masked: masks(broken, masked),
+                            findings,
+                            renamed,
+                            ..Read::nothing()
+                        };
                     }
                 }
             }
@@ -321,10 +411,20 @@ fn deserialize_all<T: DeserializeOwned>(
             remove(&mut value, &field);
             dropped_leaves.push(field);
         } else if !drop_top(&mut value, &field, &mut broken) {
-            return (None, masks(broken, masked), findings);
+            return Read {
+                masked: masks(broken, masked),
+                findings,
+                renamed,
+                ..Read::nothing()
+            };
         }
     }
-    (None, masks(broken, masked), findings)
+    Read {
+        masked: masks(broken, masked),
+        findings,
+        renamed,
+        ..Read::nothing()
+    }
 }
 
 fn masks(broken: Vec<String>, mut masked: Vec<FieldPath>) -> Vec<FieldPath> {

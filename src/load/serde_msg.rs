@@ -9,6 +9,9 @@ pub struct Translated {
     pub fix: Option<String>,
     /// The unknown key, when the error is about one (its position is the key's).
     pub unknown_field: Option<String>,
+    /// The key the unknown one stands for (a portal label, a synonym, a near miss), when
+    /// one is allowed at its place: `ten_thu_tuc` for `ten_tthc`.
+    pub meant: Option<String>,
     /// The field serde found missing.
     pub missing_field: Option<String>,
     /// A value of the expected type to put in place of the bad one, so the rest of the
@@ -21,22 +24,22 @@ pub fn translate(msg: &str) -> Translated {
         message: msg.to_owned(),
         fix: None,
         unknown_field: None,
+        meant: None,
         missing_field: None,
         placeholder: None,
     };
     if let Some(rest) = msg.strip_prefix("unknown field ") {
         let (name, expected) = split_expected(rest);
         t.message = format!("khóa \"{name}\" không có trong mẫu hồ sơ");
-        t.fix = Some(
-            match known_label(&name, &expected).or_else(|| suggest(&name, &expected)) {
-                Some(best) => format!("có phải ý bạn là \"{best}\"? Sửa thành: {best}:"),
-                None if expected.is_empty() => "xóa khóa này".to_owned(),
-                None => format!(
-                    "xóa khóa này, hoặc dùng một trong các khóa: {}",
-                    expected.join(", ")
-                ),
-            },
-        );
+        t.meant = known_label(&name, &expected).or_else(|| suggest(&name, &expected));
+        t.fix = Some(match &t.meant {
+            Some(best) => format!("có phải ý bạn là \"{best}\"? Sửa thành: {best}:"),
+            None if expected.is_empty() => "xóa khóa này".to_owned(),
+            None => format!(
+                "xóa khóa này, hoặc dùng một trong các khóa: {}",
+                expected.join(", ")
+            ),
+        });
         t.unknown_field = Some(name);
     } else if let Some(rest) = msg.strip_prefix("unknown variant ") {
         let (name, expected) = split_expected(rest);
@@ -131,14 +134,27 @@ fn placeholder(expected: &str) -> Option<serde_yaml::Value> {
     }
 }
 
-/// The closest candidate, compared without diacritics or case, if it is close enough.
 /// Keys written the way the national portal labels its fields, or as officers commonly
 /// name them, with the key the record uses. Spelling distance cannot find these
 /// (`so_quyet_dinh` is nowhere near `quyet_dinh_cong_bo`); a rename repeated in every
-/// record of an import would otherwise produce a vague message each time.
+/// record of an import would otherwise produce a vague message each time. A label may
+/// stand for different keys in different places (`so_quyet_dinh` is a decision's
+/// `so_hieu`, or the record's `quyet_dinh_cong_bo`): the first allowed at its place wins.
 const KNOWN_LABELS: &[(&str, &str)] = &[
     ("ten_giay_to", "ten"),
     ("ten_ho_so", "ten"),
+    ("ten_buoc", "ten"),
+    ("noi_dung", "mo_ta"),
+    ("noi_dung_buoc", "mo_ta"),
+    ("so_quyet_dinh", "so_hieu"),
+    ("so_ky_hieu", "so_hieu"),
+    ("so_van_ban", "so_hieu"),
+    ("trich_yeu_noi_dung", "trich_yeu"),
+    ("loai_phi", "loai"),
+    ("loai_le_phi", "loai"),
+    ("loai_quyet_dinh", "loai"),
+    ("don_vi_thoi_gian", "don_vi"),
+    ("so_ngay", "so"),
     ("so_quyet_dinh", "quyet_dinh_cong_bo"),
     ("quyet_dinh", "quyet_dinh_cong_bo"),
     ("muc_toi_da", "toi_da"),
@@ -184,11 +200,13 @@ fn known_label(name: &str, candidates: &[String]) -> Option<String> {
     let folded = fold(name).replace([' ', '-'], "_");
     KNOWN_LABELS
         .iter()
-        .find(|(label, _)| *label == folded)
-        .map(|(_, key)| (*key).to_owned())
-        .filter(|key| candidates.iter().any(|c| c == key))
+        .filter(|(label, _)| *label == folded)
+        .map(|(_, key)| *key)
+        .find(|key| candidates.iter().any(|c| c == key))
+        .map(str::to_owned)
 }
 
+/// The closest candidate, compared without diacritics or case, if it is close enough.
 pub fn suggest(name: &str, candidates: &[String]) -> Option<String> {
     let folded = fold(name).replace(' ', "_");
     candidates
@@ -284,6 +302,15 @@ mod tests {
             ("muc_toi_da", "`muc_thu`, `toi_da`", "toi_da"),
             ("don_vi_tien", "`muc_thu`, `tien_te`", "tien_te"),
             ("Đơn vị tiền", "`muc_thu`, `tien_te`", "tien_te"),
+            // One label, the key its place allows: a decision's number, a time unit,
+            // a step's text.
+            (
+                "so_quyet_dinh",
+                "`so_hieu`, `ngay_ban_hanh`, `loai`",
+                "so_hieu",
+            ),
+            ("don_vi_thoi_gian", "`so`, `don_vi`, `mo_ta`", "don_vi"),
+            ("noi_dung", "`ten`, `mo_ta`, `nhanh`", "mo_ta"),
         ] {
             let t = translate(&format!(
                 "unknown field `{label}`, expected one of {expected}"

@@ -125,7 +125,7 @@ fn mandatory(p: &Procedure, out: &mut Vec<Finding>) {
                     root.key(key),
                     format!("thiếu {} (bắt buộc theo Nghị định 63/2010/NĐ-CP, Điều 8)", $what),
                     Some(format!("thêm: {key}: {}", $example)),
-                ));
+                ).absent());
             }
         )*};
     }
@@ -154,13 +154,15 @@ fn channels(p: &Procedure, out: &mut Vec<Finding>) {
                     ch.hinh_thuc.label()
                 ),
                 Some("thêm: thoi_han: { so: 3, don_vi: ngày làm việc }".into()),
-            )),
+            )
+            .absent()),
             Some(t) => match (t.don_vi, t.so) {
                 (TimeUnit::Khac, _) if t.mo_ta.is_none() => out.push(Finding::error(
                     at.key("thoi_han"),
                     "thời hạn \"khác\" cần ghi rõ bằng chữ",
                     Some("thêm mo_ta: \"Ngay trong ngày làm việc\"".into()),
-                )),
+                )
+                .resting_on(&["mo_ta"])),
                 (TimeUnit::Khac, _) => {}
                 // Said so by the source; check_gaps warns.
                 (TimeUnit::KhongNeu, _) => {}
@@ -168,7 +170,8 @@ fn channels(p: &Procedure, out: &mut Vec<Finding>) {
                     at.key("thoi_han"),
                     "thời hạn thiếu con số",
                     Some("thêm so: 5 (hoặc don_vi: khác và mo_ta: …; hoặc don_vi: không nêu nếu văn bản không nêu)".into()),
-                )),
+                )
+                .resting_on(&["so"])),
                 (_, Some(n)) if !n.is_finite() => out.push(Finding::error(
                     at.key("thoi_han").key("so"),
                     format!("thời hạn phải là một con số (đang ghi {})", yaml_number(n)),
@@ -191,11 +194,16 @@ fn channels(p: &Procedure, out: &mut Vec<Finding>) {
             },
         }
         match &ch.phi_le_phi {
-            None => out.push(Finding::warning(
-                at.key("phi_le_phi"),
-                format!("kênh \"{}\" chưa ghi phí, lệ phí", ch.hinh_thuc.label()),
-                Some("nếu miễn phí ghi phi_le_phi: []; nếu chưa rõ mức ghi muc_thu: null".into()),
-            )),
+            None => out.push(
+                Finding::warning(
+                    at.key("phi_le_phi"),
+                    format!("kênh \"{}\" chưa ghi phí, lệ phí", ch.hinh_thuc.label()),
+                    Some(
+                        "nếu miễn phí ghi phi_le_phi: []; nếu chưa rõ mức ghi muc_thu: null".into(),
+                    ),
+                )
+                .absent(),
+            ),
             Some(fees) => {
                 for (j, fee) in fees.iter().enumerate() {
                     check_fee(fee, &at.key("phi_le_phi").index(j), out);
@@ -303,11 +311,14 @@ fn check_fee(fee: &Fee, at: &FieldPath, out: &mut Vec<Finding>) {
         ));
     }
     if fee.muc_thu.is_none() && fee.bac.is_empty() {
-        out.push(Finding::warning(
-            at.key("muc_thu"),
-            "chưa rõ mức thu: trang web sẽ ghi \"Chưa có thông tin mức thu\"",
-            Some("ghi mức thu khi có văn bản quy định".into()),
-        ));
+        out.push(
+            Finding::warning(
+                at.key("muc_thu"),
+                "chưa rõ mức thu: trang web sẽ ghi \"Chưa có thông tin mức thu\"",
+                Some("ghi mức thu khi có văn bản quy định".into()),
+            )
+            .resting_on_fields([at.key("muc_thu"), at.key("bac")]),
+        );
     }
 }
 
@@ -316,27 +327,34 @@ fn documents(p: &Procedure, out: &mut Vec<Finding>) {
     for (i, group) in p.thanh_phan_ho_so.iter().enumerate() {
         let gat = base.index(i);
         if group.giay_to.is_empty() {
-            out.push(Finding::error(
-                gat.key("giay_to"),
-                "nhóm hồ sơ không có giấy tờ nào",
-                Some("liệt kê giấy tờ: giay_to: [ { ten: …, ban_chinh: 1 } ]".into()),
-            ));
+            out.push(
+                Finding::error(
+                    gat.key("giay_to"),
+                    "nhóm hồ sơ không có giấy tờ nào",
+                    Some("liệt kê giấy tờ: giay_to: [ { ten: …, ban_chinh: 1 } ]".into()),
+                )
+                .absent(),
+            );
         }
         for (j, doc) in group.giay_to.iter().enumerate() {
             let dat = gat.key("giay_to").index(j);
             if doc.ten.is_none() {
-                out.push(Finding::error(
-                    dat.key("ten"),
-                    "giấy tờ thiếu tên",
-                    Some("thêm: ten: Tờ khai đăng ký khai sinh".into()),
-                ));
+                out.push(
+                    Finding::error(
+                        dat.key("ten"),
+                        "giấy tờ thiếu tên",
+                        Some("thêm: ten: Tờ khai đăng ký khai sinh".into()),
+                    )
+                    .absent(),
+                );
             }
             if doc.ban_chinh == 0 && doc.ban_sao == 0 && !doc.xuat_trinh {
                 out.push(Finding::warning(
                     dat,
                     "chưa ghi số bản chính, bản sao",
                     Some("thêm ban_chinh: 1 hoặc ban_sao: 1, hoặc xuat_trinh: true nếu chỉ xuất trình".into()),
-                ));
+                )
+                .resting_on(&["ban_chinh", "ban_sao", "xuat_trinh"]));
             }
         }
     }
@@ -346,20 +364,26 @@ fn steps(list: &[Step], at: &FieldPath, out: &mut Vec<Finding>) {
     for (i, step) in list.iter().enumerate() {
         let sat = at.index(i);
         if step.ten.is_none() && step.mo_ta.is_none() {
-            out.push(Finding::error(
-                sat.clone(),
-                "bước không có nội dung",
-                Some("ghi ten: và mo_ta: của bước".into()),
-            ));
+            out.push(
+                Finding::error(
+                    sat.clone(),
+                    "bước không có nội dung",
+                    Some("ghi ten: và mo_ta: của bước".into()),
+                )
+                .resting_on(&["ten", "mo_ta"]),
+            );
         }
         for (j, branch) in step.nhanh.iter().enumerate() {
             let bat = sat.key("nhanh").index(j);
             if branch.cac_buoc.is_empty() {
-                out.push(Finding::error(
-                    bat.key("cac_buoc"),
-                    format!("trường hợp \"{}\" chưa có bước nào", branch.truong_hop),
-                    Some("liệt kê các bước trong cac_buoc".into()),
-                ));
+                out.push(
+                    Finding::error(
+                        bat.key("cac_buoc"),
+                        format!("trường hợp \"{}\" chưa có bước nào", branch.truong_hop),
+                        Some("liệt kê các bước trong cac_buoc".into()),
+                    )
+                    .absent(),
+                );
             }
             steps(&branch.cac_buoc, &bat.key("cac_buoc"), out);
         }
@@ -391,11 +415,9 @@ fn recommended(p: &Procedure, out: &mut Vec<Finding>) {
     let root = FieldPath::root();
     let mut advise = |key: &str, absent: bool, why: &str, fix: &str| {
         if absent {
-            out.push(Finding::warning(
-                root.key(key),
-                why.to_owned(),
-                Some(fix.to_owned()),
-            ));
+            out.push(
+                Finding::warning(root.key(key), why.to_owned(), Some(fix.to_owned())).absent(),
+            );
         }
     };
     advise(
@@ -427,10 +449,19 @@ fn recommended(p: &Procedure, out: &mut Vec<Finding>) {
         .iter()
         .any(|c| c.hinh_thuc == ChannelKind::TrucTuyen);
     if p.muc_do_truc_tuyen.is_some_and(|l| l.is_online()) && !has_online {
-        out.push(Finding::warning(
-            root.key("muc_do_truc_tuyen"),
-            "thủ tục trực tuyến nhưng không có kênh \"Trực tuyến\"",
-            Some("thêm một kênh hinh_thuc: Trực tuyến, hoặc ghi muc_do_truc_tuyen: không".into()),
-        ));
+        out.push(
+            Finding::warning(
+                root.key("muc_do_truc_tuyen"),
+                "thủ tục trực tuyến nhưng không có kênh \"Trực tuyến\"",
+                Some(
+                    "thêm một kênh hinh_thuc: Trực tuyến, hoặc ghi muc_do_truc_tuyen: không".into(),
+                ),
+            )
+            // A channel whose kind could not be read ("Truc tuyen") may be the online one.
+            .resting_on_fields(
+                (0..p.cach_thuc_thuc_hien.len())
+                    .map(|i| root.key("cach_thuc_thuc_hien").index(i).key("hinh_thuc")),
+            ),
+        );
     }
 }
