@@ -46,14 +46,17 @@ impl Files {
             .collect();
         let config = parse_config(files.site.as_ref(), files.synonyms.as_ref());
         let cache = RecordCache::open(Some(cache_dir));
-        let records: BTreeMap<PathBuf, ParsedRecord> = files
+        let mut records: BTreeMap<PathBuf, ParsedRecord> = files
             .records
             .into_par_iter()
             .map(|f| (f.path.clone(), parse_record_cached(f, &cache)))
             .collect();
+        // A province's office: the catalogue's records come parsed already.
+        if let Source::Office(o) = source {
+            records.extend(o.parsed.iter().cloned());
+        }
         let cached_records = cache.hits();
         cache.save();
-        let mut records = records;
         let override_diagnostics = super::overrides::apply(&mut records, files.overrides);
         super::overrides::link_elsewhere(&mut records, &files.elsewhere);
         Ok(Files {

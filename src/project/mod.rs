@@ -14,7 +14,9 @@ mod overrides;
 mod source;
 mod unchanged;
 
-pub use assemble::{assemble, parse_config, parse_record, Checked, ParsedConfig, ParsedRecord};
+pub use assemble::{
+    assemble, parse_config, parse_record, parse_record_cached, Checked, ParsedConfig, ParsedRecord,
+};
 pub use source::{sample_file, OfficeFiles, Source};
 
 use files::Files;
@@ -375,7 +377,15 @@ impl Project {
     /// province's offices, all swapped together): files whose bytes are unchanged are left
     /// as they are; returns the report and every file written, which the caller keeps
     /// when it prunes. On an error in the content nothing is written.
-    pub fn build_into(&mut self, dir: &Path) -> Result<(BuildReport, HashSet<PathBuf>)> {
+    ///
+    /// `memo`: the staging folder's identity, whether it holds a previous build, and the
+    /// identity of the folder it replaces; what this project's sub-folder holds is filed
+    /// under it, so a rebuild renders only the pages whose inputs changed.
+    pub fn build_into(
+        &mut self,
+        dir: &Path,
+        memo: Option<(&str, bool, Option<&str>)>,
+    ) -> Result<(BuildReport, HashSet<PathBuf>)> {
         let start = Instant::now();
         self.files()?;
         if let Some(e) = self.read_error() {
@@ -393,11 +403,24 @@ impl Project {
         }
         std::fs::create_dir_all(dir)
             .with_context(|| format!("không tạo được {}", dir.display()))?;
-        let out = Output::with_compare(dir.to_path_buf(), true);
+        let mut out = Output::with_compare(dir.to_path_buf(), true);
+        let remember = crate::cache::stamp().is_some();
+        if let (Some((id, reused, _)), true) = (memo, remember) {
+            let kept = PageMemo::take(&self.cache_dir, id);
+            out = out.with_memo(if reused { kept } else { PageMemo::default() });
+        }
         self.render(&out, "", Scope::All)?;
         #[cfg(feature = "pdf")]
         self.check_print()?;
-        let (summary, diagnostics) = self.rendered(&out, 0);
+        let memo_now = out.take_memo();
+        let (summary, diagnostics) =
+            self.rendered(&out, memo_now.as_ref().map_or(0, PageMemo::reused));
+        if let (Some(m), Some((id, _, replaced))) = (memo_now, memo) {
+            m.save(&self.cache_dir, id);
+            let mut keep = vec![id];
+            keep.extend(replaced);
+            crate::cache::pages::forget_others(&self.cache_dir, &keep);
+        }
         let summary = Summary {
             elapsed: start.elapsed(),
             ..summary

@@ -26,7 +26,16 @@ pub struct OfficeFiles {
     /// The province's content folder (`danh-muc/`, `don-vi/`).
     pub content: PathBuf,
     pub slug: String,
+    /// Its `site.yaml`, overrides and forms; `records` is empty when `parsed` holds them.
     pub files: ContentFiles,
+    /// The catalogue's records this office posts, parsed once for the whole province.
+    pub parsed: Vec<(PathBuf, super::ParsedRecord)>,
+}
+
+impl std::fmt::Debug for super::ParsedRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ParsedRecord")
+    }
 }
 
 impl Source {

@@ -20,10 +20,12 @@ mod page;
 mod select;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::RecordCache;
 use crate::load::{self, ContentFiles, SourceFile};
 use crate::model::Date;
-use crate::project::{OfficeFiles, Project, Source, Summary};
+use crate::project::{parse_record_cached, OfficeFiles, ParsedRecord, Project, Source, Summary};
 use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
 use select::Facts;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -38,6 +40,8 @@ pub struct Province {
     content: PathBuf,
     pub name: String,
     catalogue: ContentFiles,
+    /// Every catalogue record, parsed once for all offices (in `catalogue.records`' order).
+    parsed: Vec<(PathBuf, ParsedRecord)>,
     facts: Vec<Option<Facts>>,
     /// Form files by their `ma_mau`, to give each office the forms its records name.
     form_ids: Vec<Option<String>>,
@@ -56,8 +60,26 @@ pub struct OfficeDir {
 impl Province {
     /// Read the catalogue and every office folder (`only`: these slugs).
     pub fn read(content: &Path, only: Option<&[String]>) -> Result<Province> {
-        let catalogue = load::read_dir(&content.join("danh-muc"))?;
-        let facts = catalogue.records.iter().map(Facts::of).collect();
+        let mut catalogue = load::read_dir(&content.join("danh-muc"))?;
+        let cache = RecordCache::open(Some(
+            &Source::Dir(content.to_path_buf())
+                .cache_dir()
+                .join("danh-muc"),
+        ));
+        let parsed: Vec<(PathBuf, ParsedRecord)> = std::mem::take(&mut catalogue.records)
+            .into_par_iter()
+            .map(|f| (f.path.clone(), parse_record_cached(f, &cache)))
+            .collect();
+        cache.save();
+        // What selection needs: from the record, or read loosely from a record with
+        // errors (its office's check reports them).
+        let facts = parsed
+            .iter()
+            .map(|(path, p)| match &p.record {
+                Some((r, _)) => Facts::of_record(&r.procedure),
+                None => load::read(path).ok().as_ref().and_then(Facts::of),
+            })
+            .collect();
         let form_ids = catalogue
             .forms
             .iter()
@@ -113,6 +135,7 @@ impl Province {
             content: content.to_path_buf(),
             name,
             catalogue,
+            parsed,
             facts,
             form_ids,
             offices,
@@ -137,10 +160,8 @@ impl Province {
                 Default::default()
             }
         };
-        let records: Vec<SourceFile> = chosen
-            .iter()
-            .map(|&i| self.catalogue.records[i].clone())
-            .collect();
+        let parsed: Vec<(PathBuf, ParsedRecord)> =
+            chosen.iter().map(|&i| self.parsed[i].clone()).collect();
         let used: std::collections::HashSet<&str> = chosen
             .iter()
             .filter_map(|&i| self.facts[i].as_ref())
@@ -156,7 +177,7 @@ impl Province {
             .collect();
         let files = ContentFiles {
             site: o.site.clone(),
-            records,
+            records: Vec::new(),
             synonyms: self.catalogue.synonyms.clone(),
             forms,
             form_assets: self.catalogue.form_assets.clone(),
@@ -181,6 +202,7 @@ impl Province {
                 content: self.content.clone(),
                 slug: o.slug.clone(),
                 files,
+                parsed,
             })),
             diags,
         )
@@ -311,33 +333,60 @@ pub fn build(
     as_of: Date,
     only: Option<&[String]>,
 ) -> Result<ProvinceReport> {
-    let mut report = check(content, as_of, only)?;
-    if report.diagnostics.has_errors() {
-        return Ok(report);
-    }
     let province = Province::read(content, only)?;
+    // Nothing reaches `output` before the commit: an office with errors drops the
+    // staging folder (kept beside `output` as the next build's start).
     let staging = crate::writer::Staging::new(output)?;
+    let memo = staging.folder_id().map(|id| Memo {
+        id,
+        reused: staging.reused(),
+        replaced: crate::writer::folder_id(output),
+    });
     let mut written = std::collections::HashSet::new();
-    for (o, r) in province.offices.iter().zip(&mut report.offices) {
-        let (source, _) = province.office(o);
+    let mut offices = Vec::new();
+    let mut failed = false;
+    for o in &province.offices {
+        let (source, mut diagnostics) = province.office(o);
         let mut project = Project::open(source, as_of);
-        let (built, files) = project.build_into(&staging.path().join(&o.slug))?;
-        written.extend(files);
-        r.summary = built.summary;
-        // The build's findings include the print check's (sheets that run over).
-        r.diagnostics = built.diagnostics;
+        failed |= diagnostics.has_errors();
+        // After a failure, the others are only checked: every error is reported at once.
+        let summary = if failed {
+            diagnostics.extend(project.check().diagnostics.clone());
+            None
+        } else {
+            let (built, files) = project.build_into(
+                &staging.path().join(&o.slug),
+                memo.as_ref()
+                    .map(|m| (m.id.as_str(), m.reused, m.replaced.as_deref())),
+            )?;
+            written.extend(files);
+            diagnostics.extend(built.diagnostics);
+            built.summary
+        };
+        failed |= summary.is_none();
         let checked = project.check();
-        if let Some(cat) = checked.catalogue.as_ref() {
-            r.page = Some(page::OfficeLine::new(
-                &o.slug,
-                &r.name,
-                checked.site.as_ref(),
-                cat,
-            ));
-        }
+        let name = office_name(checked.site.as_ref(), &o.slug);
+        let page = checked
+            .catalogue
+            .as_ref()
+            .map(|cat| page::OfficeLine::new(&o.slug, &name, checked.site.as_ref(), cat));
+        offices.push(OfficeReport {
+            slug: o.slug.clone(),
+            name,
+            diagnostics,
+            summary,
+            page,
+        });
     }
-    report.diagnostics = merged(&report.offices);
-    if !report.built() {
+    let diagnostics = merged(&offices);
+    let mut report = ProvinceReport {
+        offices,
+        diagnostics,
+    };
+    if failed || report.diagnostics.has_errors() {
+        for o in &mut report.offices {
+            o.summary = None;
+        }
         return Ok(report);
     }
     let lines: Vec<&page::OfficeLine> = report
@@ -347,7 +396,14 @@ pub fn build(
         .collect();
     let kept = match only {
         None => Vec::new(),
-        Some(_) => carry_over(output, staging.path(), &report.offices, &mut written)?,
+        Some(_) => carry_over(
+            output,
+            staging.path(),
+            &report.offices,
+            memo.as_ref(),
+            content,
+            &mut written,
+        )?,
     };
     let mut all: Vec<&page::OfficeLine> = kept.iter().chain(lines.iter().copied()).collect();
     all.sort_by(|a, b| a.slug.cmp(&b.slug));
@@ -356,12 +412,22 @@ pub fn build(
     Ok(report)
 }
 
+/// The staging folder's identity, under which each office files the memo of what its
+/// sub-folder holds (see `cache::pages`).
+struct Memo {
+    id: String,
+    reused: bool,
+    replaced: Option<String>,
+}
+
 /// For a build of some offices: every other office's board, copied from the current
 /// `output/` into the staging folder where it differs, and its line of the page.
 fn carry_over(
     output: &Path,
     staging: &Path,
     built: &[OfficeReport],
+    memo: Option<&Memo>,
+    content: &Path,
     written: &mut std::collections::HashSet<PathBuf>,
 ) -> Result<Vec<page::OfficeLine>> {
     let lines = page::read_lines(output);
@@ -369,6 +435,14 @@ fn carry_over(
     for line in lines {
         if built.iter().any(|b| b.slug == line.slug) {
             continue;
+        }
+        // Its sub-folder is rewritten here: the memo of what it held no longer holds.
+        if let Some(m) = memo {
+            let office = Source::Dir(content.to_path_buf())
+                .cache_dir()
+                .join("don-vi")
+                .join(&line.slug);
+            drop(crate::cache::pages::PageMemo::take(&office, &m.id));
         }
         let from = output.join(&line.slug);
         for e in walkdir::WalkDir::new(&from)

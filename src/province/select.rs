@@ -39,6 +39,22 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// The facts of a record that parsed.
+    pub fn of_record(p: &crate::model::Procedure) -> Option<Facts> {
+        Some(Facts {
+            code: p.ma_thu_tuc.as_ref()?.to_string(),
+            levels: p.cap_thuc_hien.iter().map(|l| fold(l)).collect(),
+            field: p.linh_vuc.as_deref().map(fold),
+            forms: p
+                .thanh_phan_ho_so
+                .iter()
+                .flat_map(|g| &g.giay_to)
+                .filter_map(|d| d.form_here().map(|f| f.trim().to_owned()))
+                .collect(),
+            name: p.ten_thu_tuc.clone(),
+        })
+    }
+
     /// The facts of a record file's text; `None` when it does not parse (the office's
     /// check will say why, from the catalogue file).
     pub fn of(file: &SourceFile) -> Option<Facts> {
