@@ -193,6 +193,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             as_of,
         } => serve(content, port, bind, open, as_of),
         Command::Diff { old, new, format } => {
+            if let Some(offices) = niemyet::province::offices_in(&old, &new) {
+                return province_diff(&old, &new, &offices, format);
+            }
             let r = niemyet::diff(&old, &new)?;
             match format {
                 Format::Json => out!("{}\n", serde_json::to_string_pretty(&r)?),
@@ -374,6 +377,12 @@ fn serve(
             "không có thư mục ./content để xem trước: chạy trong thư mục có content/, hoặc chỉ nó bằng --content"
         );
     };
+    if niemyet::province::is_province(&content) {
+        anyhow::bail!(
+            "{} là cây của tỉnh: xem trước chưa hỗ trợ; dựng một đơn vị bằng niemyet build --don-vi <tên> rồi mở output/<tên>/index.html",
+            content.display()
+        );
+    }
     niemyet::serve(niemyet::ServeOptions {
         content,
         bind,
@@ -541,4 +550,35 @@ fn report_province(
             }
         }
     }
+}
+
+/// `niemyet diff` of two province builds: each office's changes, by office.
+fn province_diff(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    offices: &[String],
+    format: Format,
+) -> anyhow::Result<ExitCode> {
+    let mut all = serde_json::Map::new();
+    for slug in offices {
+        let (o, n) = (old.join(slug), new.join(slug));
+        match (o.is_dir(), n.is_dir()) {
+            (true, true) => {
+                let r = niemyet::diff(&o, &n)?;
+                match format {
+                    Format::Json => {
+                        all.insert(slug.clone(), serde_json::to_value(&r)?);
+                    }
+                    Format::Text => out!("== {slug}\n{}", niemyet::render_diff(&r)),
+                }
+            }
+            (false, true) => out!("== {slug}: đơn vị mới\n"),
+            (true, false) => out!("== {slug}: không còn trong lần dựng mới\n"),
+            (false, false) => {}
+        }
+    }
+    if let Format::Json = format {
+        out!("{}\n", serde_json::to_string_pretty(&serde_json::Value::Object(all))?);
+    }
+    Ok(ExitCode::SUCCESS)
 }

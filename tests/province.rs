@@ -223,10 +223,26 @@ fn a_rebuild_after_a_catalogue_edit_equals_a_full_build() {
     let (tmp, content) = province();
     let out = tmp.path().join("out");
     assert!(build_province(&content, &out, &[]).status.success());
+    let before = tmp.path().join("before");
+    copy_dir(&out, &before);
     let p = content.join("danh-muc/thu-tuc/chung-thuc/chung-thuc-chu-ky.yaml");
     std::fs::write(&p, read(&p).replacen("muc_thu: 10000", "muc_thu: 12000", 1)).expect("w");
     let o = build_province(&content, &out, &[]);
     assert!(o.status.success(), "{}", text(&o));
+    // `niemyet diff` of two province builds: by office; the overriding office unchanged.
+    let d = text(&run(
+        &["diff", before.to_str().expect("utf-8"), out.to_str().expect("utf-8")],
+        tmp.path(),
+    ));
+    let section = |slug: &str| {
+        d.split(&format!("== {slug}"))
+            .nth(1)
+            .map(|s| s.split("\n== ").next().unwrap_or(s).to_owned())
+            .unwrap_or_default()
+    };
+    assert!(section("phuong-phu-loi").contains("2.000884"), "{d}");
+    assert!(section("phuong-dinh-hoa").contains("2.000884"), "{d}");
+    assert!(!section("xa-tan-an").contains("2.000884"), "{d}");
     // The same tree, never built: a build from nothing.
     let (tmp2, fresh) = province();
     let p2 = fresh.join("danh-muc/thu-tuc/chung-thuc/chung-thuc-chu-ky.yaml");

@@ -31,6 +31,19 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// The offices of two province builds (`old` and `new` each with `don-vi.json`), in
+/// order; `None` when either is not a province's output.
+pub fn offices_in(old: &Path, new: &Path) -> Option<Vec<String>> {
+    let (a, b) = (page::read_lines(old), page::read_lines(new));
+    if !old.join("don-vi.json").is_file() || !new.join("don-vi.json").is_file() {
+        return None;
+    }
+    let mut slugs: Vec<String> = a.into_iter().chain(b).map(|l| l.slug).collect();
+    slugs.sort();
+    slugs.dedup();
+    Some(slugs)
+}
+
 /// Whether `content` is a province tree rather than one office's folder.
 pub fn is_province(content: &Path) -> bool {
     content.join("danh-muc").is_dir() && content.join("don-vi").is_dir()
