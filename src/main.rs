@@ -109,6 +109,43 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
     },
+    /// Xuất danh sách thủ tục ra bảng tính, mỗi hồ sơ một dòng (để rà soát, sửa rồi nhập lại)
+    Export {
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// Định dạng (mặc định: theo đuôi tệp --output, không có thì xlsx)
+        #[arg(long, value_enum)]
+        format: Option<SheetFormat>,
+        /// Tệp ghi ra (mặc định: ./danh-sach-thu-tuc.xlsx hoặc .csv)
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Nhập vào hồ sơ những gì đã sửa ở nơi khác
+    Import {
+        #[command(subcommand)]
+        kind: ImportKind,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportKind {
+    /// Ghi vào tệp hồ sơ các ô đã sửa trong bảng tính danh sách (tên, lĩnh vực, cấp, mức độ trực tuyến, ngày hiệu lực)
+    Sheet {
+        /// Bảng tính .xlsx, .ods hoặc .csv (thường là tệp niemyet export ghi)
+        file: PathBuf,
+        /// Thư mục nội dung (mặc định: ./content)
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// Chỉ in những gì sẽ sửa, không ghi tệp nào
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SheetFormat {
+    Xlsx,
+    Csv,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -157,6 +194,46 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             open,
             as_of,
         } => serve(content, port, bind, open, as_of),
+        Command::Export {
+            content,
+            format,
+            output,
+        } => {
+            let start = std::time::Instant::now();
+            let source = Source::resolve(content.as_deref());
+            note_embedded(&source);
+            let format = format.map(|f| match f {
+                SheetFormat::Xlsx => niemyet::ListFormat::Xlsx,
+                SheetFormat::Csv => niemyet::ListFormat::Csv,
+            });
+            let done = niemyet::export_list(&source, format, output.as_deref())?;
+            out!(
+                "Đã xuất {} thủ tục vào {} ({:.2} s). Sửa các cột tên, lĩnh vực, cấp, mức độ trực tuyến, ngày hiệu lực rồi chạy: niemyet import sheet {}\n",
+                done.rows,
+                done.path.display(),
+                start.elapsed().as_secs_f64(),
+                done.path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            kind:
+                ImportKind::Sheet {
+                    file,
+                    content,
+                    dry_run,
+                },
+        } => {
+            let content = content.unwrap_or_else(|| PathBuf::from("content"));
+            let done = niemyet::import_sheet(&file, &content, dry_run)?;
+            if done.refused() {
+                err!("{}", done.render());
+                Ok(ExitCode::from(1))
+            } else {
+                out!("{}", done.render());
+                Ok(ExitCode::SUCCESS)
+            }
+        }
         Command::Diff { old, new, format } => {
             let r = niemyet::diff(&old, &new)?;
             match format {
