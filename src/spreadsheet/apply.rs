@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 /// What an import did, or would do (`--dry-run`), or why it refused.
 pub struct Imported {
-    /// `(file, key, old, new)`, in file order.
+    /// `(file, key, old, new)`, in the sheet's row order.
     pub changes: Vec<(PathBuf, &'static str, Option<String>, String)>,
     problems: Vec<Problem>,
     notes: Vec<String>,

@@ -270,10 +270,13 @@ fn block_items(
             _ => lines.offset(item.span.end).max(at),
         };
         if !matches!(&item.data, YamlData::Value(_))
+            || text_end > lines.end(line)
             || !yaml[text_end..lines.end(line)].trim().is_empty()
             || item_lines.last() == Some(&line)
         {
-            return refuse(format!("có chú thích hoặc nhiều mục trên dòng {line}"));
+            return refuse(format!(
+                "có chú thích, nhiều mục, hoặc một mục viết trên nhiều dòng ở dòng {line}"
+            ));
         }
         item_lines.push(line);
         end = text_end;
@@ -507,13 +510,14 @@ mod tests {
             ),
             "cap_thuc_hien:  # c\n  - Xã\n  - Tỉnh, thành\nx: 1\n"
         );
-        let err = edit_file(
-            "cap_thuc_hien:\n  - Xã  # c\n",
-            false,
-            &[("cap_thuc_hien", &v)],
-        )
-        .expect_err("comment");
-        assert!(err.contains("chú thích"), "{err}");
+        for (raw, why) in [
+            ("cap_thuc_hien:\n  - Xã  # c\n", "chú thích"),
+            ("cap_thuc_hien:\n  - \"Xã\n    Tỉnh\"\n", "nhiều dòng"),
+            ("cap_thuc_hien:\n  - Xã\n  # c\n  - Bộ\n", "dòng chú thích"),
+        ] {
+            let err = edit_file(raw, false, &[("cap_thuc_hien", &v)]).expect_err(raw);
+            assert!(err.contains(why), "{raw}: {err}");
+        }
     }
 
     #[test]
@@ -545,6 +549,64 @@ mod tests {
         let err = edit_file("ten_thu_tuc: &a X\n", false, &[("ten_thu_tuc", &text("Y"))])
             .expect_err("anchor");
         assert!(err.contains("neo"), "{err}");
+    }
+
+    /// Every sample record, every editable key: the edit reads back as the record with
+    /// that key changed and one line differs; cut anywhere, a record is refused or
+    /// edited, never a panic.
+    #[test]
+    fn every_sample_record_takes_every_edit() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/thu-tuc");
+        let values = [
+            ("ten_thu_tuc", text("Tên: \"mới\" # ổn")),
+            ("ten_than_thien", text("- gạch đầu")),
+            ("linh_vuc", text("Hộ tịch, Chứng thực")),
+            (
+                "cap_thuc_hien",
+                Value::Texts(vec!["Xã".into(), "[Tỉnh]".into()]),
+            ),
+            ("muc_do_truc_tuyen", Value::Online(OnlineLevel::Khong)),
+            (
+                "ngay_hieu_luc",
+                Value::Date(Date::from_ymd(2030, 2, 28).expect("date")),
+            ),
+        ];
+        for entry in walkdir::WalkDir::new(&dir).into_iter().flatten() {
+            let path = entry.path();
+            let is_md = path.extension().is_some_and(|e| e == "md");
+            let Ok(raw) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let yaml = |t: &str| match split_front_matter(t) {
+                Some(s) if is_md => s.yaml.to_owned(),
+                _ => t.to_owned(),
+            };
+            let old: crate::model::Procedure =
+                serde_yaml::from_str(&yaml(&raw)).expect("sample record");
+            for (key, v) in &values {
+                let out = edit_file(&raw, is_md, &[(key, v)]).expect("edit");
+                let mut want = old.clone();
+                let column = super::super::columns::Column::ALL
+                    .into_iter()
+                    .find(|c| c.key() == Some(key))
+                    .expect("column");
+                v.set(column, &mut want);
+                let got: crate::model::Procedure =
+                    serde_yaml::from_str(&yaml(&out)).expect("reads back");
+                assert_eq!(got, want, "{} {key}", path.display());
+                let differ = raw.lines().zip(out.lines()).filter(|(a, b)| a != b).count();
+                assert_eq!(raw.lines().count(), out.lines().count(), "{key}");
+                assert_eq!(differ, usize::from(want != old), "{} {key}", path.display());
+            }
+            for cut in (0..raw.len())
+                .step_by(101)
+                .filter(|&i| raw.is_char_boundary(i))
+            {
+                for (key, v) in &values {
+                    let _ = edit_file(&raw[..cut], is_md, &[(key, v)]);
+                }
+            }
+        }
     }
 
     #[test]
