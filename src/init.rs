@@ -9,6 +9,7 @@
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
+use crate::text::yaml_quoted as quoted;
 use crate::validate::{NOT_GIVEN, NO_ADDRESS};
 
 /// The record the new folder starts with: a real procedure of the sample catalogue,
@@ -68,10 +69,6 @@ pub fn init(dir: &Path, name: &str, base_url: Option<&str>) -> Result<Vec<PathBu
         written.push(rel);
     }
     Ok(written)
-}
-
-fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
 fn site_yaml(name: &str, base: &str) -> String {

@@ -33,6 +33,7 @@ pub mod province;
 mod render;
 mod report;
 mod serve;
+mod spreadsheet;
 mod text;
 mod validate;
 mod wording;
@@ -52,6 +53,12 @@ pub use diff::{diff, render_text as render_diff, Report as DiffReport};
 
 /// Diagnostics for people (text with the offending line) and tools (JSON).
 pub use report::{counts, render_json, render_one, render_text, summary};
+
+/// `niemyet export` and `niemyet import sheet`: the list of records as a spreadsheet, and
+/// its edited list-level columns written back into the record files.
+pub use spreadsheet::{
+    export as export_list, import as import_sheet, Exported, Imported, ListFormat,
+};
 
 /// `niemyet serve`, and its preview folder for tests that drive it without a server.
 pub use serve::{preview::Preview, run as serve, ServeOptions};

@@ -54,11 +54,6 @@ enum Command {
         #[arg(long)]
         dia_chi_web: Option<String>,
     },
-    /// Nhập hồ sơ từ nguồn khác
-    Import {
-        #[command(subcommand)]
-        kind: ImportKind,
-    },
     /// Kiểm tra toàn bộ hồ sơ và báo mọi lỗi (tệp:dòng:cột, trường, cách sửa)
     Check {
         /// Thư mục nội dung (mặc định: ./content, hoặc bộ mẫu có sẵn)
@@ -120,6 +115,22 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
     },
+    /// Xuất danh sách thủ tục ra bảng tính, mỗi hồ sơ một dòng (để rà soát, sửa rồi nhập lại)
+    Export {
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// Định dạng (mặc định: theo đuôi tệp --output, không có thì xlsx)
+        #[arg(long, value_enum)]
+        format: Option<SheetFormat>,
+        /// Tệp ghi ra (mặc định: ./danh-sach-thu-tuc.xlsx hoặc .csv)
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Nhập vào hồ sơ những gì đã sửa ở nơi khác
+    Import {
+        #[command(subcommand)]
+        kind: ImportKind,
+    },
 }
 
 #[derive(Subcommand)]
@@ -136,6 +147,23 @@ enum ImportKind {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Ghi vào tệp hồ sơ các ô đã sửa trong bảng tính danh sách (tên, lĩnh vực, cấp, mức độ trực tuyến, ngày hiệu lực)
+    Sheet {
+        /// Bảng tính .xlsx, .ods hoặc .csv (thường là tệp niemyet export ghi)
+        file: PathBuf,
+        /// Thư mục nội dung (mặc định: ./content)
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// Chỉ in những gì sẽ sửa, không ghi tệp nào
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SheetFormat {
+    Xlsx,
+    Csv,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -192,6 +220,46 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             open,
             as_of,
         } => serve(content, port, bind, open, as_of),
+        Command::Export {
+            content,
+            format,
+            output,
+        } => {
+            let start = std::time::Instant::now();
+            let source = Source::resolve(content.as_deref());
+            note_embedded(&source);
+            let format = format.map(|f| match f {
+                SheetFormat::Xlsx => niemyet::ListFormat::Xlsx,
+                SheetFormat::Csv => niemyet::ListFormat::Csv,
+            });
+            let done = niemyet::export_list(&source, format, output.as_deref())?;
+            out!(
+                "Đã xuất {} thủ tục vào {} ({:.2} s). Sửa các cột tên, lĩnh vực, cấp, mức độ trực tuyến, ngày hiệu lực rồi chạy: niemyet import sheet {}\n",
+                done.rows,
+                done.path.display(),
+                start.elapsed().as_secs_f64(),
+                done.path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            kind:
+                ImportKind::Sheet {
+                    file,
+                    content,
+                    dry_run,
+                },
+        } => {
+            let content = content.unwrap_or_else(|| PathBuf::from("content"));
+            let done = niemyet::import_sheet(&file, &content, dry_run)?;
+            if done.refused() {
+                err!("{}", done.render());
+                Ok(ExitCode::from(1))
+            } else {
+                out!("{}", done.render());
+                Ok(ExitCode::SUCCESS)
+            }
+        }
         Command::Diff { old, new, format } => {
             if let Some(offices) = niemyet::province::offices_in(&old, &new) {
                 return province_diff(&old, &new, &offices, format);
@@ -578,7 +646,10 @@ fn province_diff(
         }
     }
     if let Format::Json = format {
-        out!("{}\n", serde_json::to_string_pretty(&serde_json::Value::Object(all))?);
+        out!(
+            "{}\n",
+            serde_json::to_string_pretty(&serde_json::Value::Object(all))?
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

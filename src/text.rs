@@ -192,7 +192,12 @@ fn fold_keep_case(input: &str) -> String {
         .collect()
 }
 
-/// Format an amount the Vietnamese way: `1.000.000`, decimals after a comma.
+/// `s` as a YAML double-quoted scalar, which reads back as `s` whatever it holds
+/// (colons, quotes, `#`, leading dashes): a JSON string is one.
+pub fn yaml_quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
 /// Whether `s` shows nothing on a page: only whitespace, or characters that take no
 /// room (zero-width space and joiners, word joiner, byte-order mark, soft hyphen).
 pub fn is_blank(s: &str) -> bool {
@@ -205,6 +210,7 @@ pub fn is_blank(s: &str) -> bool {
     })
 }
 
+/// Format an amount the Vietnamese way: `1.000.000`, decimals after a comma.
 pub fn format_amount(value: f64) -> String {
     let negative = value < 0.0;
     let value = value.abs();

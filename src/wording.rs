@@ -239,6 +239,18 @@ pub fn across_channels(channels: &[Channel], say: impl Fn(&Channel) -> String) -
     }
 }
 
+/// A procedure's time limit in one line, as its card in a list says it (and the
+/// spreadsheet export): "5 ngày làm việc", or each group of channels named.
+pub fn time_summary(channels: &[Channel]) -> String {
+    across_channels(channels, |c| time_short(c.thoi_han.as_ref()))
+}
+
+/// A procedure's fees in one line, as its card in a list says it (and the spreadsheet
+/// export).
+pub fn fee_summary(channels: &[Channel]) -> String {
+    across_channels(channels, channel_fees)
+}
+
 /// "trực tiếp, qua bưu chính".
 pub fn channel_list(kinds: &[ChannelKind]) -> String {
     kinds

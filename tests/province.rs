@@ -231,7 +231,11 @@ fn a_rebuild_after_a_catalogue_edit_equals_a_full_build() {
     assert!(o.status.success(), "{}", text(&o));
     // `niemyet diff` of two province builds: by office; the overriding office unchanged.
     let d = text(&run(
-        &["diff", before.to_str().expect("utf-8"), out.to_str().expect("utf-8")],
+        &[
+            "diff",
+            before.to_str().expect("utf-8"),
+            out.to_str().expect("utf-8"),
+        ],
         tmp.path(),
     ));
     let section = |slug: &str| {

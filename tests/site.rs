@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// The sample is built once per test run; tests only read it.
-fn sample() -> &'static Path {
+/// The sample is built once per test run; tests only read it (`spreadsheet` too).
+pub fn sample() -> &'static Path {
     static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     let (_, out) = OUT.get_or_init(|| {
         let tmp = tempfile::tempdir().expect("tmp");

@@ -32,4 +32,5 @@ mod serve;
 #[cfg(feature = "pdf")]
 mod sheets;
 mod site;
+mod spreadsheet;
 mod xss;

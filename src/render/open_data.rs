@@ -136,10 +136,7 @@ impl CsvRow {
         .neutralised()
     }
 
-    /// A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (or a tab or
-    /// carriage return) as a formula: `=HYPERLINK(…)` in a procedure's name would send
-    /// whoever opens the file somewhere. Such a cell gets a leading `'`, which spreadsheets
-    /// show as text (OWASP, "CSV Injection").
+    /// Every text cell made [`formula_safe`].
     fn neutralised(mut self) -> CsvRow {
         for cell in [
             &mut self.ma_thu_tuc,
@@ -158,11 +155,22 @@ impl CsvRow {
             &mut self.quyet_dinh_cong_bo,
             &mut self.duong_dan,
         ] {
-            if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-                cell.insert(0, '\'');
-            }
+            formula_safe(cell);
         }
         self
+    }
+}
+
+/// What a spreadsheet takes a cell starting with for a formula.
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A spreadsheet runs a CSV cell that starts with `=`, `+`, `-` or `@` (or a tab or
+/// carriage return) as a formula: `=HYPERLINK(…)` in a procedure's name would send
+/// whoever opens the file somewhere. Such a cell gets a leading `'`, which spreadsheets
+/// show as text (OWASP, "CSV Injection").
+pub fn formula_safe(cell: &mut String) {
+    if cell.starts_with(FORMULA_STARTS) {
+        cell.insert(0, '\'');
     }
 }
 

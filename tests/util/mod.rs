@@ -68,6 +68,17 @@ pub fn check_json(content: &Path) -> (Output, serde_json::Value) {
     (o, json)
 }
 
+/// Text as an HTML or XML escaper wrote it (Tera, pdftotext), read back.
+pub fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&amp;", "&")
+}
+
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }

@@ -3,6 +3,7 @@
 //! a render), and the page as a picture (for golden comparisons).
 
 use super::pdf::{path_str, tool_ok};
+use super::unescape;
 use std::path::Path;
 
 /// Points in a millimetre.
@@ -45,14 +46,6 @@ fn attr(tag: &str, name: &str) -> f64 {
             rest[..rest.find('"')?].parse().ok()
         })
         .unwrap_or_else(|| panic!("no {name} in {tag}"))
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// Every word of `pdf` with its box.

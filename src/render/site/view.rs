@@ -5,8 +5,8 @@ use crate::catalogue::{Catalogue, Entry};
 use crate::model::*;
 use crate::render::markdown;
 use crate::wording::{
-    across_channels, bring, by_channel, capitalise, channel_fees, channel_list, fee_amount,
-    fee_note, time_limit, time_short,
+    bring, by_channel, capitalise, channel_fees, channel_list, fee_amount, fee_note, fee_summary,
+    time_limit, time_short, time_summary,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -145,8 +145,8 @@ impl Card {
             online: e.online().is_online(),
             online_level: level_slug(e.online()),
             online_label: e.online().label(),
-            time: across_channels(channels, |c| time_short(c.thoi_han.as_ref())),
-            fee: across_channels(channels, channel_fees),
+            time: time_summary(channels),
+            fee: fee_summary(channels),
             updated: e.updated().map(|d| d.vn()),
             updated_iso: e.updated().map(|d| d.iso()),
         }
