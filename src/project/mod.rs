@@ -46,7 +46,9 @@ pub struct Project {
     /// Each record's sheets, as the print check found them.
     #[cfg(feature = "pdf")]
     sheets: Vec<crate::render::print::RecordSheets>,
-    renderers: Option<(Theme, Renderers)>,
+    /// Shared: a province's offices with the same theme use one (templates parsed and
+    /// fonts loaded once).
+    renderers: Option<std::sync::Arc<(Theme, Renderers)>>,
     /// What the preview folder holds, between two renders into it.
     preview_memo: Option<PageMemo>,
     /// Every file the preview folder holds after the last render into it, so the next
@@ -231,7 +233,8 @@ impl Project {
             return Ok(());
         }
         self.renderers()?;
-        let (Some(checked), Some((_, renderers))) = (&mut self.checked, &self.renderers) else {
+        let (Some(checked), Some((_, renderers))) = (&mut self.checked, self.renderers.as_deref())
+        else {
             return Ok(());
         };
         let (Some(site), Some(catalogue)) = (&checked.site, &checked.catalogue) else {
@@ -260,7 +263,7 @@ impl Project {
     /// What the last build's print renderer did.
     #[cfg(feature = "pdf")]
     pub fn print_stats(&self) -> Option<crate::render::print::PrintStats> {
-        self.renderers.as_ref().map(|(_, r)| r.print().stats())
+        self.renderers.as_ref().map(|r| r.1.print().stats())
     }
 
     /// The theme the site names, with the site's template overrides.
@@ -277,9 +280,22 @@ impl Project {
         if self.renderers.is_none() {
             let theme = self.theme()?;
             let all = Renderers::new(&theme)?;
-            self.renderers = Some((theme, all));
+            self.renderers = Some(std::sync::Arc::new((theme, all)));
         }
-        self.renderers.as_ref().context("bộ dựng chưa sẵn sàng")
+        self.renderers.as_deref().context("bộ dựng chưa sẵn sàng")
+    }
+
+    /// Use `shared`, the renderers of theme `name`, when this project's site names that
+    /// theme (a province's offices: one set of parsed templates and loaded fonts).
+    pub fn share_renderers(&mut self, name: &str, shared: &std::sync::Arc<(Theme, Renderers)>) {
+        let same = self
+            .check()
+            .site
+            .as_ref()
+            .is_some_and(|s| s.giao_dien == name);
+        if same {
+            self.renderers = Some(shared.clone());
+        }
     }
 
     /// Build into `output`: a staging folder beside it (the build before last, reused),
@@ -545,7 +561,7 @@ impl Project {
     fn render(&mut self, out: &Output, inject: &str, scope: Scope) -> Result<()> {
         self.check();
         self.renderers()?;
-        let (Some(checked), Some((theme, all))) = (&self.checked, &self.renderers) else {
+        let (Some(checked), Some((theme, all))) = (&self.checked, self.renderers.as_deref()) else {
             return Ok(());
         };
         let (Some(site), Some(catalogue)) = (&checked.site, &checked.catalogue) else {

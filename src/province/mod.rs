@@ -27,7 +27,7 @@ use crate::project::{parse_record_cached, OfficeFiles, ParsedRecord, Project, So
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use select::Facts;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -175,7 +175,7 @@ impl Province {
         };
         let parsed: Vec<(PathBuf, ParsedRecord)> =
             chosen.iter().map(|&i| self.parsed[i].clone()).collect();
-        let used: std::collections::HashSet<&str> = chosen
+        let used: HashSet<&str> = chosen
             .iter()
             .filter_map(|&i| self.facts[i].as_ref())
             .flat_map(|f| f.forms.iter().map(String::as_str))
@@ -355,42 +355,62 @@ pub fn build(
         reused: staging.reused(),
         replaced: crate::writer::folder_id(output),
     });
-    let mut written = std::collections::HashSet::new();
+    // The default theme's templates and fonts, made once for every office that uses it.
+    let shared = {
+        let theme = crate::render::Theme::load(
+            Source::Dir(content.to_path_buf()).site_root().as_deref(),
+            "default",
+        )?;
+        let all = crate::render::Renderers::new(&theme)?;
+        Arc::new((theme, all))
+    };
+    // Offices in parallel: each is its own project (its renders are parallel too).
+    let done: Vec<Result<(OfficeReport, HashSet<PathBuf>)>> = province
+        .offices
+        .par_iter()
+        .map(|o| {
+            let (source, mut diagnostics) = province.office(o);
+            let mut project = Project::open(source, as_of);
+            project.share_renderers("default", &shared);
+            // An office whose selection is wrong is only checked.
+            let (summary, files) = if diagnostics.has_errors() {
+                diagnostics.extend(project.check().diagnostics.clone());
+                (None, HashSet::new())
+            } else {
+                let (built, files) = project.build_into(
+                    &staging.path().join(&o.slug),
+                    memo.as_ref()
+                        .map(|m| (m.id.as_str(), m.reused, m.replaced.as_deref())),
+                )?;
+                diagnostics.extend(built.diagnostics);
+                (built.summary, files)
+            };
+            let checked = project.check();
+            let name = office_name(checked.site.as_ref(), &o.slug);
+            let page = checked
+                .catalogue
+                .as_ref()
+                .map(|cat| page::OfficeLine::new(&o.slug, &name, checked.site.as_ref(), cat));
+            Ok((
+                OfficeReport {
+                    slug: o.slug.clone(),
+                    name,
+                    diagnostics,
+                    summary,
+                    page,
+                },
+                files,
+            ))
+        })
+        .collect();
+    let mut written = HashSet::new();
     let mut offices = Vec::new();
-    let mut failed = false;
-    for o in &province.offices {
-        let (source, mut diagnostics) = province.office(o);
-        let mut project = Project::open(source, as_of);
-        failed |= diagnostics.has_errors();
-        // After a failure, the others are only checked: every error is reported at once.
-        let summary = if failed {
-            diagnostics.extend(project.check().diagnostics.clone());
-            None
-        } else {
-            let (built, files) = project.build_into(
-                &staging.path().join(&o.slug),
-                memo.as_ref()
-                    .map(|m| (m.id.as_str(), m.reused, m.replaced.as_deref())),
-            )?;
-            written.extend(files);
-            diagnostics.extend(built.diagnostics);
-            built.summary
-        };
-        failed |= summary.is_none();
-        let checked = project.check();
-        let name = office_name(checked.site.as_ref(), &o.slug);
-        let page = checked
-            .catalogue
-            .as_ref()
-            .map(|cat| page::OfficeLine::new(&o.slug, &name, checked.site.as_ref(), cat));
-        offices.push(OfficeReport {
-            slug: o.slug.clone(),
-            name,
-            diagnostics,
-            summary,
-            page,
-        });
+    for d in done {
+        let (report, files) = d?;
+        written.extend(files);
+        offices.push(report);
     }
+    let failed = offices.iter().any(|o| o.summary.is_none());
     let diagnostics = merged(&offices);
     let mut report = ProvinceReport {
         offices,
@@ -441,7 +461,7 @@ fn carry_over(
     built: &[OfficeReport],
     memo: Option<&Memo>,
     content: &Path,
-    written: &mut std::collections::HashSet<PathBuf>,
+    written: &mut HashSet<PathBuf>,
 ) -> Result<Vec<page::OfficeLine>> {
     let lines = page::read_lines(output);
     let mut kept = Vec::new();

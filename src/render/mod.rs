@@ -81,7 +81,7 @@ impl RenderContext<'_> {
     }
 }
 
-pub trait Renderer: Sync {
+pub trait Renderer: Send + Sync {
     /// Short name for timings and errors.
     fn name(&self) -> &'static str;
     fn render(&self, ctx: &RenderContext<'_>, out: &Output) -> Result<()>;
