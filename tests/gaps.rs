@@ -199,4 +199,14 @@ fn the_poster_says_who_decides_and_what_is_unverified() {
         !t.contains("Sáng 7:30"),
         "the ward's hours on another body's poster"
     );
+    // The printable HTML version says the same.
+    let html = read(&out.join("in/thu-tuc/dang-ky-thuong-tru/index.html"));
+    for expected in [
+        "Chỉ khi người đăng ký là người chưa thành niên.",
+        "(không niêm yết tại đây)",
+        "Do Công an xã Thử tiếp nhận và giải quyết.",
+        "Chưa xác minh: Cách thức thực hiện.",
+    ] {
+        assert!(html.contains(expected), "printable page lacks {expected:?}");
+    }
 }
