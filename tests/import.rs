@@ -27,6 +27,12 @@ fn imported_records_pass_check_with_warnings_only_and_say_their_gaps() {
     let (_tmp, dir, said) = imported();
     assert!(said.contains("3 hồ sơ: 3 mới"), "{said}");
     assert!(said.contains("cần hoàn thiện: tên thường gọi"), "{said}");
+    // What only the office knows: where it receives, the province's fee resolution.
+    assert!(said.contains("cần hoàn thiện: địa chỉ tiếp nhận"), "{said}");
+    assert!(
+        said.contains("cần hoàn thiện: lệ phí: đối chiếu mức thu với nghị quyết của HĐND tỉnh"),
+        "{said}"
+    );
     let (o, json) = check_json(&dir.join("content"));
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(json["errors"], 0, "{json:#}");

@@ -69,12 +69,13 @@ pub fn record(d: &Value, retrieved: Date, digest: &str) -> (Procedure, Vec<Todo>
     p.co_quan_phoi_hop = joined(names(d, "unitGroupsCoordinating"));
     // The portal's receiving address is the national wording ("Bộ phận Một cửa cấp
     // xã"); on this board the office's own address stands, so it is only reported.
-    if let Some(addr) = joined(names(d, "dossierReceivingAddresses")) {
-        todo.push(Todo(format!(
+    todo.push(Todo(match joined(names(d, "dossierReceivingAddresses")) {
+        Some(addr) => format!(
             "địa chỉ tiếp nhận: trang dùng địa chỉ của đơn vị (site.yaml); cổng ghi \"{}\" — ghi dia_chi_tiep_nhan nếu nơi nhận khác",
             crate::wording::clip(&addr, 120)
-        )));
-    }
+        ),
+        None => "địa chỉ tiếp nhận: cổng không nêu; trang dùng địa chỉ của đơn vị (site.yaml) — ghi dia_chi_tiep_nhan nếu nơi nhận khác".into(),
+    }));
     p.ket_qua_thuc_hien = names(d, "resultsDetails");
     p.can_cu_phap_ly = list(d, "legalBasisesDetails")
         .iter()
@@ -116,6 +117,17 @@ pub fn record(d: &Value, retrieved: Date, digest: &str) -> (Procedure, Vec<Todo>
                 "trạng thái trên cổng là \"{state}\": kiểm tra thủ tục còn hiệu lực trước khi niêm yết"
             )));
         }
+    }
+    // Many charges are set by the provincial council, per province: the portal's
+    // national text cannot say the local amount.
+    if p.cach_thuc_thuc_hien
+        .iter()
+        .flat_map(|c| c.phi_le_phi.iter().flatten())
+        .any(|f| f.loai == FeeKind::LePhi)
+    {
+        todo.push(Todo(
+            "lệ phí: đối chiếu mức thu với nghị quyết của HĐND tỉnh (nhiều lệ phí do tỉnh quy định)".into(),
+        ));
     }
     if p.cach_thuc_thuc_hien.iter().any(|c| c.phi_le_phi.is_none()) {
         todo.push(Todo(
