@@ -445,6 +445,40 @@ pub fn build(
     Ok(report)
 }
 
+/// Make `to` a copy of `from`. A file with the same size and modification time is taken
+/// as the same (rsync's quick check; a copy here gives it `from`'s time): reading 78,000
+/// files of 99 offices on every subset build took longer than building the office asked
+/// for.
+fn copy_if_changed(from: &Path, to: &Path) -> Result<()> {
+    let src =
+        std::fs::metadata(from).with_context(|| format!("không đọc được {}", from.display()))?;
+    let modified = src.modified().ok();
+    let dst = std::fs::metadata(to).ok();
+    if let (Some(dst), Some(m)) = (&dst, modified) {
+        if dst.len() == src.len() && dst.modified().ok() == Some(m) {
+            return Ok(());
+        }
+    }
+    // Same size: the bytes may be the same (a build rewrites only what changed, so
+    // times differ between the two folders); then only the time is set.
+    let same = dst.is_some_and(|d| d.len() == src.len())
+        && std::fs::read(from).ok() == std::fs::read(to).ok();
+    if !same {
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::copy(from, to).with_context(|| format!("không ghi được {}", to.display()))?;
+    }
+    if let Some(m) = modified {
+        std::fs::File::options()
+            .write(true)
+            .open(to)
+            .and_then(|f| f.set_modified(m))
+            .with_context(|| format!("không ghi được {}", to.display()))?;
+    }
+    Ok(())
+}
+
 /// The staging folder's identity, under which each office files the memo of what its
 /// sub-folder holds (see `cache::pages`).
 struct Memo {
@@ -487,15 +521,7 @@ fn carry_over(
             }
             let rel = e.path().strip_prefix(output).unwrap_or(e.path());
             let to = staging.join(rel);
-            let bytes = std::fs::read(e.path())
-                .with_context(|| format!("không đọc được {}", e.path().display()))?;
-            if std::fs::read(&to).ok().as_deref() != Some(bytes.as_slice()) {
-                if let Some(dir) = to.parent() {
-                    std::fs::create_dir_all(dir)?;
-                }
-                std::fs::write(&to, &bytes)
-                    .with_context(|| format!("không ghi được {}", to.display()))?;
-            }
+            copy_if_changed(e.path(), &to)?;
             written.insert(to);
         }
         kept.push(line);
