@@ -5,7 +5,6 @@
 use super::{abolition, keys_set, merge, replacements, start, status, Status};
 use crate::diagnostic::{Diagnostics, FieldPath, Finding, Seg};
 use crate::load::LoadedRecord;
-use crate::model::keys::IsSet;
 use crate::model::{Date, DecisionKind, Procedure};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -283,32 +282,22 @@ fn previous_version(base: &Procedure, prev: &Procedure, out: &mut Vec<Finding>) 
     }
 }
 
-// `identity_keys`: a version block may not set the keys that never change between
-// versions (those `model::fields` marks `keep`).
-macro_rules! identity {
-    ($($key:ident : $label:literal, $kind:ident, $version:ident;)*) => {
-        fn identity_keys(v: &Procedure, at: &FieldPath, out: &mut Vec<Finding>) {
-            $( identity!(@one $version, v.$key, $key, at, out); )*
-        }
-    };
-    (@one merge, $value:expr, $key:ident, $at:ident, $out:ident) => {};
-    (@one keep, $value:expr, $key:ident, $at:ident, $out:ident) => {
-        if $value.is_set() {
-            let key = stringify!($key);
-            $out.push(Finding::error(
-                $at.key(key),
-                format!("phiên bản không được ghi {key}: khóa này không đổi giữa các phiên bản"),
-                Some(match key {
-                    "ma_thu_tuc" | "thay_the_cho" => {
-                        "mã mới là thủ tục khác: viết tệp mới với thay_the_cho: [mã cũ]".into()
-                    }
-                    _ => format!("xóa {key} khỏi khối này"),
-                }),
-            ));
-        }
-    };
+/// A version block may not set the keys that never change between versions (those
+/// `model::keys` marks `keep`).
+fn identity_keys(v: &Procedure, at: &FieldPath, out: &mut Vec<Finding>) {
+    for key in super::fixed_keys_set(v) {
+        out.push(Finding::error(
+            at.key(key),
+            format!("phiên bản không được ghi {key}: khóa này không đổi giữa các phiên bản"),
+            Some(match key {
+                "ma_thu_tuc" | "thay_the_cho" => {
+                    "mã mới là thủ tục khác: viết tệp mới với thay_the_cho: [mã cũ]".into()
+                }
+                _ => format!("xóa {key} khỏi khối này"),
+            }),
+        ));
+    }
 }
-crate::procedure_fields!(identity);
 
 /// The merged next version must be a valid record too. Its findings are reported at the
 /// keys the version block sets; the others are the base record's and reported there.

@@ -178,7 +178,7 @@ pub fn status(code: &str, p: &Procedure, repl: &Replacements, as_of: Date) -> St
     }
 }
 
-// `set_keys` and `merge`, one line a key, made from the model's list of keys
+// `keys_set`, `fixed_keys_set` and `merge`, one line a key, made from the model's list of keys
 // (`model::fields`): a key added to the record is merged as soon as it is listed there.
 macro_rules! versions {
     ($($key:ident : $label:literal, $kind:ident, $version:ident;)*) => {
@@ -187,6 +187,15 @@ macro_rules! versions {
         pub fn keys_set(v: &Procedure) -> Vec<String> {
             let mut out = Vec::new();
             $( versions!(@set $version, out, v.$key, $key); )*
+            out
+        }
+
+        /// The keys that never change between versions (the record's identity, its
+        /// version blocks) which a partial record sets: what neither a version block nor
+        /// an office's override may write.
+        pub fn fixed_keys_set(v: &Procedure) -> Vec<&'static str> {
+            let mut out = Vec::new();
+            $( versions!(@fixed $version, out, v.$key, $key); )*
             out
         }
 
@@ -207,6 +216,12 @@ macro_rules! versions {
         }
     };
     (@set keep, $out:ident, $value:expr, $key:ident) => {};
+    (@fixed keep, $out:ident, $value:expr, $key:ident) => {
+        if $value.is_set() {
+            $out.push(stringify!($key));
+        }
+    };
+    (@fixed merge, $out:ident, $value:expr, $key:ident) => {};
     (@merge keep $kind:ident, $to:expr, $from:expr) => {};
     (@merge merge decisions, $to:expr, $from:expr) => {
         $to.extend($from.iter().cloned());

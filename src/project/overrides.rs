@@ -13,9 +13,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Keys an override may not set: they are the record's identity or its versions.
-const FIXED: &[&str] = &["slug", "thay_the_cho", "phien_ban_moi", "phien_ban_truoc"];
-
 /// Merge every override into its record in `records`; what is wrong, located.
 pub fn apply(
     records: &mut BTreeMap<PathBuf, ParsedRecord>,
@@ -65,22 +62,18 @@ pub fn apply(
             },
         };
         let keys = crate::lifecycle::keys_set(&over);
-        for key in FIXED {
-            let set = match *key {
-                "slug" => over.slug.is_some(),
-                "thay_the_cho" => !over.thay_the_cho.is_empty(),
-                "phien_ban_moi" => over.phien_ban_moi.is_some(),
-                _ => over.phien_ban_truoc.is_some(),
-            };
-            if set {
-                findings.push(Finding::error(
-                    FieldPath::root().key(key),
-                    format!("đơn vị không ghi đè được {key}: khóa này thuộc danh mục của tỉnh"),
-                    Some(format!(
-                        "xóa {key} khỏi tệp ghi đè; đề nghị tỉnh sửa trong danh mục"
-                    )),
-                ));
-            }
+        // Its code names the record; the other fixed keys belong to the catalogue.
+        for key in crate::lifecycle::fixed_keys_set(&over)
+            .into_iter()
+            .filter(|k| *k != "ma_thu_tuc")
+        {
+            findings.push(Finding::error(
+                FieldPath::root().key(key),
+                format!("đơn vị không ghi đè được {key}: khóa này thuộc danh mục của tỉnh"),
+                Some(format!(
+                    "xóa {key} khỏi tệp ghi đè; đề nghị tỉnh sửa trong danh mục"
+                )),
+            ));
         }
         if keys.is_empty() && over.ma_thu_tuc.is_some() {
             findings.push(Finding::warning(
