@@ -67,7 +67,7 @@ pub fn portal(paths: &[PathBuf], opts: &Options) -> Result<Vec<Imported>> {
     if files.is_empty() {
         bail!("không có tệp .json nào trong {}", show(paths));
     }
-    let existing = records_by_code(&opts.content.join("thu-tuc"))?;
+    let existing = records_by_code(&opts.content)?;
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut writes: Vec<Write> = Vec::new();
     let mut out = Vec::new();
@@ -122,7 +122,11 @@ pub fn portal(paths: &[PathBuf], opts: &Options) -> Result<Vec<Imported>> {
                 (rel, Action::Created, Vec::new())
             }
             Some(path) => {
-                let (action, conflicts, new_text) = reimport(path, &stored, &theirs, opts.today)?;
+                let Reimported {
+                    action,
+                    conflicts,
+                    text: new_text,
+                } = reimport(path, &stored, &theirs, opts.today)?;
                 if let Some(text) = new_text {
                     writes.push(Write {
                         path: path.clone(),
@@ -196,30 +200,39 @@ fn header(todo: &[Todo]) -> Vec<String> {
     h
 }
 
+/// What merging a newer payload into a record did.
+struct Reimported {
+    action: Action,
+    /// Keys both sides changed, with the portal's new value.
+    conflicts: Vec<(String, serde_yaml::Value)>,
+    /// The record's new text, when anything changed.
+    text: Option<String>,
+}
+
 /// Merge a newer payload into the office's record at `path`.
-#[allow(clippy::type_complexity)]
 fn reimport(
     path: &Path,
     stored: &Path,
     theirs: &serde_yaml::Value,
     today: Date,
-) -> Result<(Action, Vec<(String, serde_yaml::Value)>, Option<String>)> {
+) -> Result<Reimported> {
     let file = std::fs::read_to_string(path)
         .with_context(|| format!("không đọc được {}", path.display()))?;
     let file = crate::text::normalize(&file);
-    let (head, yaml, tail) = match crate::load::split_front_matter(&file) {
+    // A Markdown record keeps its body: only its front matter is merged.
+    let split = path
+        .extension()
+        .is_some_and(|x| x == "md")
+        .then(|| crate::load::split_front_matter(&file))
+        .flatten();
+    let (head, yaml, tail) = match split {
         Some(s) => {
-            // The front matter's YAML is a slice of `file`: its offset is exact.
-            let at = s.yaml.as_ptr() as usize - file.as_ptr() as usize;
-            (
-                file[..at].to_owned(),
-                s.yaml.to_owned(),
-                file[at + s.yaml.len()..].to_owned(),
-            )
+            let end = s.yaml_start + s.yaml.len();
+            (&file[..s.yaml_start], s.yaml, &file[end..])
         }
-        None => (String::new(), file.clone(), String::new()),
+        None => ("", file.as_str(), ""),
     };
-    let ours_record: Procedure = serde_yaml::from_str(&yaml).map_err(|e| {
+    let ours_record: Procedure = serde_yaml::from_str(yaml).map_err(|e| {
         anyhow::anyhow!(
             "{}: hồ sơ đang có lỗi ({e}); sửa cho niemyet check đọc được rồi nhập lại",
             path.display()
@@ -244,7 +257,7 @@ fn reimport(
                 as_map(&emit::value(&map::record(data, retrieved, &digest).0))
             })
         });
-    let o = merge::merge(&yaml, &ours, base.as_ref(), &theirs);
+    let o = merge::merge(yaml, &ours, base.as_ref(), &theirs);
     let real: Vec<String> = o
         .updated
         .iter()
@@ -264,7 +277,11 @@ fn reimport(
         (Action::Unchanged, _) | (_, None) => None,
         (_, Some(y)) => Some(format!("{head}{y}{tail}")),
     };
-    Ok((action, o.conflicts, text))
+    Ok(Reimported {
+        action,
+        conflicts: o.conflicts,
+        text,
+    })
 }
 
 fn as_map(v: &serde_yaml::Value) -> Mapping {
@@ -327,40 +344,18 @@ fn show(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
-/// The record files of `thu_tuc` by their code, read loosely (a record with errors
+/// The record files of `content` by their code, read loosely (a record with errors
 /// elsewhere still has its code).
-fn records_by_code(thu_tuc: &Path) -> Result<BTreeMap<String, PathBuf>> {
-    let mut out = BTreeMap::new();
-    if !thu_tuc.exists() {
-        return Ok(out);
+fn records_by_code(content: &Path) -> Result<BTreeMap<String, PathBuf>> {
+    if !content.is_dir() {
+        return Ok(BTreeMap::new());
     }
-    for e in walkdir::WalkDir::new(thu_tuc)
+    Ok(crate::load::read_dir(content)?
+        .records
         .into_iter()
-        .filter_map(|e| e.ok())
-    {
-        let path = e.path();
-        if !path
-            .extension()
-            .is_some_and(|x| x == "yaml" || x == "yml" || x == "md")
-        {
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(path) else {
-            continue;
-        };
-        let yaml = match crate::load::split_front_matter(&text) {
-            Some(s) => s.yaml.to_owned(),
-            None => text.clone(),
-        };
-        let Ok(v) = serde_yaml::from_str::<serde_yaml::Value>(&yaml) else {
-            continue;
-        };
-        let code = match v.get("ma_thu_tuc") {
-            Some(serde_yaml::Value::String(s)) => s.trim().to_owned(),
-            Some(serde_yaml::Value::Number(n)) => n.to_string(),
-            _ => continue,
-        };
-        out.insert(code, path.to_path_buf());
-    }
-    Ok(out)
+        .filter_map(|f| {
+            let code = crate::load::record_code(&crate::load::loose_record(&f.text)?)?;
+            Some((code, f.path))
+        })
+        .collect())
 }

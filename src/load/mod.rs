@@ -16,7 +16,7 @@ mod syntax;
 
 pub use cache::RecordCache;
 pub use form::{form_slug, parse_form, Attachment, CheckedForm, LoadedForm};
-pub use front_matter::split_front_matter;
+pub use front_matter::{loose_record, record_code, split_front_matter};
 pub use record::{parse_record, parse_record_cached, parse_yaml_file, LoadedRecord};
 pub use serde_msg::suggest;
 

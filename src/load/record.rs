@@ -113,15 +113,11 @@ pub fn parse_record_cached(
     let is_md = file.is_md();
     let (yaml, offset, body) = if is_md {
         match split_front_matter(&text) {
-            Some(split) => {
-                let start = split.yaml.as_ptr() as usize - text.as_ptr() as usize;
-                let body_start = split.body.as_ptr() as usize - text.as_ptr() as usize;
-                (
-                    start..start + split.yaml.len(),
-                    split.yaml_line_offset,
-                    Some(body_start..text.len()),
-                )
-            }
+            Some(split) => (
+                split.yaml_start..split.yaml_start + split.yaml.len(),
+                split.yaml_line_offset,
+                Some(split.body_start..text.len()),
+            ),
             None => {
                 let opened = text.starts_with("---");
                 diags.push(whole_file_error(

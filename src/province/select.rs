@@ -58,16 +58,8 @@ impl Facts {
     /// The facts of a record file's text; `None` when it does not parse (the office's
     /// check will say why, from the catalogue file).
     pub fn of(file: &SourceFile) -> Option<Facts> {
-        let yaml = match load::split_front_matter(&file.text) {
-            Some(s) => s.yaml,
-            None => &file.text,
-        };
-        let v: serde_yaml::Value = serde_yaml::from_str(yaml).ok()?;
-        let code = match v.get("ma_thu_tuc")? {
-            serde_yaml::Value::String(s) => s.trim().to_owned(),
-            serde_yaml::Value::Number(n) => n.to_string(),
-            _ => return None,
-        };
+        let v = load::loose_record(&file.text)?;
+        let code = load::record_code(&v)?;
         let levels = v
             .get("cap_thuc_hien")
             .and_then(|l| l.as_sequence())

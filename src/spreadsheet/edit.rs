@@ -41,8 +41,7 @@ pub fn edit_file(raw: &str, is_md: bool, edits: &[(&str, &Value)]) -> Result<Str
     let (start, end) = if is_md {
         let split = split_front_matter(&text)
             .ok_or("tệp .md không có phần thông tin YAML giữa hai dòng ---")?;
-        let start = split.yaml.as_ptr() as usize - text.as_ptr() as usize;
-        (start, start + split.yaml.len())
+        (split.yaml_start, split.yaml_start + split.yaml.len())
     } else {
         (0, text.len())
     };
