@@ -59,7 +59,7 @@ pub fn check_gaps(p: &Procedure, out: &mut Vec<Finding>) {
             ));
         }
         if let Some(url) = &a.trang_web {
-            web_address(url, at.key("trang_web"), out);
+            super::web_address(url, at.key("trang_web"), out);
         }
     }
     for (i, key) in p.chua_xac_minh.iter().enumerate() {
@@ -109,7 +109,7 @@ pub fn check_gaps(p: &Procedure, out: &mut Vec<Finding>) {
                     ));
                 }
                 if let Some(url) = lien_ket {
-                    web_address(url, at.key("bieu_mau").key("lien_ket"), out);
+                    super::web_address(url, at.key("bieu_mau").key("lien_ket"), out);
                 }
             }
             if d.ap_dung_khi.as_deref().is_some_and(crate::text::is_blank) {
@@ -123,17 +123,7 @@ pub fn check_gaps(p: &Procedure, out: &mut Vec<Finding>) {
     }
     if let Some(n) = &p.nguon {
         if let Some(url) = &n.lien_ket {
-            web_address(url, root.key("nguon").key("lien_ket"), out);
+            super::web_address(url, root.key("nguon").key("lien_ket"), out);
         }
-    }
-}
-
-fn web_address(url: &str, at: FieldPath, out: &mut Vec<Finding>) {
-    if !super::is_web_address(url) {
-        out.push(Finding::error(
-            at,
-            format!("liên kết \"{url}\" không phải địa chỉ web"),
-            Some("ghi đầy đủ, bắt đầu bằng https://".into()),
-        ));
     }
 }

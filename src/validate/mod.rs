@@ -22,6 +22,22 @@ pub use site::{
     NO_ADDRESS,
 };
 
+/// A link in a record that is not a web address every output may carry, as an error
+/// at `at` saying how to write it.
+fn web_address(
+    url: &str,
+    at: crate::diagnostic::FieldPath,
+    out: &mut Vec<crate::diagnostic::Finding>,
+) {
+    if !is_web_address(url) {
+        out.push(crate::diagnostic::Finding::error(
+            at,
+            format!("liên kết \"{url}\" không phải địa chỉ web"),
+            Some("ghi đầy đủ, bắt đầu bằng https://; dấu cách và các ký tự < > \" ' viết dạng mã (%20, %3C, %3E, %22, %27)".into()),
+        ));
+    }
+}
+
 /// Whether `url` is a web address every output may carry as it is: `http(s)://`, a host,
 /// and none of the characters that would end an attribute, a script or a line
 /// (whitespace, quotes, `<`, `>`, backslash, backtick, braces…). Percent-encode them.

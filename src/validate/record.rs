@@ -75,16 +75,8 @@ pub fn check_record(p: &Procedure) -> Vec<Finding> {
         &mut out,
     );
     decisions(p, &mut out);
-    for (key, url) in [("lien_ket_truc_tuyen", &p.lien_ket_truc_tuyen)] {
-        if let Some(url) = url {
-            if !super::is_web_address(url) {
-                out.push(Finding::error(
-                    root.key(key),
-                    format!("liên kết \"{url}\" không phải địa chỉ web"),
-                    Some("ghi đầy đủ, bắt đầu bằng https://; dấu cách và các ký tự < > \" ' viết dạng mã (%20, %3C, %3E, %22, %27)".into()),
-                ));
-            }
-        }
+    if let Some(url) = &p.lien_ket_truc_tuyen {
+        super::web_address(url, root.key("lien_ket_truc_tuyen"), &mut out);
     }
     recommended(p, &mut out);
     super::gaps::check_gaps(p, &mut out);
