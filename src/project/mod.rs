@@ -17,7 +17,7 @@ mod unchanged;
 pub use assemble::{
     assemble, parse_config, parse_record, parse_record_cached, Checked, ParsedConfig, ParsedRecord,
 };
-pub use source::{sample_file, OfficeFiles, Source};
+pub use source::{office_cache, sample_file, OfficeFiles, Source};
 
 use files::Files;
 

@@ -80,7 +80,7 @@ impl Source {
             None => std::env::temp_dir().join("niemyet-cache"),
         };
         match self {
-            Source::Office(o) => base.join("don-vi").join(&o.slug),
+            Source::Office(o) => office_cache(&base, &o.slug),
             _ => base,
         }
     }
@@ -92,6 +92,11 @@ impl Source {
             Source::Office(o) => Ok(o.files.clone()),
         }
     }
+}
+
+/// The cache folder of office `slug` of a province whose cache folder is `base`.
+pub fn office_cache(base: &Path, slug: &str) -> PathBuf {
+    base.join("don-vi").join(slug)
 }
 
 /// A file of the embedded sample (`rel` under `content/`), as text.

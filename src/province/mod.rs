@@ -51,6 +51,10 @@ pub fn is_province(content: &Path) -> bool {
 
 pub struct Province {
     content: PathBuf,
+    /// The province's cache folder (`.niemyet-cache/` beside `content/`), and the folder
+    /// holding `content/` and `themes/`.
+    cache: PathBuf,
+    site_root: Option<PathBuf>,
     pub name: String,
     catalogue: ContentFiles,
     /// Every catalogue record, parsed once for all offices (in `catalogue.records`' order).
@@ -74,11 +78,9 @@ impl Province {
     /// Read the catalogue and every office folder (`only`: these slugs).
     pub fn read(content: &Path, only: Option<&[String]>) -> Result<Province> {
         let mut catalogue = load::read_dir(&content.join("danh-muc"))?;
-        let cache = RecordCache::open(Some(
-            &Source::Dir(content.to_path_buf())
-                .cache_dir()
-                .join("danh-muc"),
-        ));
+        let dir = Source::Dir(content.to_path_buf());
+        let (province_cache, site_root) = (dir.cache_dir(), dir.site_root());
+        let cache = RecordCache::open(Some(&province_cache.join("danh-muc")));
         let parsed: Vec<(PathBuf, ParsedRecord)> = std::mem::take(&mut catalogue.records)
             .into_par_iter()
             .map(|f| (f.path.clone(), parse_record_cached(f, &cache)))
@@ -146,6 +148,8 @@ impl Province {
             .unwrap_or_else(|| "Danh mục thủ tục hành chính".to_owned());
         Ok(Province {
             content: content.to_path_buf(),
+            cache: province_cache,
+            site_root,
             name,
             catalogue,
             parsed,
@@ -304,6 +308,30 @@ pub struct ProvinceReport {
     pub diagnostics: Diagnostics,
 }
 
+impl OfficeReport {
+    /// What `project`, the office `o`, came to.
+    fn new(
+        o: &OfficeDir,
+        project: &mut Project,
+        diagnostics: Diagnostics,
+        summary: Option<Summary>,
+    ) -> Self {
+        let checked = project.check();
+        let name = office_name(checked.site.as_ref(), &o.slug);
+        let page = checked
+            .catalogue
+            .as_ref()
+            .map(|cat| page::OfficeLine::new(&o.slug, &name, checked.site.as_ref(), cat));
+        OfficeReport {
+            slug: o.slug.clone(),
+            name,
+            diagnostics,
+            summary,
+            page,
+        }
+    }
+}
+
 impl ProvinceReport {
     pub fn built(&self) -> bool {
         self.offices.iter().all(|o| o.summary.is_some())
@@ -313,21 +341,16 @@ impl ProvinceReport {
 /// Check every office (`only`: these).
 pub fn check(content: &Path, as_of: Date, only: Option<&[String]>) -> Result<ProvinceReport> {
     let province = Province::read(content, only)?;
-    let mut offices = Vec::new();
-    for o in &province.offices {
-        let (source, mut diags) = province.office(o);
-        let mut project = Project::load(source, as_of)?;
-        let checked = project.check();
-        diags.extend(checked.diagnostics.clone());
-        let name = office_name(checked.site.as_ref(), &o.slug);
-        offices.push(OfficeReport {
-            slug: o.slug.clone(),
-            name,
-            diagnostics: diags,
-            summary: None,
-            page: None,
-        });
-    }
+    let offices = province
+        .offices
+        .par_iter()
+        .map(|o| {
+            let (source, mut diagnostics) = province.office(o);
+            let mut project = Project::load(source, as_of)?;
+            diagnostics.extend(project.check().diagnostics.clone());
+            Ok(OfficeReport::new(o, &mut project, diagnostics, None))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let diagnostics = merged(&offices);
     Ok(ProvinceReport {
         offices,
@@ -335,10 +358,10 @@ pub fn check(content: &Path, as_of: Date, only: Option<&[String]>) -> Result<Pro
     })
 }
 
-/// Build every office into `output/<slug>/` and the province page into `output/`. Every
-/// office is checked first: on any error nothing is written. The whole province is one
-/// staging folder swapped in at once, so `output/` never holds a half-built board and
-/// holds nothing but the boards (a folder beside it keeps the previous build).
+/// Build every office into `output/<slug>/` and the province page into `output/`. The
+/// whole province is one staging folder swapped in at once, and only when no office has
+/// an error, so `output/` never holds a half-built board and holds nothing but the
+/// boards (a folder beside it keeps the previous build).
 /// With `only`, the other offices are carried over from the current `output/` as they are.
 pub fn build(
     content: &Path,
@@ -357,10 +380,7 @@ pub fn build(
     });
     // The default theme's templates and fonts, made once for every office that uses it.
     let shared = {
-        let theme = crate::render::Theme::load(
-            Source::Dir(content.to_path_buf()).site_root().as_deref(),
-            "default",
-        )?;
+        let theme = crate::render::Theme::load(province.site_root.as_deref(), "default")?;
         let all = crate::render::Renderers::new(&theme)?;
         Arc::new((theme, all))
     };
@@ -385,20 +405,8 @@ pub fn build(
                 diagnostics.extend(built.diagnostics);
                 (built.summary, files)
             };
-            let checked = project.check();
-            let name = office_name(checked.site.as_ref(), &o.slug);
-            let page = checked
-                .catalogue
-                .as_ref()
-                .map(|cat| page::OfficeLine::new(&o.slug, &name, checked.site.as_ref(), cat));
             Ok((
-                OfficeReport {
-                    slug: o.slug.clone(),
-                    name,
-                    diagnostics,
-                    summary,
-                    page,
-                },
+                OfficeReport::new(o, &mut project, diagnostics, summary),
                 files,
             ))
         })
@@ -434,7 +442,7 @@ pub fn build(
             staging.path(),
             &report.offices,
             memo.as_ref(),
-            content,
+            &province.cache,
             &mut written,
         )?,
     };
@@ -494,7 +502,7 @@ fn carry_over(
     staging: &Path,
     built: &[OfficeReport],
     memo: Option<&Memo>,
-    content: &Path,
+    cache: &Path,
     written: &mut HashSet<PathBuf>,
 ) -> Result<Vec<page::OfficeLine>> {
     let lines = page::read_lines(output);
@@ -505,10 +513,7 @@ fn carry_over(
         }
         // Its sub-folder is rewritten here: the memo of what it held no longer holds.
         if let Some(m) = memo {
-            let office = Source::Dir(content.to_path_buf())
-                .cache_dir()
-                .join("don-vi")
-                .join(&line.slug);
+            let office = crate::project::office_cache(cache, &line.slug);
             drop(crate::cache::pages::PageMemo::take(&office, &m.id));
         }
         let from = output.join(&line.slug);
