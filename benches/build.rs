@@ -5,32 +5,20 @@
 //! Each figure is the median of several builds, with their range: on a busy two-core
 //! machine one build can be a quarter off (a cold one, more).
 
+#[path = "measure.rs"]
+mod measure;
 #[path = "synth.rs"]
 mod synth;
+
+use measure::{peak_rss_children_kb, summary};
 
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
-#[allow(unsafe_code)] // the one libc call std has no wrapper for
-fn peak_rss_children_kb() -> i64 {
-    // SAFETY: getrusage only writes into the struct we hand it.
-    unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
-        usage.ru_maxrss
-    }
-}
-
 /// Builds timed for each of the warm and edit figures, and for the cold one.
 const RUNS: usize = 5;
 const COLD_RUNS: usize = 3;
-
-/// "median (min–max)" of some timings, in seconds.
-fn summary(mut t: Vec<f64>) -> String {
-    t.sort_by(f64::total_cmp);
-    format!("{:.2} ({:.2}–{:.2})", t[t.len() / 2], t[0], t[t.len() - 1])
-}
 
 /// Drop what `niemyet build` keeps between builds (parsed records, per-procedure
 /// pieces, page memos), but not the print cache, which a site keeps for good.

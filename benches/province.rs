@@ -7,30 +7,19 @@
 //! × 300 of 2,000), or `-- OFFICES PER CATALOGUE`, e.g. `-- 20 300 2000`. With the
 //! default `pdf` feature every poster and guide sheet is laid out too.
 
+#[path = "measure.rs"]
+mod measure;
 #[path = "synth.rs"]
 mod synth;
+
+use measure::{peak_rss_children_kb, summary};
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-#[allow(unsafe_code)] // the one libc call std has no wrapper for
-fn peak_rss_children_kb() -> i64 {
-    // SAFETY: getrusage only writes into the struct we hand it.
-    unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
-        usage.ru_maxrss
-    }
-}
-
 const RUNS: usize = 3;
-
-fn summary(mut t: Vec<f64>) -> String {
-    t.sort_by(f64::total_cmp);
-    format!("{:.2} ({:.2}–{:.2})", t[t.len() / 2], t[0], t[t.len() - 1])
-}
 
 /// The province tree: the synthetic catalogue under `danh-muc/`, `offices` folders.
 fn generate(root: &Path, offices: usize, per: usize, catalogue: usize) -> std::io::Result<()> {
@@ -119,7 +108,11 @@ fn main() {
     );
     std::fs::write(&record, text).expect("restore");
     let rss = peak_rss_children_kb() as f64 / 1024.0;
-    let pages: usize = walkdir_count(&out);
+    let pages = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .count();
     let name = out
         .file_name()
         .expect("name")
@@ -137,19 +130,4 @@ fn main() {
         cold * 1000.0 / pages as f64,
         cold * 1000.0 / (offices * per) as f64
     );
-}
-
-fn walkdir_count(dir: &Path) -> usize {
-    let mut n = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            match e.file_type() {
-                Ok(t) if t.is_dir() => stack.push(e.path()),
-                Ok(_) => n += 1,
-                Err(_) => {}
-            }
-        }
-    }
-    n
 }
